@@ -1,0 +1,1 @@
+"""adclf: video ad classifier on Ray."""

@@ -1,0 +1,143 @@
+"""The one settings object. Every component receives a `Settings`; nothing reads os.environ itself."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _default_workers() -> int:
+    # Each worker runs OCR + embeddings on CPU; more workers than cores just thrash.
+    return max(1, min(4, (os.cpu_count() or 2)))
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # identity and storage
+    NODE_NAME: str = Field("node-a", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    DATA_DIR: Path = Path("./data")
+    UPLOAD_DIR: Path | None = None
+    ARTIFACTS_DIR: Path | None = None
+
+    # HTTP
+    HOST: str = "127.0.0.1"
+    PORT: int = Field(8000, ge=1, le=65535)
+    CORS_ORIGINS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    API_TOKEN: str | None = None
+    API_TOKEN_FILE: Path | None = None
+    INGRESS_REPLICAS: int = Field(1, ge=1, le=64)
+
+    # inputs
+    MAX_UPLOAD_MB: int = Field(500, ge=1, le=100_000)
+    URL_FETCH_TIMEOUT: float = Field(60.0, gt=0, le=3600)
+    URL_MAX_REDIRECTS: int = Field(5, ge=0, le=20)
+    URL_ALLOW_PRIVATE: bool = False
+    URL_HOST_ALLOWLIST: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    URL_HOST_DENYLIST: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ALLOWED_FOLDER_ROOTS: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    MAX_URLS_PER_REQUEST: int = Field(1000, ge=1, le=100_000)
+    MAX_PENDING_JOBS_PER_NODE: int = Field(50_000, ge=1)
+
+    # jobs
+    WORKERS_PER_NODE: int = Field(default_factory=_default_workers, ge=0, le=64)
+    MAX_ATTEMPTS: int = Field(3, ge=1, le=20)
+    LEASE_SECONDS: float = Field(60.0, ge=1, le=3600)
+    HEARTBEAT_SECONDS: float = Field(10.0, gt=0, le=600)
+    JOB_TTL_DAYS: float = Field(30.0, gt=0)
+    CLEANUP_INTERVAL_HOURS: float = Field(6.0, gt=0)
+    CLEANUP_ENABLED: bool = True
+
+    # pipeline / providers
+    DEFAULT_PROVIDER: Literal["embedded", "ollama", "openai"] = "embedded"
+    OLLAMA_HOST: str = "http://127.0.0.1:11434"
+    OLLAMA_MODEL: str = "qwen3-vl:8b-instruct"
+    OPENAI_BASE_URL: str = "http://127.0.0.1:8080/v1"
+    OPENAI_API_KEY: str | None = None
+    OPENAI_MODEL: str = "qwen3-vl-8b-instruct"
+    PROVIDER_TIMEOUT: float = Field(120.0, gt=0)
+    PROVIDER_RETRIES: int = Field(2, ge=0, le=10)
+    TAXONOMY_PATH: Path | None = None
+
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator(
+        "CORS_ORIGINS", "URL_HOST_ALLOWLIST", "URL_HOST_DENYLIST", "ALLOWED_FOLDER_ROOTS",
+        mode="before",
+    )
+    @classmethod
+    def _csv(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("LOG_LEVEL", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("ALLOWED_FOLDER_ROOTS")
+    @classmethod
+    def _absolute_roots(cls, roots: list[Path]) -> list[Path]:
+        for root in roots:
+            if not root.is_absolute():
+                raise ValueError(f"ALLOWED_FOLDER_ROOTS entries must be absolute paths: {root}")
+        return [root.resolve() for root in roots]
+
+    @model_validator(mode="after")
+    def _derive_dirs(self) -> Settings:
+        self.DATA_DIR = self.DATA_DIR.expanduser().resolve()
+        if self.UPLOAD_DIR is None:
+            self.UPLOAD_DIR = self.DATA_DIR / "uploads"
+        if self.ARTIFACTS_DIR is None:
+            self.ARTIFACTS_DIR = self.DATA_DIR / "artifacts"
+        self.UPLOAD_DIR = self.UPLOAD_DIR.expanduser().resolve()
+        self.ARTIFACTS_DIR = self.ARTIFACTS_DIR.expanduser().resolve()
+        if "*" in self.CORS_ORIGINS and self.api_tokens():
+            raise ValueError("CORS_ORIGINS='*' is not allowed together with API_TOKEN")
+        return self
+
+    # derived values
+    @property
+    def upload_dir(self) -> Path:
+        assert self.UPLOAD_DIR is not None
+        return self.UPLOAD_DIR
+
+    @property
+    def artifacts_dir(self) -> Path:
+        assert self.ARTIFACTS_DIR is not None
+        return self.ARTIFACTS_DIR
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.MAX_UPLOAD_MB * 1024 * 1024
+
+    def db_path(self, node: str | None = None) -> Path:
+        return self.DATA_DIR / f"{node or self.NODE_NAME}.duckdb"
+
+    def api_tokens(self) -> list[str]:
+        tokens = [self.API_TOKEN] if self.API_TOKEN else []
+        if self.API_TOKEN_FILE and self.API_TOKEN_FILE.exists():
+            for line in self.API_TOKEN_FILE.read_text().splitlines():
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    tokens.append(line)
+        return tokens
+
+    def ensure_dirs(self) -> None:
+        for d in (self.DATA_DIR, self.upload_dir, self.artifacts_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

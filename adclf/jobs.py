@@ -1,0 +1,95 @@
+"""Job vocabulary shared by the API, the store, the workers and the pipeline."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    REQUEUED = "re-queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class Stage(StrEnum):
+    QUEUED = "queued"
+    CLAIM = "claim"
+    INGEST = "ingest"
+    FRAME_EXTRACT = "frame_extract"
+    OCR = "ocr"
+    CLASSIFY = "classify"
+    MAP = "map"
+    PERSIST = "persist"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+# Where each stage starts on the 0..100 progress bar; the pipeline refines within a stage.
+STAGE_PROGRESS: dict[Stage, float] = {
+    Stage.QUEUED: 0,
+    Stage.CLAIM: 2,
+    Stage.INGEST: 5,
+    Stage.FRAME_EXTRACT: 15,
+    Stage.OCR: 35,
+    Stage.CLASSIFY: 60,
+    Stage.MAP: 85,
+    Stage.PERSIST: 95,
+    Stage.COMPLETED: 100,
+    Stage.FAILED: 100,
+}
+
+ACTIVE_STATUSES = (Status.QUEUED, Status.REQUEUED, Status.PROCESSING)
+FINAL_STATUSES = (Status.COMPLETED, Status.FAILED)
+
+VIDEO_EXTENSIONS = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v")
+
+Provider = Literal["embedded", "ollama", "openai"]
+ScanMode = Literal["Tail Only", "Full Video", "Express"]
+OcrEngine = Literal["rapidocr", "tesseract"]
+OcrMode = Literal["Fast", "Detailed"]
+Mode = Literal["pipeline", "agent"]
+
+
+class JobSettings(BaseModel):
+    """Per-job settings, as users of the original service sent them. Unknown keys are refused
+    so that a typo is a 422, not a silently ignored option."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    provider: Provider | None = Field(
+        None, description="Classifier provider; default is the server's DEFAULT_PROVIDER."
+    )
+    model_name: str | None = Field(
+        None,
+        max_length=200,
+        description="Model for ollama/openai (default qwen3-vl:8b-instruct for Ollama).",
+    )
+    scan_mode: ScanMode = Field("Tail Only", description="Which frames to sample.")
+    express_mode: bool = Field(False, description="One best frame near the end, no OCR.")
+    ocr_engine: OcrEngine = Field("rapidocr", description="Offline OCR engine.")
+    ocr_mode: OcrMode = Field("Fast", description="Detailed OCRs more frames at a larger size.")
+    context_size: int = Field(8192, ge=2048, le=131072, description="LLM context for providers.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    categories: list[str] | None = Field(
+        None,
+        max_length=2000,
+        description="Restrict the mapping to these taxonomy ids or names (optional).",
+    )
+
+
+class JobSpec(BaseModel):
+    """What a worker needs to run one job."""
+
+    job_id: str
+    node: str
+    mode: Mode = "pipeline"
+    source_kind: Literal["url", "file", "upload"]
+    source: str  # URL, or an absolute path on the owning node
+    original_name: str | None = None
+    settings: JobSettings = Field(default_factory=JobSettings)
+    attempt: int = 1

@@ -1,0 +1,155 @@
+"""The pipeline's contracts. Plain Python: no Ray, no HTTP. Each stage is a Protocol so a setting can
+swap it (frame source, OCR engine, classifier provider, taxonomy mapper)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from adclf.jobs import Stage
+
+
+class Reporter(Protocol):
+    """How the pipeline tells the world what it is doing. Both calls may raise JobCancelled
+    (the job was deleted/aborted): the pipeline lets it propagate."""
+
+    def stage(self, stage: Stage, detail: str = "", progress: float | None = None) -> None: ...
+
+    def event(self, message: str) -> None: ...
+
+
+@dataclass
+class Frame:
+    timestamp: float  # seconds from start
+    image: np.ndarray  # HxWx3 uint8 RGB
+    index: int = 0
+    path: Path | None = None  # JPEG artifact once saved
+    sharpness: float = 0.0
+
+
+@dataclass
+class OcrLine:
+    text: str
+    timestamp: float
+    confidence: float
+    height_ratio: float  # text box height / frame height; > 0.15 marks "very large" text
+    box: list[float] = field(default_factory=list)  # x0, y0, x1, y1 in pixels
+    large: bool = False
+
+
+@dataclass
+class Evidence:
+    """Everything a classifier provider gets."""
+
+    frames: list[Frame]
+    ocr_lines: list[OcrLine]
+    duration: float
+    visual_labels: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def ocr_text(self) -> str:
+        return "\n".join(line.text for line in self.ocr_lines)
+
+
+@dataclass
+class Classification:
+    brand: str
+    category: str  # free-text category (or a taxonomy id/name) as the provider saw it
+    confidence: float  # 0..1
+    reasoning: str
+    # Optional taxonomy candidates the provider already ranked: (category_id, score)
+    candidates: list[tuple[str, float]] = field(default_factory=list)
+    provider: str = ""
+    model: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaxonomyMatch:
+    category_id: str
+    category_name: str
+    parent_category_id: str | None
+    parent_category: str | None
+    industry_id: str
+    industry_name: str
+    method: str  # exact | alias | embedding | provider
+    score: float
+    top: list[dict[str, Any]] = field(default_factory=list)  # up to 5: {id, name, path, score}
+
+
+@dataclass
+class Attempt:
+    type: str  # initial | extended_tail | full_video
+    trigger: str  # why this attempt was made
+    frames: list[float]  # timestamps used
+    ocr_excerpt: str
+    result: dict[str, Any]
+    accepted: bool
+    reason: str  # why accepted / rejected
+
+
+@dataclass
+class PipelineResult:
+    classification: Classification
+    mapping: TaxonomyMatch
+    frames: list[Frame]
+    ocr_lines: list[OcrLine]
+    attempts: list[Attempt]
+    duration: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def result_row(self) -> dict[str, Any]:
+        """The flat result users know from the original service."""
+        m = self.mapping
+        c = self.classification
+        return {
+            "brand": c.brand,
+            "category": m.category_name or c.category,
+            "category_id": m.category_id,
+            "category_name": m.category_name,
+            "parent_category_id": m.parent_category_id,
+            "parent_category": m.parent_category,
+            "industry_id": m.industry_id,
+            "industry_name": m.industry_name,
+            "confidence": round(float(c.confidence), 4),
+            "reasoning": c.reasoning,
+            "raw_category": c.category,
+            "mapper_method": m.method,
+            "mapper_score": round(float(m.score), 4),
+            "provider": c.provider,
+            "model": c.model,
+        }
+
+    def explanation(self) -> dict[str, Any]:
+        return {
+            "attempts": [asdict(a) for a in self.attempts],
+            "mapping": asdict(self.mapping),
+            "timings": self.timings,
+        }
+
+
+class FrameSource(Protocol):
+    def sample(self, video: Path, scan_mode: str) -> tuple[list[Frame], float]:
+        """Return (frames, video duration in seconds). Raises PipelineError on unreadable input."""
+        ...
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def read(self, frames: list[Frame]) -> list[OcrLine]: ...
+
+
+class ClassifierProvider(Protocol):
+    name: str
+
+    def classify(self, evidence: Evidence) -> Classification:
+        """Raises PipelineError with a user-facing reason (server down, model missing, bad JSON)."""
+        ...
+
+
+class TaxonomyMapper(Protocol):
+    def map(self, classification: Classification, evidence: Evidence) -> TaxonomyMatch: ...

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Idempotent setup: Debian packages, a .venv with the CPU torch first, the project, the frontend.
+# Usage: scripts/setup.sh [--test]   (--test also installs what the test suite needs: chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+apt_pkgs=()
+command -v ffmpeg >/dev/null || apt_pkgs+=(ffmpeg)
+command -v tesseract >/dev/null || apt_pkgs+=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || apt_pkgs+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/liberation ] || apt_pkgs+=(fonts-liberation)
+if [ "$want_test" = 1 ]; then
+  command -v chromium >/dev/null || apt_pkgs+=(chromium)
+fi
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${apt_pkgs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+stamp=.venv/.adclf-installed
+hash=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  echo "setup: installing Python packages into .venv"
+  .venv/bin/pip install -q --upgrade pip
+  # The CPU build first: anything that wants torch then finds it satisfied (no CUDA download).
+  .venv/bin/pip install -q torch==2.13.0
+  .venv/bin/pip install -q -e ".[dev]"
+  echo "$hash" > "$stamp"
+fi
+
+if [ -f frontend/package.json ]; then
+  if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+    echo "setup: npm ci (frontend)"
+    (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -f adclf/static/index.html ] || [ -n "$(find frontend/src frontend/index.html -newer adclf/static/index.html 2>/dev/null | head -1)" ]; then
+    echo "setup: building the dashboard"
+    (cd frontend && npm run build --silent)
+  fi
+fi
+echo "setup: done"

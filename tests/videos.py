@@ -1,0 +1,106 @@
+"""Real videos made with ffmpeg for tests: colour scenes with drawn text, an end card, optional audio.
+
+Only ffmpeg (Debian) and a DejaVu/Liberation font are needed; nothing is downloaded."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
+
+
+def font_path() -> str:
+    for candidate in FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    raise RuntimeError("no TrueType font found: run scripts/setup.sh (fonts-dejavu-core)")
+
+
+def _escape(text: str) -> str:
+    # drawtext's own escaping: backslash, colon, quote and percent are special.
+    return (
+        text.replace("\\", "\\\\").replace(":", "\\:").replace("'", "\u2019").replace("%", "\\%")
+    )
+
+
+@dataclass
+class Scene:
+    seconds: float
+    color: str = "navy"
+    lines: list[str] = field(default_factory=list)
+    font_size: int = 64
+    font_color: str = "white"
+
+
+def make_video(
+    path: Path,
+    scenes: list[Scene],
+    *,
+    size: tuple[int, int] = (1280, 720),
+    fps: int = 25,
+    codec: str = "libx264",
+    audio: bool = False,
+    gop: int | None = None,
+) -> Path:
+    """Concatenate solid-colour scenes with centred text lines into one video file."""
+    if shutil.which("ffmpeg") is None:
+        raise RuntimeError("ffmpeg is not installed: run scripts/setup.sh")
+    w, h = size
+    font = font_path()
+    inputs: list[str] = []
+    filters: list[str] = []
+    for i, scene in enumerate(scenes):
+        inputs += ["-f", "lavfi", "-i", f"color=c={scene.color}:s={w}x{h}:r={fps}:d={scene.seconds}"]
+        chain = f"[{i}:v]"
+        draws = []
+        n = len(scene.lines)
+        for j, line in enumerate(scene.lines):
+            y = f"(h-{n}*{scene.font_size}*1.4)/2+{j}*{scene.font_size}*1.4"
+            draws.append(
+                f"drawtext=fontfile={font}:text='{_escape(line)}':fontsize={scene.font_size}"
+                f":fontcolor={scene.font_color}:x=(w-text_w)/2:y={y}"
+            )
+        chain += ",".join(draws) if draws else "null"
+        chain += f",format=yuv420p[v{i}]"
+        filters.append(chain)
+    concat = "".join(f"[v{i}]" for i in range(len(scenes)))
+    filters.append(f"{concat}concat=n={len(scenes)}:v=1:a=0[out]")
+    total = sum(s.seconds for s in scenes)
+    cmd = ["ffmpeg", "-y", "-loglevel", "error", *inputs]
+    if audio:
+        cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={total}"]
+    cmd += ["-filter_complex", ";".join(filters), "-map", "[out]"]
+    if audio:
+        cmd += ["-map", f"{len(scenes)}:a", "-c:a", "aac", "-shortest"]
+    cmd += ["-c:v", codec]
+    if codec == "libx264":
+        cmd += ["-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    if gop:
+        cmd += ["-g", str(gop)]
+    cmd.append(str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(cmd, check=True, timeout=300)
+    return path
+
+
+def simple_ad(path: Path, brand: str = "ACME", product: str = "Running shoes",
+              domain: str = "acme.com", seconds: float = 6.0,
+              size: tuple[int, int] = (640, 360)) -> Path:
+    """A short ad: a product scene, then a static end card with brand and web address."""
+    body = max(1.0, seconds - 3.0)
+    scale = size[1] / 720
+    return make_video(
+        path,
+        [
+            Scene(body, "darkgreen", [product, "Feel the difference"], font_size=int(60 * scale)),
+            Scene(3.0, "black", [brand, domain], font_size=int(110 * scale)),
+        ],
+        size=size,
+    )
