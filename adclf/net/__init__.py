@@ -1,0 +1,1 @@
+"""Outbound network access: URL policy (`urls`) and the one SSRF-safe downloader (`fetch`)."""

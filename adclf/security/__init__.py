@@ -1,0 +1,1 @@
+"""Security building blocks: server-path policy, uploads, API tokens, redaction."""
