@@ -1,0 +1,107 @@
+"""Classifier provider that asks a vision model served by Ollama (`/api/chat`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import ollama
+import pydantic
+
+from adclf.config import Settings
+from adclf.errors import PipelineError
+from adclf.jobs import JobSettings
+from adclf.pipeline.providers.prompt import (
+    RESPONSE_SCHEMA,
+    SYSTEM_PROMPT,
+    Conversation,
+    Transient,
+    connect_detail,
+    encode_jpeg,
+    previous_summary,
+    redact_url,
+    select_frames,
+    user_prompt,
+)
+from adclf.pipeline.types import Classification, Evidence
+
+
+def ollama_error(err: BaseException, host: str, model: str, timeout: float) -> Exception:
+    """An `ollama` client failure -> PipelineError (final) or Transient (worth retrying).
+    Shared with models.py so that both speak of the same failure the same way."""
+    where = redact_url(host)
+    if isinstance(err, ollama.ResponseError):
+        status = err.status_code
+        detail = str(err.error)
+        if status == 404 and "not found" in detail.lower():
+            return PipelineError(
+                f"model '{model}' is not installed on the Ollama server at {where}; "
+                f"run `ollama pull {model}`"
+            )
+        if status >= 500 or status in (408, 429):
+            return Transient(f"Ollama at {where} failed (HTTP {status}): {detail}")
+        return PipelineError(f"Ollama at {where} refused the request (HTTP {status}): {detail}")
+    if isinstance(err, httpx.TimeoutException):
+        return Transient(f"Ollama at {where} did not answer within {timeout:g} s (model '{model}')")
+    if isinstance(err, ConnectionError | httpx.TransportError):
+        return Transient(f"Ollama is not reachable at {where}: {connect_detail(err)}")
+    if isinstance(err, json.JSONDecodeError | pydantic.ValidationError):
+        return Transient(f"the server at {where} did not answer like Ollama does: {err}")
+    return PipelineError(f"Ollama call failed: {type(err).__name__}: {err}")
+
+
+class OllamaProvider:
+    name = "ollama"
+
+    def __init__(
+        self, settings: Settings, job_settings: JobSettings, *, backoff: float = 0.5
+    ) -> None:
+        self.settings = settings
+        self.job_settings = job_settings
+        self.model = job_settings.model_name or settings.OLLAMA_MODEL
+        self.host = settings.OLLAMA_HOST
+        self.timeout = settings.PROVIDER_TIMEOUT
+        self.backoff = backoff
+
+    def classify(self, evidence: Evidence) -> Classification:
+        frames = select_frames(evidence.frames)
+        images = [encode_jpeg(f.image) for f in frames]
+        ctx = self.job_settings.context_size
+        conversation = Conversation(
+            self.name, self.model, self.settings.PROVIDER_RETRIES, backoff=self.backoff
+        )
+        with ollama.Client(host=self.host, timeout=self.timeout) as client:
+
+            def ask(prompt: str) -> str:
+                return self._chat(client, prompt, images)
+
+            result = conversation.classify(
+                ask,
+                user_prompt(evidence, frames, ctx),
+                lambda first: user_prompt(
+                    evidence, frames, ctx, strict_previous=previous_summary(first)
+                ),
+            )
+        result.raw["frames"] = [f.timestamp for f in frames]
+        return result
+
+    def _chat(self, client: ollama.Client, prompt: str, images: list[bytes]) -> str:
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": SYSTEM_PROMPT},
+            {"role": "user", "content": prompt, "images": images},
+        ]
+        try:
+            response = client.chat(
+                model=self.model,
+                messages=messages,
+                format=RESPONSE_SCHEMA,
+                options={
+                    "temperature": self.job_settings.temperature,
+                    "num_ctx": self.job_settings.context_size,
+                },
+                stream=False,
+            )
+        except Exception as err:  # noqa: BLE001 - every failure is translated, none swallowed
+            raise ollama_error(err, self.host, self.model, self.timeout) from err
+        return response.message.content or ""
