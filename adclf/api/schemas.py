@@ -1,0 +1,192 @@
+"""Request and response bodies: the HTTP contract users' scripts rely on."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from adclf.jobs import JobSettings, Mode
+
+_SETTINGS_EXAMPLE = {"provider": "embedded", "scan_mode": "Tail Only", "ocr_engine": "rapidocr"}
+
+
+class ByUrlsRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "mode": "pipeline", "urls": ["https://example.com/ads/spring-sale.mp4"],
+        "settings": _SETTINGS_EXAMPLE}]})
+
+    mode: Mode = "pipeline"
+    urls: list[str] = Field(..., min_length=1, description="http(s) URLs of video files")
+    settings: JobSettings = Field(default_factory=JobSettings)
+
+
+class ByFolderRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "mode": "pipeline", "folder_path": "/srv/ads/incoming", "settings": _SETTINGS_EXAMPLE}]})
+
+    mode: Mode = "pipeline"
+    folder_path: str = Field(..., min_length=1, max_length=4096)
+    settings: JobSettings = Field(default_factory=JobSettings)
+    recursive: bool = Field(False, description="Also look in sub-folders.")
+
+
+class ByFilepathRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "mode": "pipeline", "file_path": "/srv/ads/incoming/ad1.mp4",
+        "settings": _SETTINGS_EXAMPLE}]})
+
+    mode: Mode = "pipeline"
+    file_path: str = Field(..., min_length=1, max_length=4096)
+    settings: JobSettings = Field(default_factory=JobSettings)
+
+
+class SubmitResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "job_id": "node-a-6f1c2d8e-4b1a-4c53-9d7e-0a1b2c3d4e5f", "status": "queued"}]})
+
+    job_id: str
+    status: str
+
+
+class BulkDeleteRequest(BaseModel):
+    job_ids: list[str] = Field(..., min_length=1, max_length=500)
+
+
+class BulkDeleteResponse(BaseModel):
+    deleted: list[str]
+    not_found: list[str]
+    unavailable: list[str] = Field(default_factory=list)
+
+
+class DeleteResponse(BaseModel):
+    job_id: str
+    deleted: bool
+
+
+class JobView(BaseModel):
+    job_id: str
+    node: str
+    status: str
+    stage: str
+    stage_detail: str | None = None
+    progress: float
+    mode: str | None = None
+    source_kind: str | None = None
+    url: str | None = Field(None, description="The URL or server path the job reads.")
+    original_name: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    error: str | None = None
+    attempts: int = 0
+    created_at: str
+    updated_at: str
+    duration_seconds: float | None = None
+    brand: str | None = None
+    category: str | None = None
+    category_id: str | None = None
+    category_name: str | None = None
+    parent_category: str | None = None
+    parent_category_id: str | None = None
+    industry_id: str | None = None
+    industry_name: str | None = None
+    confidence: float | None = None
+
+
+class JobResult(BaseModel):
+    job_id: str
+    status: str
+    brand: str | None = None
+    category: str | None = None
+    category_id: str | None = None
+    category_name: str | None = None
+    parent_category_id: str | None = None
+    parent_category: str | None = None
+    industry_id: str | None = None
+    industry_name: str | None = None
+    confidence: float | None = None
+    reasoning: str | None = None
+    raw_category: str | None = None
+    mapper_method: str | None = None
+    mapper_score: float | None = None
+    provider: str | None = None
+    model: str | None = None
+
+
+class FrameArtifact(BaseModel):
+    name: str
+    timestamp: float | None = None
+    url: str
+
+
+class ArtifactsView(BaseModel):
+    job_id: str
+    frames: list[FrameArtifact] = Field(default_factory=list)
+    ocr_text: str = ""
+    ocr_lines: list[dict[str, Any]] = Field(default_factory=list)
+    mapper_top: list[dict[str, Any]] = Field(default_factory=list)
+    trace: list[dict[str, Any]] = Field(default_factory=list)
+    video_url: str | None = None
+    poster_url: str | None = None
+
+
+class EventView(BaseModel):
+    ts: str
+    stage: str | None
+    message: str | None
+
+
+class ExplanationView(BaseModel):
+    job_id: str
+    attempts: list[dict[str, Any]] = Field(default_factory=list)
+    mapping: dict[str, Any] | None = None
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+class JobsPage(BaseModel):
+    jobs: list[JobView]
+    total: int
+    limit: int
+    offset: int
+    unavailable_nodes: list[dict[str, str]] = Field(default_factory=list)
+
+
+class NodeView(BaseModel):
+    node: str
+    alive: bool
+    available: bool
+    maintenance: bool = False
+    queued: int = 0
+    processing: int = 0
+    completed: int = 0
+    failed: int = 0
+    workers: int = 0
+    resources: dict[str, float] = Field(default_factory=dict)
+    ray_node_id: str = ""
+    address: str = ""
+    message: str | None = None
+
+
+class MaintenanceRequest(BaseModel):
+    enabled: bool
+
+
+class HealthView(BaseModel):
+    status: Literal["ok", "degraded"]
+    node: str
+    db: str
+    nodes_alive: int = 1
+
+
+class MetricsView(BaseModel):
+    node: str
+    jobs_queued: int
+    jobs_processing: int
+    jobs_completed: int
+    jobs_failed: int
+    jobs_submitted_this_process: int
+    uptime_seconds: float
+    nodes: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class ErrorView(BaseModel):
+    detail: str

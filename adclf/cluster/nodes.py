@@ -1,0 +1,118 @@
+"""Ray's view of the cluster, in adclf terms: which Ray nodes are adclf nodes, and their actors.
+
+A Ray node is an adclf node when it carries the label `adclf-node=<name>` (`ray start --labels`).
+A cluster with no labelled node (plain `serve run` on one machine) has one adclf node: the head,
+named by NODE_NAME."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import ray
+
+from adclf.config import Settings
+from adclf.store.actor import JobStore
+from adclf.store.client import NAMESPACE, store_actor_name
+from adclf.workers.worker import Worker, worker_actor_name
+
+log = logging.getLogger("adclf.cluster")
+
+NODE_LABEL = "adclf-node"
+
+JobStoreActor = ray.remote(JobStore)
+WorkerActor = ray.remote(Worker)
+
+
+@dataclass
+class AdclfNode:
+    name: str
+    node_id: str
+    alive: bool
+    labelled: bool
+    address: str = ""
+    resources: dict[str, float] = field(default_factory=dict)
+
+    def placement(self) -> dict[str, Any]:
+        """Actor options that pin an actor to this node (and follow the name across restarts)."""
+        if self.labelled:
+            return {"label_selector": {NODE_LABEL: self.name}}
+        return {}
+
+    def public(self) -> dict[str, Any]:
+        res = self.resources
+        return {
+            "node": self.name, "ray_node_id": self.node_id, "alive": self.alive,
+            "address": self.address,
+            "resources": {"CPU": res.get("CPU", 0.0), "GPU": res.get("GPU", 0.0),
+                          "memory_bytes": res.get("memory", 0.0)},
+        }
+
+
+def discover(settings: Settings) -> list[AdclfNode]:
+    raw = ray.nodes()
+    labelled: dict[str, AdclfNode] = {}
+    for n in raw:
+        name = (n.get("Labels") or {}).get(NODE_LABEL)
+        if not name:
+            continue
+        node = AdclfNode(name, n["NodeID"], bool(n["Alive"]), True, n.get("NodeManagerAddress", ""),
+                         dict(n.get("Resources") or {}))
+        # A restarted node shows twice (dead old incarnation, live new one): keep the live one.
+        if name not in labelled or (node.alive and not labelled[name].alive):
+            labelled[name] = node
+    if labelled:
+        return sorted(labelled.values(), key=lambda x: x.name)
+    alive = [n for n in raw if n["Alive"]]
+    head = next((n for n in alive if "node:__internal_head__" in (n.get("Resources") or {})),
+                alive[0] if alive else None)
+    if head is None:
+        return []
+    return [AdclfNode(settings.NODE_NAME, head["NodeID"], True, False,
+                      head.get("NodeManagerAddress", ""), dict(head.get("Resources") or {}))]
+
+
+def ensure_node_actors(node: AdclfNode, settings: Settings) -> None:
+    """Create (or find) the node's store and workers. Idempotent across ingress replicas."""
+    common = {"namespace": NAMESPACE, "lifetime": "detached", "get_if_exists": True,
+              "max_restarts": -1, **node.placement()}
+    # The store is I/O-bound and must always be schedulable, hence no CPU reservation.
+    JobStoreActor.options(name=store_actor_name(node.name), num_cpus=0, max_concurrency=1000,
+                          **common).remote(node.name, settings)
+    gpu = 0.5 if node.resources.get("GPU", 0) >= 1 else 0
+    for i in range(settings.WORKERS_PER_NODE):
+        WorkerActor.options(name=worker_actor_name(node.name, i), num_cpus=0, num_gpus=gpu,
+                            max_concurrency=4, **common).remote(node.name, i, settings)
+
+
+class NodeRegistry:
+    """Cached node discovery plus actor reconciliation; one per ingress replica."""
+
+    def __init__(self, settings: Settings, ttl: float = 1.0) -> None:
+        self.settings = settings
+        self.ttl = ttl
+        self._cached: list[AdclfNode] = []
+        self._at = 0.0
+        self._ensured: set[tuple[str, str]] = set()
+
+    def nodes(self, fresh: bool = False) -> list[AdclfNode]:
+        if fresh or time.monotonic() - self._at > self.ttl:
+            self._cached = discover(self.settings)
+            self._at = time.monotonic()
+        return self._cached
+
+    def get(self, name: str) -> AdclfNode | None:
+        return next((n for n in self.nodes() if n.name == name), None)
+
+    def reconcile(self) -> list[str]:
+        """Give every live adclf node its actors; returns names that were newly ensured."""
+        started = []
+        for node in self.nodes(fresh=True):
+            key = (node.name, node.node_id)
+            if node.alive and key not in self._ensured:
+                ensure_node_actors(node, self.settings)
+                self._ensured.add(key)
+                started.append(node.name)
+        return started

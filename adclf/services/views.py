@@ -1,0 +1,85 @@
+"""Store rows → the JSON shapes of the HTTP API."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from adclf.security.redact import redact_settings, redact_url
+
+Row = dict[str, Any]
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, dict | list):
+        return value
+    return json.loads(value)
+
+
+def job_view(row: Row) -> dict[str, Any]:
+    started, finished = row.get("started_at"), row.get("finished_at")
+    duration = None
+    if started is not None:
+        duration = round((finished or row["updated_at"]) - started, 3)
+    source = row.get("source")
+    if row.get("source_kind") == "url" and source:
+        source = redact_url(source)
+    elif row.get("source_kind") == "upload":
+        source = row.get("original_name") or "upload"
+    return {
+        "job_id": row["job_id"], "node": row["node"], "status": row["status"],
+        "stage": row["stage"], "stage_detail": row.get("stage_detail"),
+        "progress": round(float(row.get("progress") or 0.0), 1), "mode": row.get("mode"),
+        "source_kind": row.get("source_kind"), "url": source,
+        "original_name": row.get("original_name"),
+        "settings": redact_settings(_json(row.get("settings")) or {}),
+        "error": row.get("error"), "attempts": int(row.get("attempts") or 0),
+        "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
+        "duration_seconds": duration,
+        "brand": row.get("brand"), "category": row.get("category"),
+        "category_id": row.get("category_id"), "category_name": row.get("category_name"),
+        "parent_category": row.get("parent_category"),
+        "parent_category_id": row.get("parent_category_id"),
+        "industry_id": row.get("industry_id"), "industry_name": row.get("industry_name"),
+        "confidence": row.get("confidence"),
+    }
+
+
+def result_view(row: Row) -> dict[str, Any]:
+    result = _json(row.get("result")) or {}
+    return {"job_id": row["job_id"], "status": row["status"], **result}
+
+
+def artifacts_view(row: Row, base: str) -> dict[str, Any]:
+    art = _json(row.get("artifacts")) or {}
+    job_id = row["job_id"]
+    frames = [
+        {"name": f["name"], "timestamp": f.get("timestamp"),
+         "url": f"{base}/jobs/{job_id}/artifacts/{f['name']}"}
+        for f in art.get("frames", [])
+    ]
+    has_video = bool(art.get("video")) or row.get("source_kind") in ("file", "upload")
+    return {
+        "job_id": job_id, "frames": frames, "ocr_text": art.get("ocr_text", ""),
+        "ocr_lines": art.get("ocr_lines", []), "mapper_top": art.get("mapper_top", []),
+        "trace": art.get("trace", []),
+        "video_url": f"{base}/jobs/{job_id}/video" if has_video else None,
+        "poster_url": frames[-1]["url"] if frames else None,
+    }
+
+
+def explanation_view(row: Row) -> dict[str, Any]:
+    exp = _json(row.get("explanation")) or {}
+    return {"job_id": row["job_id"], "attempts": exp.get("attempts", []),
+            "mapping": exp.get("mapping"), "timings": exp.get("timings", {})}
+
+
+def event_view(ev: Row) -> dict[str, Any]:
+    return {"ts": iso(ev["ts"]), "stage": ev.get("stage"), "message": ev.get("message")}
