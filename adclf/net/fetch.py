@@ -236,8 +236,9 @@ def _stream_body(
     sock: socket.socket | None,
 ) -> Path:
     limit_mb = max_bytes / (1024 * 1024)
-    length = resp.getheader("Content-Length")
-    if length is not None and length.strip().isdigit() and int(length) > max_bytes:
+    header = (resp.getheader("Content-Length") or "").strip()
+    declared = int(header) if header.isdigit() else None
+    if declared is not None and declared > max_bytes:
         raise FetchError(f"the video is larger than the {limit_mb:g} MB limit")
     dest_dir.mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
@@ -264,6 +265,9 @@ def _stream_body(
                     head += chunk[: SNIFF_BYTES - len(head)]
                     if len(head) >= SNIFF_BYTES:
                         suffix = _require_video(head, resp)
+        # read1() reports an early close as a plain end of body
+        if declared is not None and total < declared and not resp.chunked:
+            raise FetchError(f"the connection closed after {total} of {declared} bytes")
         if suffix is None:
             suffix = _require_video(head, resp)
         final = dest_dir / f"{stem}{suffix}"

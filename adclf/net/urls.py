@@ -90,11 +90,7 @@ def host_policy_check(host: str, ip: IPAddress | None, settings: Settings, shown
             f"the URL points to a non-public address ({ip}); set URL_ALLOW_PRIVATE=true to "
             f"allow it: {shown}"
         )
-    if (
-        host in _LOCAL_NAMES
-        or host.endswith(".localhost")
-        or host in _METADATA_NAMES
-    ):
+    if host in _LOCAL_NAMES or host.endswith(".localhost") or host in _METADATA_NAMES:
         raise Forbidden(f"the URL points to this machine or a metadata service: {shown}")
 
 
@@ -137,8 +133,10 @@ def validate_url(url: str, settings: Settings) -> str:
         raise BadInput(f"the URL's port is not valid: {shown}")
     host_policy_check(host, ip, settings, shown)
 
-    netloc_host = f"[{ip.compressed}]" if isinstance(ip, ipaddress.IPv6Address) else (
-        str(ip) if ip is not None else host
+    netloc_host = (
+        f"[{ip.compressed}]"
+        if isinstance(ip, ipaddress.IPv6Address)
+        else (str(ip) if ip is not None else host)
     )
     netloc = netloc_host
     if port is not None and port != _DEFAULT_PORTS[scheme]:

@@ -37,9 +37,7 @@ def redact_url(url: str) -> str:
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode(
-            [(k, REDACTED if looks_secret(k) else v) for k, v in pairs], safe="*"
-        )
+        query = urlencode([(k, REDACTED if looks_secret(k) else v) for k, v in pairs], safe="*")
     # The fragment is never sent to a server and may hold tokens (OAuth implicit flow).
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
