@@ -1,0 +1,31 @@
+import type { paths } from "./schema";
+
+// Types are taken from paths, not from component names, so a renamed schema class on the
+// server does not break the dashboard as long as the wire shape stays the same.
+type Json200<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer T } } };
+}
+  ? T
+  : never;
+type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer T } };
+}
+  ? T
+  : never;
+
+export type Job = Json200<"/jobs/{job_id}", "get">;
+export type JobResult = Json200<"/jobs/{job_id}/result", "get">;
+export type Artifacts = Json200<"/jobs/{job_id}/artifacts", "get">;
+export type Frame = Artifacts["frames"][number];
+export type Explanation = Json200<"/jobs/{job_id}/explanation", "get">;
+export type Attempt = Explanation["attempts"][number];
+export type JobEvents = Json200<"/jobs/{job_id}/events", "get">;
+export type ClusterNode = Json200<"/cluster/nodes", "get">[number];
+export type ClusterJobs = Json200<"/cluster/jobs", "get">;
+export type Analytics = Json200<"/cluster/analytics", "get">;
+export type TaxonomyNode = Json200<"/api/taxonomy", "get">;
+export type Metrics = Json200<"/metrics", "get">;
+export type Submitted = Json200<"/jobs/by-filepath", "post">;
+export type UrlsRequest = JsonBody<"/jobs/by-urls", "post">;
+export type JobSettings = NonNullable<UrlsRequest["settings"]>;
+export type JobMode = NonNullable<UrlsRequest["mode"]>;

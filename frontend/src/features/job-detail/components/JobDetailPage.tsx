@@ -1,0 +1,169 @@
+import { useState } from "react";
+import { ErrorBanner, Loading, ProgressBar, Section, StatusBadge } from "../../../components/ui";
+import { formatDuration, formatTime } from "../../../lib/format";
+import { Link, navigate } from "../../../lib/router";
+import { usePolling } from "../../../lib/usePolling";
+import { deleteJob, fetchArtifacts, fetchEvents, fetchExplanation, fetchResult } from "../api/jobDetail";
+import { useJobStream } from "../api/useJobStream";
+import { AttemptCards } from "./AttemptCards";
+import { exportResultCsv } from "./exportCsv";
+import { FramesGallery } from "./FramesGallery";
+import { StageTimeline } from "./StageTimeline";
+import { VerdictBar } from "./VerdictBar";
+import { VideoPlayer } from "./VideoPlayer";
+
+function eventLine(e: unknown): string {
+  if (typeof e === "string") return e;
+  if (e && typeof e === "object") {
+    const o = e as Record<string, unknown>;
+    return [o.ts ?? o.timestamp, o.stage, o.message ?? o.detail].filter(Boolean).join("  ");
+  }
+  return String(e);
+}
+
+export function JobDetailPage({ jobId }: { jobId: string }) {
+  const { job, mode, error } = useJobStream(jobId);
+  const final = job?.status === "completed" || job?.status === "failed";
+  const stageKey = `${job?.status}/${job?.stage}`;
+  // Evidence grows stage by stage; refetch when the stage changes, not on every progress tick.
+  const artifacts = usePolling((s) => fetchArtifacts(jobId, s), 0, [jobId, stageKey]);
+  const events = usePolling((s) => fetchEvents(jobId, s), 0, [jobId, stageKey]);
+  const explanation = usePolling((s) => (final ? fetchExplanation(jobId, s) : Promise.resolve(undefined)), 0, [
+    jobId,
+    final,
+  ]);
+  const result = usePolling((s) => (job?.status === "completed" ? fetchResult(jobId, s) : Promise.resolve(undefined)), 0, [
+    jobId,
+    job?.status,
+  ]);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  if (!job) {
+    return (
+      <div className="page">
+        <p>
+          <Link to="/jobs">← Jobs</Link>
+        </p>
+        <ErrorBanner message={error} />
+        {!error && <Loading label="Loading job…" />}
+      </div>
+    );
+  }
+
+  const remove = async () => {
+    if (!window.confirm(`Delete job ${job.job_id}?`)) return;
+    try {
+      await deleteJob(job.job_id);
+      navigate("/jobs");
+    } catch (e) {
+      setDeleteError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const frames = artifacts.data?.frames ?? [];
+  const reasoning = result.data?.reasoning;
+  return (
+    <div className="page job-detail">
+      <p>
+        <Link to="/jobs">← Jobs</Link>
+      </p>
+      <div className="detail-head">
+        <div>
+          <h1 className="job-title">{job.original_name || job.url || job.job_id}</h1>
+          <p className="muted small mono">{job.job_id}</p>
+        </div>
+        <div className="detail-actions">
+          <StatusBadge status={job.status} />
+          <span className="muted small" data-testid="stream-mode">
+            {mode === "live" ? "● live" : mode === "polling" ? "polling" : mode === "done" ? "final" : "connecting"}
+          </span>
+          <button type="button" className="btn" onClick={() => exportResultCsv(job, result.data)} disabled={!final}>
+            Export CSV
+          </button>
+          <button type="button" className="btn btn-danger" onClick={() => void remove()}>
+            Delete
+          </button>
+        </div>
+      </div>
+      <ErrorBanner message={deleteError ?? error} />
+
+      <Section title="Progress" id="progress">
+        <StageTimeline job={job} />
+        <ProgressBar value={job.progress ?? 0} label="Job progress" />
+        <p className="small">
+          <span data-testid="stage">{job.stage}</span>
+          {job.stage_detail ? ` — ${job.stage_detail}` : ""} · {Math.round(job.progress ?? 0)}%
+          {job.duration_seconds != null && ` · ${formatDuration(job.duration_seconds)}`}
+        </p>
+        {job.error && (
+          <p className="error-text" role="alert">
+            {job.error}
+          </p>
+        )}
+        <p className="muted small">
+          Node {job.node} · mode {job.mode} · created {formatTime(job.created_at)} · updated {formatTime(job.updated_at)}
+        </p>
+      </Section>
+
+      <VerdictBar job={job} />
+      {reasoning && (
+        <Section title="Reasoning" id="reasoning">
+          <p className="reasoning">{reasoning}</p>
+        </Section>
+      )}
+
+      <div className="detail-grid">
+        <Section title="Video" id="video">
+          <VideoPlayer jobId={job.job_id} poster={frames[0]?.url} />
+        </Section>
+        <Section title="OCR text" id="ocr">
+          {artifacts.data?.ocr_text ? (
+            <pre className="ocr" data-testid="ocr-text">
+              {artifacts.data.ocr_text}
+            </pre>
+          ) : (
+            <p className="muted">No text read{final ? "." : " yet."}</p>
+          )}
+        </Section>
+      </div>
+
+      <Section title={`Frames (${frames.length})`} id="frames">
+        <ErrorBanner message={artifacts.error && !final ? null : artifacts.error} />
+        <FramesGallery frames={frames} />
+      </Section>
+
+      <Section title="Explanation" id="explanation">
+        {explanation.data ? (
+          <AttemptCards attempts={explanation.data.attempts} />
+        ) : (
+          <p className="muted">{final ? (explanation.error ?? "Loading…") : "Available when the job finishes."}</p>
+        )}
+      </Section>
+
+      <Section title="Events" id="events">
+        {events.data && events.data.length > 0 ? (
+          <ol className="events mono small">
+            {events.data.map((e, i) => (
+              <li key={i}>{eventLine(e)}</li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">No events.</p>
+        )}
+      </Section>
+
+      <Section title="Raw JSON" id="raw">
+        <details>
+          <summary>Show job, result, artifacts and explanation as JSON</summary>
+          <pre className="raw-json">
+            {JSON.stringify(
+              { job, result: result.data, artifacts: artifacts.data, explanation: explanation.data },
+              null,
+              2,
+            )}
+          </pre>
+        </details>
+      </Section>
+    </div>
+  );
+}

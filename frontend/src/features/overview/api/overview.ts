@@ -1,0 +1,25 @@
+import { api, unwrap } from "../../../api/client";
+import type { ClusterJobs, ClusterNode, Metrics } from "../../../api/types";
+
+export function fetchNodes(signal?: AbortSignal): Promise<ClusterNode[]> {
+  return unwrap(api.GET("/cluster/nodes", { signal }));
+}
+
+export function setMaintenance(node: string, enabled: boolean): Promise<unknown> {
+  return unwrap(
+    api.POST("/cluster/nodes/{node}/maintenance", {
+      params: { path: { node } },
+      body: { enabled },
+    }),
+  );
+}
+
+export function fetchMetrics(signal?: AbortSignal): Promise<Metrics> {
+  return unwrap(api.GET("/metrics", { signal }));
+}
+
+export function fetchLatestCompleted(limit: number, signal?: AbortSignal): Promise<ClusterJobs> {
+  return unwrap(
+    api.GET("/cluster/jobs", { params: { query: { status: "completed", limit, offset: 0 } }, signal }),
+  );
+}
