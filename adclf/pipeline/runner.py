@@ -1,0 +1,329 @@
+"""The pipeline: source → frames → OCR → classify → map, with a rescue ladder for thin evidence.
+
+Plain Python (no Ray, no HTTP): a worker constructs `Pipeline(settings)` once and calls `run` per
+job. Everything the user sees while it runs goes through the `Reporter` (stages, a progress value
+that only moves forward, events); `JobCancelled` raised by the reporter propagates untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from adclf.config import Settings
+from adclf.errors import PipelineError
+from adclf.jobs import STAGE_PROGRESS, JobSettings, JobSpec, Stage
+from adclf.pipeline import artifacts, explain
+from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource, thumb_diff, thumbnail
+from adclf.pipeline.ocr import get_ocr_engine, merge_lines
+from adclf.pipeline.sources import resolve_source
+from adclf.pipeline.types import (
+    Attempt,
+    Classification,
+    ClassifierProvider,
+    Evidence,
+    Frame,
+    FrameSource,
+    OcrEngine,
+    OcrLine,
+    PipelineResult,
+    Reporter,
+)
+
+log = logging.getLogger(__name__)
+
+# Distinct frames OCR'd per attempt, by ocr_mode: text-bearing ad frames are few, and the end
+# card (always included) carries the brand.
+OCR_FRAME_CAP = {"Fast": 6, "Detailed": 12}
+RESCUE_OCR_FRAME_CAP = {"Fast": 8, "Detailed": 16}
+
+# Where the rescue rungs sit on the progress bar (inside CLASSIFY .. MAP).
+RESCUE_SPAN = {"extended_tail": (66.0, 75.0), "full_video": (75.0, 84.0)}
+
+
+class _Progress:
+    """Stage reports whose progress value never goes backwards, even when a rescue attempt
+    revisits frame extraction and OCR."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+        self.value = 0.0
+
+    def stage(self, stage: Stage, detail: str = "", progress: float | None = None) -> None:
+        target = STAGE_PROGRESS[stage] if progress is None else progress
+        self.value = max(self.value, min(99.0, float(target)))
+        self.reporter.stage(stage, detail, round(self.value, 1))
+
+    def event(self, message: str) -> None:
+        self.reporter.event(message)
+
+
+@dataclass
+class _Seen:
+    """Frames saved and OCR'd so far in this job, so rescue attempts redo neither."""
+
+    frames: list[Frame] = field(default_factory=list)
+    thumbs: list[np.ndarray] = field(default_factory=list)
+    readings: dict[int, list[OcrLine]] = field(default_factory=dict)  # frame index → raw lines
+
+    def match(self, thumb: np.ndarray) -> Frame | None:
+        for frame, seen in zip(self.frames, self.thumbs, strict=True):
+            if thumb_diff(thumb, seen) < DUPLICATE_DIFF:
+                return frame
+        return None
+
+
+@dataclass
+class _Timer:
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self.timings[name] = round(self.timings.get(name, 0.0) + elapsed, 4)
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, frame_source: FrameSource | None = None) -> None:
+        self.settings = settings
+        self.frame_source: FrameSource = frame_source or VideoFrameSource()
+
+    def run(self, spec: JobSpec, work_dir: Path, reporter: Reporter) -> PipelineResult:
+        return _Job(self, spec, work_dir, reporter).run()
+
+
+class _Job:
+    def __init__(
+        self, pipeline: Pipeline, spec: JobSpec, work_dir: Path, reporter: Reporter
+    ) -> None:
+        self.pipeline = pipeline
+        self.settings = pipeline.settings
+        self.spec = spec
+        self.job: JobSettings = spec.settings
+        self.work_dir = work_dir
+        self.progress = _Progress(reporter)
+        self.timer = _Timer()
+        self.seen = _Seen()
+        self.express = self.job.express_mode or self.job.scan_mode == "Express"
+        self.scan_mode = "Express" if self.express else self.job.scan_mode
+        self._ocr: OcrEngine | None = None
+        self._provider: ClassifierProvider | None = None
+        self.duration = 0.0
+        self.video = Path()
+
+    # ------------------------------------------------------------------ the job
+
+    def run(self) -> PipelineResult:
+        started = time.perf_counter()
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        p = self.progress
+
+        p.stage(Stage.INGEST, f"resolving {self.spec.source_kind} source")
+        with self.timer("source"):
+            self.video = resolve_source(self.spec, self.work_dir, self.settings)
+        size_mb = self.video.stat().st_size / 1e6
+        p.event(f"source ready: {self.video.name} ({size_mb:.1f} MB)")
+
+        attempts: list[Attempt] = []
+        results: list[tuple[Classification, Evidence]] = []
+
+        evidence = self._gather(
+            "initial", self.scan_mode, OCR_FRAME_CAP,
+            frames_span=(STAGE_PROGRESS[Stage.FRAME_EXTRACT], STAGE_PROGRESS[Stage.OCR]),
+            ocr_span=(STAGE_PROGRESS[Stage.OCR], STAGE_PROGRESS[Stage.CLASSIFY]),
+        )
+        classification = self._classify(evidence, STAGE_PROGRESS[Stage.CLASSIFY], "initial")
+        attempts.append(self._attempt("initial", f"scan mode {self.scan_mode}", classification,
+                                      evidence))
+        results.append((classification, evidence))
+
+        for kind in self._rescue_rungs():
+            weak = self._weakness(classification, evidence)
+            if weak is None:
+                break
+            lo, hi = RESCUE_SPAN[kind]
+            p.event(f"rescue: {kind} ({weak})")
+            try:
+                evidence = self._gather(
+                    kind, kind, RESCUE_OCR_FRAME_CAP, frames_span=(lo, lo + 2),
+                    ocr_span=(lo + 2, hi - 2), base=evidence,
+                )
+            except PipelineError as err:
+                # the first attempt already has frames; a rung that finds nothing more is skipped
+                p.event(f"rescue {kind} skipped: {err}")
+                continue
+            classification = self._classify(evidence, hi - 2, kind)
+            attempts.append(self._attempt(kind, weak, classification, evidence))
+            results.append((classification, evidence))
+
+        best = explain.choose(attempts)
+        classification, evidence = results[best]
+        if len(attempts) > 1:
+            p.event(f"kept attempt {attempts[best].type}: {attempts[best].reason}")
+
+        p.stage(Stage.MAP, "mapping the category to the taxonomy")
+        with self.timer("map"):
+            from adclf.pipeline.taxonomy import get_mapper
+
+            mapper = get_mapper(self.settings, self.job.categories)
+            mapping = mapper.map(classification, evidence)
+        p.event(
+            f"taxonomy: {mapping.category_name or '(none)'} [{mapping.category_id or '-'}] "
+            f"in {mapping.industry_name or '-'} via {mapping.method} ({mapping.score:.2f})"
+        )
+
+        result = PipelineResult(
+            classification=classification,
+            mapping=mapping,
+            frames=sorted(self.seen.frames, key=lambda f: f.index),
+            ocr_lines=evidence.ocr_lines,
+            attempts=attempts,
+            duration=self.duration,
+            timings=self.timer.timings,
+        )
+        with self.timer("artifacts"):
+            artifacts.write_result_files(result, self.work_dir)
+        self.timer.timings["total"] = round(time.perf_counter() - started, 4)
+        # explanation.json carries the final timings too
+        artifacts.write_result_files(result, self.work_dir)
+        return result
+
+    # ------------------------------------------------------------------ stages
+
+    def _rescue_rungs(self) -> list[str]:
+        if self.express:
+            return []  # express trades thoroughness for speed by design
+        rungs = ["extended_tail", "full_video"]
+        if self.scan_mode == "Full Video":
+            rungs.remove("full_video")  # the first attempt already covered the whole video
+        return rungs
+
+    def _gather(
+        self,
+        kind: str,
+        mode: str,
+        caps: dict[str, int],
+        frames_span: tuple[float, float],
+        ocr_span: tuple[float, float],
+        base: Evidence | None = None,
+    ) -> Evidence:
+        p = self.progress
+        label = "" if kind == "initial" else f"rescue {kind}: "
+        p.stage(Stage.FRAME_EXTRACT, f"{label}sampling frames ({mode})", frames_span[0])
+        with self.timer("frames"):
+            sampled, self.duration = self.pipeline.frame_source.sample(self.video, mode)
+            frames, new = self._register(sampled)
+        stamps = ", ".join(f"{f.timestamp:.2f}s" for f in frames[:12])
+        p.event(f"{label}{len(frames)} distinct frames ({len(new)} new) at {stamps}")
+        p.stage(Stage.FRAME_EXTRACT, f"{label}{len(frames)} frames", frames_span[1])
+
+        if base is not None:
+            # a rescue keeps what the earlier attempt saw and adds its own frames
+            known = {f.index for f in frames}
+            frames = sorted([*frames, *(f for f in base.frames if f.index not in known)],
+                            key=lambda f: f.timestamp)
+
+        if self.express:
+            p.stage(Stage.OCR, "skipped (express mode)", ocr_span[0])
+            return Evidence(frames=frames, ocr_lines=[], duration=self.duration)
+
+        lines = self._ocr_frames(frames, caps, ocr_span, label)
+        return Evidence(frames=frames, ocr_lines=lines, duration=self.duration,
+                        visual_labels=self._visual_labels(frames))
+
+    def _register(self, sampled: list[Frame]) -> tuple[list[Frame], list[Frame]]:
+        """Save new frames as artifacts; frames already saved by an earlier attempt are reused."""
+        frames: list[Frame] = []
+        new: list[Frame] = []
+        for frame in sampled:
+            thumb = thumbnail(frame.image)
+            known = self.seen.match(thumb)
+            if known is not None:
+                if known not in frames:
+                    frames.append(known)
+                continue
+            artifacts.save_frame(frame, self.work_dir, len(self.seen.frames))
+            self.seen.frames.append(frame)
+            self.seen.thumbs.append(thumb)
+            frames.append(frame)
+            new.append(frame)
+        return frames, new
+
+    def _ocr_engine(self) -> OcrEngine:
+        if self._ocr is None:
+            with self.timer("ocr_load"):
+                self._ocr = get_ocr_engine(self.job.ocr_engine, self.job.ocr_mode)
+        return self._ocr
+
+    def _ocr_frames(
+        self, frames: list[Frame], caps: dict[str, int], span: tuple[float, float], label: str
+    ) -> list[OcrLine]:
+        p = self.progress
+        todo = [f for f in pick_for_ocr(frames, caps[self.job.ocr_mode])
+                if f.index not in self.seen.readings]
+        engine_name = self.job.ocr_engine
+        p.stage(Stage.OCR, f"{label}{engine_name} on {len(todo)} frames", span[0])
+        engine = self._ocr_engine()
+        with self.timer("ocr"):
+            for i, frame in enumerate(todo, start=1):
+                self.seen.readings[frame.index] = engine.read([frame])
+                p.stage(Stage.OCR, f"{label}{engine_name}: frame {i}/{len(todo)}",
+                        span[0] + (span[1] - span[0]) * i / max(1, len(todo)))
+        readings = [line for f in frames for line in self.seen.readings.get(f.index, [])]
+        lines = merge_lines(readings)
+        preview = " | ".join(line.text for line in lines[:8])
+        p.event(f"{label}OCR ({engine_name}, {self.job.ocr_mode}): {len(lines)} lines"
+                + (f": {preview}" if preview else ""))
+        return lines
+
+    def _visual_labels(self, frames: list[Frame]) -> list[tuple[str, float]]:
+        return []
+
+    def _classify(self, evidence: Evidence, at: float, kind: str) -> Classification:
+        p = self.progress
+        if self._provider is None:
+            from adclf.pipeline.providers import get_provider
+
+            with self.timer("provider_load"):
+                self._provider = get_provider(self.settings, self.job)
+        provider = self._provider
+        label = "" if kind == "initial" else f"rescue {kind}: "
+        p.stage(Stage.CLASSIFY, f"{label}asking {provider.name}", at)
+        with self.timer("classify"):
+            # a provider's PipelineError (server down, bad answer) fails the job as it is
+            classification = provider.classify(evidence)
+        p.event(
+            f"{label}{provider.name} answered brand {classification.brand!r}, category "
+            f"{classification.category!r}, confidence {classification.confidence:.2f}"
+        )
+        return classification
+
+    def _weakness(self, classification: Classification, evidence: Evidence) -> str | None:
+        return explain.weakness(classification, evidence, require_text=not self.express)
+
+    def _attempt(
+        self, kind: str, trigger: str, classification: Classification, evidence: Evidence
+    ) -> Attempt:
+        return explain.make_attempt(kind, trigger, classification, evidence,
+                                    require_text=not self.express)
+
+
+def pick_for_ocr(frames: list[Frame], cap: int) -> list[Frame]:
+    """At most `cap` frames spread over time, always including the last (the end card)."""
+    ordered = sorted(frames, key=lambda f: f.timestamp)
+    if len(ordered) <= cap:
+        return ordered
+    if cap <= 1:
+        return ordered[-1:]
+    picks = {round(i * (len(ordered) - 1) / (cap - 1)) for i in range(cap)}
+    return [ordered[i] for i in sorted(picks)]
