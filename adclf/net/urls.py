@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from adclf.config import Settings
 from adclf.errors import BadInput, Forbidden
@@ -25,6 +25,7 @@ _METADATA_NAMES = ("metadata.google.internal", "metadata", "instance-data")
 
 _HOST_CHARS = re.compile(r"^[a-z0-9_-]+(\.[a-z0-9_-]+)*$")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
 def normalize_host(host: str) -> str:
@@ -146,4 +147,8 @@ def validate_url(url: str, settings: Settings) -> str:
         if parts.password is not None:
             userinfo += ":" + parts.password
         netloc = f"{userinfo}@{netloc}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    # Non-ASCII in path/query is percent-encoded (existing escapes kept) so the request line
+    # is plain ASCII, as HTTP requires.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    query = quote(parts.query, safe=_PATH_SAFE + "?")
+    return urlunsplit((scheme, netloc, path, query, ""))

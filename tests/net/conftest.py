@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -171,8 +172,12 @@ def make_settings(tmp_path: Path) -> SettingsFactory:
     """Settings isolated from the environment and any .env file."""
 
     def make(**overrides: object) -> Settings:
-        values: dict[str, object] = {"DATA_DIR": tmp_path / "data", "URL_FETCH_TIMEOUT": 10.0}
+        values: dict[str, Any] = {
+            "_env_file": None,
+            "DATA_DIR": tmp_path / "data",
+            "URL_FETCH_TIMEOUT": 10.0,
+        }
         values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[arg-type, call-arg]
+        return Settings(**values)
 
     return make

@@ -279,6 +279,9 @@ def test_http_errors_and_truncation(server, make_settings, tmp_path: Path) -> No
     settings = make_settings(URL_ALLOW_PRIVATE=True)
     with pytest.raises(FetchError, match="HTTP 404"):
         download(server.url("/missing"), tmp_path, settings)
+    with pytest.raises(FetchError, match="HTTP 404"):  # non-ASCII path: encoded, not a crash
+        download(server.url("/vidéo.mp4"), tmp_path, settings)
+    assert server.seen[-1].path == "/vid%C3%A9o.mp4"
     with pytest.raises(FetchError, match=r"connection closed after 2048 of \d+ bytes"):
         download(server.url("/short-body"), tmp_path, settings)
     assert _files(tmp_path) == []

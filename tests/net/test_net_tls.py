@@ -56,7 +56,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory, video_bytes: bytes) -> 
     def remember_sni(sock: ssl.SSLObject, name: str | None, _ctx: ssl.SSLContext) -> None:
         state.sni.append(name)
 
-    ctx.sni_callback = remember_sni  # type: ignore[assignment]
+    ctx.sni_callback = remember_sni
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
     httpd.daemon_threads = True

@@ -18,6 +18,10 @@ ACCEPTED = [
     ("http://134744072/v.mp4", "http://8.8.8.8/v.mp4"),  # numeric forms are normalised
     ("  http://example.com./v.mp4  ", "http://example.com/v.mp4"),
     ("http://user:pw@example.com/v.mp4", "http://user:pw@example.com/v.mp4"),
+    (
+        "https://example.com/vidéo%20x.mp4?q=é&a=b",
+        "https://example.com/vid%C3%A9o%20x.mp4?q=%C3%A9&a=b",
+    ),
 ]
 
 

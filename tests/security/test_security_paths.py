@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, Literal
 
 import pytest
 
 from adclf.config import Settings
 from adclf.errors import BadInput, Forbidden, NotFound
 from adclf.security.paths import DISABLED_MESSAGE, is_within, resolve_allowed_path
+
+WANTS: tuple[Literal["file", "dir"], ...] = ("file", "dir")
 
 
 @pytest.fixture
@@ -34,11 +37,12 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _settings(tmp: Path, *roots: Path) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,  # type: ignore[call-arg]
-        DATA_DIR=tmp / "state",
-        ALLOWED_FOLDER_ROOTS=",".join(str(r) for r in roots),
-    )
+    values: dict[str, Any] = {
+        "_env_file": None,
+        "DATA_DIR": tmp / "state",
+        "ALLOWED_FOLDER_ROOTS": ",".join(str(r) for r in roots),
+    }
+    return Settings(**values)
 
 
 def escapes(t: Path) -> list[tuple[str, type[Exception]]]:
@@ -76,9 +80,9 @@ def test_escapes_are_refused(tree: Path) -> None:
     assert len(cases) >= 10
     allowed = []
     for raw, error in cases:
-        for want in ("file", "dir"):
+        for want in WANTS:
             try:
-                resolve_allowed_path(raw, settings, want=want)  # type: ignore[arg-type]
+                resolve_allowed_path(raw, settings, want=want)
             except error:
                 pass
             else:

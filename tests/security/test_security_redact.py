@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from adclf.config import Settings
@@ -32,12 +34,13 @@ def test_redact_url(url: str, expected: str) -> None:
 
 
 def test_redact_settings_drops_secret_keys() -> None:
-    s = Settings(  # type: ignore[call-arg]
-        _env_file=None,  # type: ignore[call-arg]
-        API_TOKEN="tok-123",
-        OPENAI_API_KEY="sk-live-999",
-        OPENAI_BASE_URL="http://u:p4ss@127.0.0.1:8080/v1",
-    )
+    values: dict[str, Any] = {
+        "_env_file": None,
+        "API_TOKEN": "tok-123",
+        "OPENAI_API_KEY": "sk-live-999",
+        "OPENAI_BASE_URL": "http://u:p4ss@127.0.0.1:8080/v1",
+    }
+    s = Settings(**values)
     out = redact_settings(s.model_dump(mode="json"))
     text = repr(out)
     for secret in ("tok-123", "sk-live-999", "p4ss"):
