@@ -21,7 +21,8 @@ Make = Callable[..., Settings]
 
 
 def provider(settings: Settings, **job: object) -> OllamaProvider:
-    return OllamaProvider(settings, JobSettings(provider="ollama", **job), backoff=0.01)
+    job_settings = JobSettings.model_validate({"provider": "ollama", **job})
+    return OllamaProvider(settings, job_settings, backoff=0.01)
 
 
 def test_classifies_from_ocr_text_and_frames(
@@ -64,7 +65,7 @@ def test_factory_builds_the_ollama_provider(
     ollama_server: FakeOllama, make_settings: Make, evidence: Evidence
 ) -> None:
     settings = make_settings(OLLAMA_HOST=ollama_server.host, DEFAULT_PROVIDER="ollama")
-    built = get_provider(settings, JobSettings())
+    built = get_provider(settings, JobSettings.model_validate({}))
     assert isinstance(built, OllamaProvider)
     assert built.classify(evidence).brand == BRAND
 
