@@ -30,7 +30,8 @@ from adclf.pipeline.types import Classification, Evidence
 def ollama_error(err: BaseException, host: str, model: str, timeout: float) -> Exception:
     """An `ollama` client failure -> PipelineError (final) or Transient (worth retrying).
     Shared with models.py so that both speak of the same failure the same way."""
-    where = redact_url(host)
+    # The client accepts "host:port" without a scheme; name it the way it is actually reached.
+    where = redact_url(host if "://" in host else f"http://{host}")
     if isinstance(err, ollama.ResponseError):
         status = err.status_code
         detail = str(err.error)

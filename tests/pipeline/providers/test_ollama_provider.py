@@ -179,3 +179,13 @@ def test_low_confidence_reask_that_is_worse_is_dropped(
     result = provider(make_settings(OLLAMA_HOST=ollama_server.host)).classify(evidence)
     assert (result.confidence, result.raw["chosen"]) == (pytest.approx(0.6), "initial")
     assert len(ollama_server.chat_requests()) == 2
+
+
+def test_host_without_scheme_works_and_is_named_with_it(
+    closed_port: int, ollama_server: FakeOllama, make_settings: Make, evidence: Evidence
+) -> None:
+    bare = make_settings(OLLAMA_HOST=f"127.0.0.1:{ollama_server.port}")
+    assert provider(bare).classify(evidence).brand == BRAND
+    down = make_settings(OLLAMA_HOST=f"127.0.0.1:{closed_port}", PROVIDER_RETRIES=0)
+    with pytest.raises(PipelineError, match=f"not reachable at http://127.0.0.1:{closed_port}:"):
+        provider(down).classify(evidence)
