@@ -14,12 +14,27 @@ const authMiddleware: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: env.apiBaseUrl || undefined });
-api.use(authMiddleware);
+let baseUrl = env.apiBaseUrl;
+
+function makeClient(base: string) {
+  const client = createClient<paths>({ baseUrl: base || undefined });
+  client.use(authMiddleware);
+  return client;
+}
+
+// `let` so tests can point the dashboard at their own local server; importers see the live
+// binding (ES modules), so they always use the current client.
+export let api = makeClient(baseUrl);
+
+export function setApiBaseUrl(url: string): void {
+  baseUrl = url.replace(/\/+$/, "");
+  api = makeClient(baseUrl);
+}
 
 /** Absolute URL for things the browser fetches itself (img, video, EventSource, downloads). */
 export function apiUrl(path: string, opts: { tokenInQuery?: boolean } = {}): string {
-  const url = `${env.apiBaseUrl}${path}`;
+  // Artifact URLs may already be absolute (the API builds them from its own base).
+  const url = /^https?:\/\//.test(path) ? path : `${baseUrl}${path}`;
   const token = getToken();
   if (opts.tokenInQuery && token) {
     return `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;

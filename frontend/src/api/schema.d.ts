@@ -370,46 +370,33 @@ export interface components {
             /** Failed */
             failed: number;
         };
-        /** Artifacts */
-        Artifacts: {
+        /** ArtifactsView */
+        ArtifactsView: {
+            /** Job Id */
+            job_id: string;
             /** Frames */
-            frames: components["schemas"]["Frame"][];
-            /** Ocr Text */
-            ocr_text: string;
+            frames?: components["schemas"]["FrameArtifact"][];
+            /**
+             * Ocr Text
+             * @default
+             */
+            ocr_text?: string;
             /** Ocr Lines */
-            ocr_lines: {
+            ocr_lines?: {
                 [key: string]: unknown;
             }[];
             /** Mapper Top */
-            mapper_top: {
+            mapper_top?: {
                 [key: string]: unknown;
             }[];
             /** Trace */
             trace?: {
                 [key: string]: unknown;
-            }[] | null;
-        };
-        /** Attempt */
-        Attempt: {
-            /** Type */
-            type: string;
-            /** Trigger */
-            trigger?: string | null;
-            /**
-             * Frames
-             * @default []
-             */
-            frames?: string[];
-            /** Ocr Excerpt */
-            ocr_excerpt?: string | null;
-            /** Result */
-            result?: {
-                [key: string]: unknown;
-            } | null;
-            /** Accepted */
-            accepted: boolean;
-            /** Reason */
-            reason?: string | null;
+            }[];
+            /** Video Url */
+            video_url?: string | null;
+            /** Poster Url */
+            poster_url?: string | null;
         };
         /** Body_upload_jobs_upload_post */
         Body_upload_jobs_upload_post: {
@@ -432,61 +419,33 @@ export interface components {
             /** Failed */
             failed: number;
         };
-        /** BulkDeleteIn */
-        BulkDeleteIn: {
+        /** BulkDeleteRequest */
+        BulkDeleteRequest: {
             /** Job Ids */
             job_ids: string[];
         };
-        /** BulkDeleteOut */
-        BulkDeleteOut: {
+        /** BulkDeleteResponse */
+        BulkDeleteResponse: {
             /** Deleted */
             deleted: string[];
-            /**
-             * Missing
-             * @default []
-             */
-            missing?: string[];
+            /** Not Found */
+            not_found: string[];
+            /** Unavailable */
+            unavailable?: string[];
         };
-        /** ClusterJobs */
-        ClusterJobs: {
-            /** Jobs */
-            jobs: components["schemas"]["Job"][];
-            /** Total */
-            total: number;
-            /** Unavailable Nodes */
-            unavailable_nodes: string[];
-        };
-        /** Count */
-        Count: {
-            /** Name */
-            name: string;
-            /** Count */
-            count: number;
-        };
-        /** Event */
-        Event: {
-            /** Ts */
-            ts: string;
-            /** Stage */
-            stage: string;
-            /** Message */
-            message: string;
-        };
-        /** Explanation */
-        Explanation: {
-            /** Attempts */
-            attempts: components["schemas"]["Attempt"][];
-            /** Mapping */
-            mapping?: {
-                [key: string]: unknown;
-            } | null;
-            /** Timings */
-            timings?: {
-                [key: string]: number;
-            } | null;
-        };
-        /** FileIn */
-        FileIn: {
+        /**
+         * ByFilepathRequest
+         * @example {
+         *       "file_path": "/srv/ads/incoming/ad1.mp4",
+         *       "mode": "pipeline",
+         *       "settings": {
+         *         "ocr_engine": "rapidocr",
+         *         "provider": "embedded",
+         *         "scan_mode": "Tail Only"
+         *       }
+         *     }
+         */
+        ByFilepathRequest: {
             /**
              * Mode
              * @default pipeline
@@ -495,10 +454,21 @@ export interface components {
             mode?: "pipeline" | "agent";
             /** File Path */
             file_path: string;
-            settings?: components["schemas"]["JobSettings"] | null;
+            settings?: components["schemas"]["JobSettings"];
         };
-        /** FolderIn */
-        FolderIn: {
+        /**
+         * ByFolderRequest
+         * @example {
+         *       "folder_path": "/srv/ads/incoming",
+         *       "mode": "pipeline",
+         *       "settings": {
+         *         "ocr_engine": "rapidocr",
+         *         "provider": "embedded",
+         *         "scan_mode": "Tail Only"
+         *       }
+         *     }
+         */
+        ByFolderRequest: {
             /**
              * Mode
              * @default pipeline
@@ -507,14 +477,88 @@ export interface components {
             mode?: "pipeline" | "agent";
             /** Folder Path */
             folder_path: string;
-            settings?: components["schemas"]["JobSettings"] | null;
+            settings?: components["schemas"]["JobSettings"];
+            /**
+             * Recursive
+             * @description Also look in sub-folders.
+             * @default false
+             */
+            recursive?: boolean;
         };
-        /** Frame */
-        Frame: {
+        /**
+         * ByUrlsRequest
+         * @example {
+         *       "mode": "pipeline",
+         *       "settings": {
+         *         "ocr_engine": "rapidocr",
+         *         "provider": "embedded",
+         *         "scan_mode": "Tail Only"
+         *       },
+         *       "urls": [
+         *         "https://example.com/ads/spring-sale.mp4"
+         *       ]
+         *     }
+         */
+        ByUrlsRequest: {
+            /**
+             * Mode
+             * @default pipeline
+             * @enum {string}
+             */
+            mode?: "pipeline" | "agent";
+            /**
+             * Urls
+             * @description http(s) URLs of video files
+             */
+            urls: string[];
+            settings?: components["schemas"]["JobSettings"];
+        };
+        /** Count */
+        Count: {
+            /** Name */
+            name: string;
+            /** Count */
+            count: number;
+        };
+        /** DeleteResponse */
+        DeleteResponse: {
+            /** Job Id */
+            job_id: string;
+            /** Deleted */
+            deleted: boolean;
+        };
+        /** EventView */
+        EventView: {
+            /** Ts */
+            ts: string;
+            /** Stage */
+            stage: string | null;
+            /** Message */
+            message: string | null;
+        };
+        /** ExplanationView */
+        ExplanationView: {
+            /** Job Id */
+            job_id: string;
+            /** Attempts */
+            attempts?: {
+                [key: string]: unknown;
+            }[];
+            /** Mapping */
+            mapping?: {
+                [key: string]: unknown;
+            } | null;
+            /** Timings */
+            timings?: {
+                [key: string]: number;
+            };
+        };
+        /** FrameArtifact */
+        FrameArtifact: {
             /** Name */
             name: string;
             /** Timestamp */
-            timestamp: number;
+            timestamp?: number | null;
             /** Url */
             url: string;
         };
@@ -523,56 +567,22 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** Job */
-        Job: {
-            /** Job Id */
-            job_id: string;
-            /** Status */
-            status: string;
-            /** Stage */
-            stage: string;
-            /** Stage Detail */
-            stage_detail?: string | null;
-            /** Progress */
-            progress: number;
-            /** Mode */
-            mode: string;
-            /** Url */
-            url?: string | null;
-            /** Settings */
-            settings?: {
-                [key: string]: unknown;
-            } | null;
-            /** Error */
-            error?: string | null;
-            /** Created At */
-            created_at: string;
-            /** Updated At */
-            updated_at: string;
-            /** Duration Seconds */
-            duration_seconds?: number | null;
-            /** Brand */
-            brand?: string | null;
-            /** Category */
-            category?: string | null;
-            /** Category Id */
-            category_id?: string | null;
-            /** Category Name */
-            category_name?: string | null;
-            /** Parent Category */
-            parent_category?: string | null;
-            /** Parent Category Id */
-            parent_category_id?: string | null;
-            /** Industry Id */
-            industry_id?: string | null;
-            /** Industry Name */
-            industry_name?: string | null;
-            /** Confidence */
-            confidence?: number | null;
+        /** HealthView */
+        HealthView: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
             /** Node */
             node: string;
-            /** Original Name */
-            original_name?: string | null;
+            /** Db */
+            db: string;
+            /**
+             * Nodes Alive
+             * @default 1
+             */
+            nodes_alive?: number;
         };
         /** JobResult */
         JobResult: {
@@ -580,28 +590,6 @@ export interface components {
             job_id: string;
             /** Status */
             status: string;
-            /** Stage */
-            stage: string;
-            /** Stage Detail */
-            stage_detail?: string | null;
-            /** Progress */
-            progress: number;
-            /** Mode */
-            mode: string;
-            /** Url */
-            url?: string | null;
-            /** Settings */
-            settings?: {
-                [key: string]: unknown;
-            } | null;
-            /** Error */
-            error?: string | null;
-            /** Created At */
-            created_at: string;
-            /** Updated At */
-            updated_at: string;
-            /** Duration Seconds */
-            duration_seconds?: number | null;
             /** Brand */
             brand?: string | null;
             /** Category */
@@ -610,26 +598,28 @@ export interface components {
             category_id?: string | null;
             /** Category Name */
             category_name?: string | null;
-            /** Parent Category */
-            parent_category?: string | null;
             /** Parent Category Id */
             parent_category_id?: string | null;
+            /** Parent Category */
+            parent_category?: string | null;
             /** Industry Id */
             industry_id?: string | null;
             /** Industry Name */
             industry_name?: string | null;
             /** Confidence */
             confidence?: number | null;
-            /** Node */
-            node: string;
-            /** Original Name */
-            original_name?: string | null;
             /** Reasoning */
             reasoning?: string | null;
+            /** Raw Category */
+            raw_category?: string | null;
             /** Mapper Method */
             mapper_method?: string | null;
             /** Mapper Score */
             mapper_score?: number | null;
+            /** Provider */
+            provider?: string | null;
+            /** Model */
+            model?: string | null;
         };
         /**
          * JobSettings
@@ -691,38 +681,173 @@ export interface components {
              */
             categories?: string[] | null;
         };
-        /** MaintenanceIn */
-        MaintenanceIn: {
+        /** JobView */
+        JobView: {
+            /** Job Id */
+            job_id: string;
+            /** Node */
+            node: string;
+            /** Status */
+            status: string;
+            /** Stage */
+            stage: string;
+            /** Stage Detail */
+            stage_detail?: string | null;
+            /** Progress */
+            progress: number;
+            /** Mode */
+            mode?: string | null;
+            /** Source Kind */
+            source_kind?: string | null;
+            /**
+             * Url
+             * @description The URL or server path the job reads.
+             */
+            url?: string | null;
+            /** Original Name */
+            original_name?: string | null;
+            /** Settings */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /** Error */
+            error?: string | null;
+            /**
+             * Attempts
+             * @default 0
+             */
+            attempts?: number;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+            /** Duration Seconds */
+            duration_seconds?: number | null;
+            /** Brand */
+            brand?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Category Id */
+            category_id?: string | null;
+            /** Category Name */
+            category_name?: string | null;
+            /** Parent Category */
+            parent_category?: string | null;
+            /** Parent Category Id */
+            parent_category_id?: string | null;
+            /** Industry Id */
+            industry_id?: string | null;
+            /** Industry Name */
+            industry_name?: string | null;
+            /** Confidence */
+            confidence?: number | null;
+        };
+        /** JobsPage */
+        JobsPage: {
+            /** Jobs */
+            jobs: components["schemas"]["JobView"][];
+            /** Total */
+            total: number;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Unavailable Nodes */
+            unavailable_nodes?: {
+                [key: string]: string;
+            }[];
+        };
+        /** MaintenanceRequest */
+        MaintenanceRequest: {
             /** Enabled */
             enabled: boolean;
         };
-        /** Node */
-        Node: {
+        /** MetricsView */
+        MetricsView: {
+            /** Node */
+            node: string;
+            /** Jobs Queued */
+            jobs_queued: number;
+            /** Jobs Processing */
+            jobs_processing: number;
+            /** Jobs Completed */
+            jobs_completed: number;
+            /** Jobs Failed */
+            jobs_failed: number;
+            /** Jobs Submitted This Process */
+            jobs_submitted_this_process: number;
+            /** Uptime Seconds */
+            uptime_seconds: number;
+            /** Nodes */
+            nodes?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        /** NodeView */
+        NodeView: {
             /** Node */
             node: string;
             /** Alive */
             alive: boolean;
-            /** Maintenance */
-            maintenance: boolean;
-            /** Queued */
-            queued: number;
-            /** Processing */
-            processing: number;
-            /** Workers */
-            workers: number;
-            resources: components["schemas"]["Resources"];
+            /** Available */
+            available: boolean;
+            /**
+             * Maintenance
+             * @default false
+             */
+            maintenance?: boolean;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued?: number;
+            /**
+             * Processing
+             * @default 0
+             */
+            processing?: number;
+            /**
+             * Completed
+             * @default 0
+             */
+            completed?: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed?: number;
+            /**
+             * Workers
+             * @default 0
+             */
+            workers?: number;
+            /** Resources */
+            resources?: {
+                [key: string]: number;
+            };
+            /**
+             * Ray Node Id
+             * @default
+             */
+            ray_node_id?: string;
+            /**
+             * Address
+             * @default
+             */
+            address?: string;
+            /** Message */
+            message?: string | null;
         };
-        /** Resources */
-        Resources: {
-            /** Cpu */
-            CPU?: number | null;
-            /** Gpu */
-            GPU?: number | null;
-            /** Memory */
-            memory?: number | null;
-        };
-        /** Submitted */
-        Submitted: {
+        /**
+         * SubmitResponse
+         * @example {
+         *       "job_id": "node-a-6f1c2d8e-4b1a-4c53-9d7e-0a1b2c3d4e5f",
+         *       "status": "queued"
+         *     }
+         */
+        SubmitResponse: {
             /** Job Id */
             job_id: string;
             /** Status */
@@ -739,18 +864,6 @@ export interface components {
              * @default []
              */
             children?: components["schemas"]["TaxNode"][];
-        };
-        /** UrlsIn */
-        UrlsIn: {
-            /**
-             * Mode
-             * @default pipeline
-             * @enum {string}
-             */
-            mode?: "pipeline" | "agent";
-            /** Urls */
-            urls: string[];
-            settings?: components["schemas"]["JobSettings"] | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -783,7 +896,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UrlsIn"];
+                "application/json": components["schemas"]["ByUrlsRequest"];
             };
         };
         responses: {
@@ -793,7 +906,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Submitted"][];
+                    "application/json": components["schemas"]["SubmitResponse"][];
                 };
             };
             /** @description Validation Error */
@@ -816,7 +929,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FolderIn"];
+                "application/json": components["schemas"]["ByFolderRequest"];
             };
         };
         responses: {
@@ -826,7 +939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Submitted"][];
+                    "application/json": components["schemas"]["SubmitResponse"][];
                 };
             };
             /** @description Validation Error */
@@ -849,7 +962,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FileIn"];
+                "application/json": components["schemas"]["ByFilepathRequest"];
             };
         };
         responses: {
@@ -859,7 +972,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Submitted"];
+                    "application/json": components["schemas"]["SubmitResponse"];
                 };
             };
             /** @description Validation Error */
@@ -892,7 +1005,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Submitted"];
+                    "application/json": components["schemas"]["SubmitResponse"];
                 };
             };
             /** @description Validation Error */
@@ -921,7 +1034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Job"][];
+                    "application/json": components["schemas"]["JobView"][];
                 };
             };
         };
@@ -943,7 +1056,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Job"];
+                    "application/json": components["schemas"]["JobView"];
                 };
             };
             /** @description Validation Error */
@@ -974,9 +1087,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DeleteResponse"];
                 };
             };
             /** @description Validation Error */
@@ -1038,7 +1149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Artifacts"];
+                    "application/json": components["schemas"]["ArtifactsView"];
                 };
             };
             /** @description Validation Error */
@@ -1069,7 +1180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Event"][];
+                    "application/json": components["schemas"]["EventView"][];
                 };
             };
             /** @description Validation Error */
@@ -1100,7 +1211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Explanation"];
+                    "application/json": components["schemas"]["ExplanationView"];
                 };
             };
             /** @description Validation Error */
@@ -1123,7 +1234,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BulkDeleteIn"];
+                "application/json": components["schemas"]["BulkDeleteRequest"];
             };
         };
         responses: {
@@ -1133,7 +1244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkDeleteOut"];
+                    "application/json": components["schemas"]["BulkDeleteResponse"];
                 };
             };
             /** @description Validation Error */
@@ -1162,7 +1273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Node"][];
+                    "application/json": components["schemas"]["NodeView"][];
                 };
             };
         };
@@ -1178,7 +1289,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MaintenanceIn"];
+                "application/json": components["schemas"]["MaintenanceRequest"];
             };
         };
         responses: {
@@ -1188,7 +1299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Node"];
+                    "application/json": components["schemas"]["NodeView"];
                 };
             };
             /** @description Validation Error */
@@ -1222,7 +1333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClusterJobs"];
+                    "application/json": components["schemas"]["JobsPage"];
                 };
             };
             /** @description Validation Error */
@@ -1271,9 +1382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: number;
-                    };
+                    "application/json": components["schemas"]["MetricsView"];
                 };
             };
         };
@@ -1293,9 +1402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["HealthView"];
                 };
             };
         };

@@ -16,9 +16,33 @@ type JsonBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] ext
 export type Job = Json200<"/jobs/{job_id}", "get">;
 export type JobResult = Json200<"/jobs/{job_id}/result", "get">;
 export type Artifacts = Json200<"/jobs/{job_id}/artifacts", "get">;
-export type Frame = Artifacts["frames"][number];
+export type Frame = NonNullable<Artifacts["frames"]>[number];
 export type Explanation = Json200<"/jobs/{job_id}/explanation", "get">;
-export type Attempt = Explanation["attempts"][number];
+/** One recorded try of the pipeline. The API types attempts loosely (free-form dicts), so the
+ *  dashboard reads them through `toAttempt`. */
+export type Attempt = {
+  type: string;
+  trigger?: string | null;
+  frames?: string[];
+  ocr_excerpt?: string | null;
+  result?: Record<string, unknown> | null;
+  accepted: boolean;
+  reason?: string | null;
+};
+
+export function toAttempt(raw: unknown): Attempt {
+  const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : v == null ? null : String(v));
+  return {
+    type: str(o.type) ?? "attempt",
+    trigger: str(o.trigger),
+    frames: Array.isArray(o.frames) ? o.frames.map((f) => (typeof f === "string" ? f : JSON.stringify(f))) : [],
+    ocr_excerpt: str(o.ocr_excerpt),
+    result: o.result && typeof o.result === "object" ? (o.result as Record<string, unknown>) : null,
+    accepted: Boolean(o.accepted),
+    reason: str(o.reason),
+  };
+}
 export type JobEvents = Json200<"/jobs/{job_id}/events", "get">;
 export type ClusterNode = Json200<"/cluster/nodes", "get">[number];
 export type ClusterJobs = Json200<"/cluster/jobs", "get">;

@@ -24,7 +24,8 @@ export function formatTime(iso: string | null | undefined): string {
   });
 }
 
-export function formatTimestamp(seconds: number): string {
+export function formatTimestamp(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "—";
   const m = Math.floor(seconds / 60);
   const s = seconds - m * 60;
   return `${m}:${s.toFixed(1).padStart(4, "0")}`;

@@ -29,6 +29,6 @@ export function useAuthedMedia(path: string | null | undefined): string | undefi
   }, [path, token]);
 
   if (!path) return undefined;
-  if (!token) return path.startsWith("http") ? path : apiUrl(path);
+  if (!token) return apiUrl(path);
   return blobUrl;
 }

@@ -54,6 +54,15 @@ export function useJobStream(jobId: string): StreamState {
         if (!cancelled) setState((s) => ({ ...s, error: e instanceof Error ? e.message : String(e) }));
       });
 
+    if (typeof EventSource === "undefined") {
+      setState((s) => ({ ...s, mode: "polling" }));
+      pollTimer = setTimeout(() => void poll(), 2000);
+      return () => {
+        cancelled = true;
+        controller.abort();
+        if (pollTimer) clearTimeout(pollTimer);
+      };
+    }
     let errors = 0;
     source = new EventSource(apiUrl(`/jobs/${encodeURIComponent(jobId)}/stream`, { tokenInQuery: true }));
     source.addEventListener("open", () => {

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { toAttempt } from "../../../api/types";
 import { ErrorBanner, Loading, ProgressBar, Section, StatusBadge } from "../../../components/ui";
 import { formatDuration, formatTime } from "../../../lib/format";
 import { Link, navigate } from "../../../lib/router";
@@ -114,7 +115,7 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
 
       <div className="detail-grid">
         <Section title="Video" id="video">
-          <VideoPlayer jobId={job.job_id} poster={frames[0]?.url} />
+          <VideoPlayer jobId={job.job_id} videoUrl={artifacts.data ? artifacts.data.video_url : undefined} poster={frames[0]?.url} />
         </Section>
         <Section title="OCR text" id="ocr">
           {artifacts.data?.ocr_text ? (
@@ -134,7 +135,7 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
 
       <Section title="Explanation" id="explanation">
         {explanation.data ? (
-          <AttemptCards attempts={explanation.data.attempts} />
+          <AttemptCards attempts={(explanation.data.attempts ?? []).map(toAttempt)} />
         ) : (
           <p className="muted">{final ? (explanation.error ?? "Loading…") : "Available when the job finishes."}</p>
         )}

@@ -1,8 +1,12 @@
 import { useAuthedMedia } from "../../../lib/useAuthedMedia";
 
-export function VideoPlayer({ jobId, poster }: { jobId: string; poster?: string }) {
-  const src = useAuthedMedia(`/jobs/${encodeURIComponent(jobId)}/video`);
+/** `videoUrl` null means the server has no video for this job (e.g. a URL job whose download
+ *  was not kept); undefined means "not known yet", so the conventional path is tried. */
+export function VideoPlayer({ jobId, videoUrl, poster }: { jobId: string; videoUrl?: string | null; poster?: string }) {
+  const path = videoUrl === null ? null : (videoUrl ?? `/jobs/${encodeURIComponent(jobId)}/video`);
+  const src = useAuthedMedia(path);
   const posterSrc = useAuthedMedia(poster);
+  if (path === null) return <p className="muted">No video stored for this job.</p>;
   if (!src) return <p className="muted">Loading video…</p>;
   return (
     <video className="video" controls preload="metadata" src={src} poster={posterSrc} aria-label="Ad video">

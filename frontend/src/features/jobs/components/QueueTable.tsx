@@ -15,6 +15,13 @@ export const STATUS_TABS = [
 
 const PAGE_SIZE = 20;
 
+/** unavailable_nodes may list names or {node, message} objects; show the names. */
+export function nodeNames(list: unknown[] | null | undefined): string[] {
+  return (list ?? []).map((n) =>
+    typeof n === "string" ? n : n && typeof n === "object" && "node" in n ? String((n as { node: unknown }).node) : JSON.stringify(n),
+  );
+}
+
 export function QueueTable({ refreshKey }: { refreshKey: number }) {
   const [tab, setTab] = useState<(typeof STATUS_TABS)[number][0]>("all");
   const [search, setSearch] = useState("");
@@ -42,6 +49,7 @@ export function QueueTable({ refreshKey }: { refreshKey: number }) {
   );
   const jobs = queue.data?.jobs ?? [];
   const total = queue.data?.total ?? 0;
+  const unavailable = nodeNames(queue.data?.unavailable_nodes);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const allOnPage = jobs.length > 0 && jobs.every((j) => selected.has(j.job_id));
 
@@ -125,10 +133,9 @@ export function QueueTable({ refreshKey }: { refreshKey: number }) {
         </button>
       </div>
       <ErrorBanner message={actionError ?? queue.error} onRetry={queue.error ? queue.refresh : undefined} />
-      {queue.data && queue.data.unavailable_nodes.length > 0 && (
+      {unavailable.length > 0 && (
         <p className="banner banner-warn" role="status">
-          Not shown: jobs on unreachable node{queue.data.unavailable_nodes.length === 1 ? "" : "s"}{" "}
-          {queue.data.unavailable_nodes.join(", ")}.
+          Not shown: jobs on unreachable node{unavailable.length === 1 ? "" : "s"} {unavailable.join(", ")}.
         </p>
       )}
       <div className="table-wrap">

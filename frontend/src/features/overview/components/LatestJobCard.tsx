@@ -8,7 +8,7 @@ import { fetchArtifacts } from "../../job-detail/api/jobDetail";
 export function LatestJobCard({ job }: { job: Job }) {
   // The poster is the first extracted frame; artifacts are immutable once a job completes.
   const artifacts = usePolling((s) => fetchArtifacts(job.job_id, s), 0, [job.job_id]);
-  const first = artifacts.data?.frames[0];
+  const first = artifacts.data?.frames?.[0];
   const src = useAuthedMedia(first?.url);
   return (
     <article className="card job-card" data-testid="latest-job">

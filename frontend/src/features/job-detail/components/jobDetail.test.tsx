@@ -1,0 +1,88 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ApiServer, job } from "../../../test/apiServer";
+import { resultCsv } from "./exportCsv";
+import { JobDetailPage } from "./JobDetailPage";
+
+const server = new ApiServer();
+const ID = job().job_id as string;
+beforeAll(() => server.start());
+afterAll(() => server.stop());
+beforeEach(() => server.reset());
+
+function serveFinishedJob(over: Record<string, unknown> = {}) {
+  server
+    .on(`GET /jobs/${ID}`, { json: job(over) })
+    .on(`GET /jobs/${ID}/result`, { json: { job_id: ID, status: "completed", brand: "ACME", reasoning: "End card shows ACME and acme.com.", mapper_method: "exact" } })
+    .on(`GET /jobs/${ID}/artifacts`, {
+      json: {
+        job_id: ID,
+        frames: [{ name: "frame_000.jpg", timestamp: 3.2, url: `/jobs/${ID}/artifacts/frames/frame_000.jpg` }],
+        ocr_text: "ACME\nacme.com",
+        video_url: `/jobs/${ID}/video`,
+      },
+    })
+    .on(`GET /jobs/${ID}/events`, { json: [{ ts: "2026-11-24T20:00:01Z", stage: "ocr", message: "2 lines" }] })
+    .on(`GET /jobs/${ID}/explanation`, {
+      json: {
+        job_id: ID,
+        attempts: [
+          { type: "llm", trigger: "initial", accepted: false, reason: "confidence 0.41 < 0.7", result: { brand: "ACNE", confidence: 0.41 } },
+          { type: "tail_ocr_dense", trigger: "low confidence", accepted: true, reason: "brand matches domain", ocr_excerpt: "ACME acme.com" },
+        ],
+      },
+    });
+}
+
+describe("JobDetailPage", () => {
+  it("renders verdict, timeline, frames, OCR, and accepted/rejected attempts", async () => {
+    serveFinishedJob();
+    render(<JobDetailPage jobId={ID} />);
+    expect(await screen.findByTestId("verdict-brand")).toHaveTextContent("ACME");
+    expect(screen.getByTestId("verdict-category")).toHaveTextContent("Apparel › Footwear › Athletic Shoes");
+    expect(screen.getByText("91%")).toBeInTheDocument();
+    expect(await screen.findByText("End card shows ACME and acme.com.")).toBeInTheDocument();
+    expect(await screen.findByTestId("ocr-text")).toHaveTextContent("acme.com");
+    const frame = within(screen.getByTestId("frames")).getByRole("img");
+    expect(frame).toHaveAttribute("alt", "Frame at 0:03.2");
+    expect(frame.getAttribute("src")).toBe(`${server.url}/jobs/${ID}/artifacts/frames/frame_000.jpg`);
+    const attempts = await screen.findByTestId("attempts");
+    const items = within(attempts).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("Rejected");
+    expect(items[0]).toHaveTextContent("confidence 0.41 < 0.7");
+    expect(items[1]).toHaveTextContent("Accepted");
+    expect(screen.getByRole("list", { name: "Pipeline stages" }).querySelectorAll(".step-done")).toHaveLength(9);
+    expect(screen.getByRole("button", { name: "Export CSV" })).toBeEnabled();
+    expect(document.querySelector("video")?.getAttribute("src")).toBe(`${server.url}/jobs/${ID}/video`);
+  });
+
+  it("follows a running job until it completes (polling when SSE is unavailable)", async () => {
+    serveFinishedJob();
+    let calls = 0;
+    server.on(`GET /jobs/${ID}`, () => {
+      calls += 1;
+      return calls < 2
+        ? { json: job({ status: "processing", stage: "ocr", progress: 40, brand: null, confidence: null }) }
+        : { json: job() };
+    });
+    render(<JobDetailPage jobId={ID} />);
+    expect(await screen.findByTestId("stage")).toHaveTextContent("ocr");
+    expect(screen.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "40");
+    expect(screen.getByRole("button", { name: "Export CSV" })).toBeDisabled();
+    await waitFor(() => expect(screen.getByTestId("verdict-brand")).toHaveTextContent("ACME"), { timeout: 5000 });
+    expect(screen.getByTestId("stream-mode")).toHaveTextContent("final");
+  });
+
+  it("shows the 404 message for an unknown job", async () => {
+    render(<JobDetailPage jobId="node-a-missing" />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("no route /jobs/node-a-missing");
+  });
+
+  it("exports the merged job and result as one CSV row", () => {
+    const csv = resultCsv(job() as never, { job_id: ID, status: "completed", reasoning: 'Says "ACME", twice' } as never);
+    const [header, row] = csv.trim().split("\r\n");
+    expect(header?.split(",")).toContain("reasoning");
+    expect(row).toContain('"Says ""ACME"", twice"');
+    expect(row?.startsWith(ID)).toBe(true);
+  });
+});
