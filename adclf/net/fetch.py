@@ -13,7 +13,6 @@ A watchdog closes the socket when URL_FETCH_TIMEOUT runs out, which bounds the w
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import contextlib
 import http.client
 import ipaddress
@@ -76,7 +75,8 @@ class _Deadline:
 
     def remaining(self) -> float:
         left = self.end - time.monotonic()
-        if left <= 0:
+        # `expired` too: a read cut short by the watchdog can look like a clean end of body
+        if left <= 0 or self.expired:
             self.expired = True
             raise FetchError(f"the download took longer than {self.seconds:g} s")
         return left
@@ -128,6 +128,28 @@ def _parse_hop(url: str) -> _Hop:
     return _Hop(url, scheme, host, port, target, host_header, auth)
 
 
+def _call_with_timeout(resolver: Resolver, host: str, port: int, timeout: float) -> Sequence[str]:
+    """getaddrinfo cannot be cancelled: run it in a daemon thread (which neither blocks
+    interpreter exit nor the caller) and give up after `timeout`."""
+    result: list[Sequence[str]] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(resolver(host, port))
+        except BaseException as err:  # handed to the caller below
+            error.append(err)
+
+    thread = threading.Thread(target=run, name=f"resolve-{host[:40]}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise TimeoutError(host)
+    if error:
+        raise error[0]
+    return result[0]
+
+
 def _checked_addresses(
     hop: _Hop, settings: Settings, resolver: Resolver, deadline: _Deadline
 ) -> list[str]:
@@ -140,16 +162,13 @@ def _checked_addresses(
     if literal is not None:
         answers: Sequence[str] = [str(literal)]
     else:
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         try:
-            future = pool.submit(resolver, hop.host, hop.port)
-            answers = future.result(timeout=deadline.remaining())
-        except concurrent.futures.TimeoutError as err:
+            answers = _call_with_timeout(resolver, hop.host, hop.port, deadline.remaining())
+        except TimeoutError as err:
+            deadline.expired = True  # the budget was used up; do not race the watchdog timer
             raise FetchError(f"resolving {hop.host} took too long") from err
         except (OSError, UnicodeError) as err:
             raise FetchError(f"could not resolve the host {hop.host}") from err
-        finally:
-            pool.shutdown(wait=False)
     addresses: list[str] = []
     for answer in answers:
         try:

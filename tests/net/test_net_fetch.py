@@ -9,6 +9,7 @@ attempt to connect to another address fails the test.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -323,3 +324,24 @@ def test_never_touches_existing_files(server, make_settings, tmp_path: Path) -> 
         download(server.url("/video.mp4"), tmp_path, make_settings(URL_ALLOW_PRIVATE=True))
     assert victim.read_text() == "keep me"
     assert len(_files(tmp_path)) == 4
+
+
+def test_slow_dns_counts_against_the_timeout(make_settings, tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def hanging(host: str, port: int) -> list[str]:
+        release.wait(10)
+        return [PUBLIC]
+
+    start = time.monotonic()
+    try:
+        with pytest.raises(FetchError, match="took longer than 0.5 s"):
+            download(
+                "http://slow-dns.test/v.mp4",
+                tmp_path,
+                make_settings(URL_FETCH_TIMEOUT=0.5),
+                resolver=hanging,
+            )
+    finally:
+        release.set()
+    assert time.monotonic() - start < 1.5
