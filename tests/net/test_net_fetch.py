@@ -238,7 +238,7 @@ def test_whole_download_timeout_on_slow_drip(server, make_settings, tmp_path: Pa
         with pytest.raises(FetchError, match="took longer than 1 s"):
             download(server.url(route), dest, settings)
         elapsed = time.monotonic() - start
-        assert 0.9 < elapsed < 2.5, (route, elapsed)
+        assert 0.9 < elapsed < 3.0, (route, elapsed)
         assert _files(dest) == []
 
 
@@ -344,4 +344,4 @@ def test_slow_dns_counts_against_the_timeout(make_settings, tmp_path: Path) -> N
             )
     finally:
         release.set()
-    assert time.monotonic() - start < 1.5
+    assert time.monotonic() - start < 2.5
