@@ -104,3 +104,56 @@ def simple_ad(path: Path, brand: str = "ACME", product: str = "Running shoes",
         ],
         size=size,
     )
+
+
+# ---------------------------------------------------------------- awkward inputs (pipeline tests)
+
+
+def _ffmpeg(path: Path, args: list[str]) -> Path:
+    if shutil.which("ffmpeg") is None:
+        raise RuntimeError("ffmpeg is not installed: run scripts/setup.sh")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", *args, str(path)], check=True,
+                   timeout=300)
+    return path
+
+
+def audio_only(path: Path, seconds: float = 2.0) -> Path:
+    """An AAC file with no video stream (e.g. a podcast link submitted by mistake)."""
+    return _ffmpeg(path, ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                          "-c:a", "aac"])
+
+
+def single_frame(path: Path, size: tuple[int, int] = (320, 240), color: str = "red") -> Path:
+    w, h = size
+    return _ffmpeg(path, ["-f", "lavfi", "-i", f"color=c={color}:s={w}x{h}:r=25:d=0.04",
+                          "-frames:v", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+
+
+def variable_frame_rate(path: Path, size: tuple[int, int] = (320, 180)) -> Path:
+    """2 s at 30 fps, then 6 s at 5 fps (timestamps, not frame numbers, tell time); the picture
+    is red before 2 s and blue after, with the elapsed seconds drawn on it."""
+    w, h = size
+    font = font_path()
+    vf = (
+        "setpts='if(lt(N,60),N/30/TB,(2+(N-60)/5)/TB)',"
+        f"drawbox=c=blue:t=fill:enable='gte(t,2)',"
+        f"drawtext=fontfile={font}:text='%{{pts\\:flt}}':fontsize=24:fontcolor=white:x=10:y=10"
+    )
+    return _ffmpeg(path, ["-f", "lavfi", "-i", f"color=c=red:s={w}x{h}:r=30:d=3",
+                          "-vf", vf, "-fps_mode", "vfr", "-c:v", "libx264",
+                          "-preset", "ultrafast", "-pix_fmt", "yuv420p"])
+
+
+def truncated_copy(source: Path, path: Path, keep_bytes: int) -> Path:
+    """The first `keep_bytes` of a real video: an interrupted download."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(source.read_bytes()[:keep_bytes])
+    return path
+
+
+def still_image(path: Path, size: tuple[int, int] = (320, 240)) -> Path:
+    """A JPEG (optionally saved under a video name): an image is not a video."""
+    w, h = size
+    return _ffmpeg(path, ["-f", "lavfi", "-i", f"color=c=orange:s={w}x{h}:d=1",
+                          "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg"])

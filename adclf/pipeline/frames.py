@@ -352,11 +352,7 @@ class PyAVReader:
                     found[target] = last
         if not found:
             raise PipelineError("no frame could be decoded at the sampled times")
-        out: list[tuple[float, np.ndarray]] = []
-        for target in targets:
-            hit = found.get(target) or found[min(found, key=lambda t: abs(t - target))]
-            out.append(hit)
-        return out
+        return _fill(targets, found)
 
     def _to_rgb(self, frame: object) -> np.ndarray:
         w, h = self._size
@@ -377,11 +373,11 @@ class FfmpegCliReader:
 
     def read(self, timestamps: Sequence[float]) -> list[tuple[float, np.ndarray]]:
         w, h = self._size
-        out: list[tuple[float, np.ndarray]] = []
-        for t in timestamps:
-            t = max(0.0, min(t, self._info.duration - 0.05))
+        got: dict[float, tuple[float, np.ndarray]] = {}
+        for t in sorted(set(timestamps)):
+            at = max(0.0, min(t, self._info.duration - 0.05))
             cmd = [
-                "ffmpeg", "-v", "error", "-ss", f"{t:.3f}", "-i", str(self._info.path),
+                "ffmpeg", "-v", "error", "-ss", f"{at:.3f}", "-i", str(self._info.path),
                 "-frames:v", "1", "-vf", f"scale={w}:{h}", "-f", "rawvideo",
                 "-pix_fmt", "rgb24", "-",
             ]
@@ -390,10 +386,18 @@ class FfmpegCliReader:
             except (OSError, subprocess.TimeoutExpired):
                 continue
             if len(raw) >= w * h * 3:
-                out.append((t, np.frombuffer(raw[: w * h * 3], np.uint8).reshape(h, w, 3)))
-        if not out:
+                got[t] = (at, np.frombuffer(raw[: w * h * 3], np.uint8).reshape(h, w, 3).copy())
+        if not got:
             raise PipelineError("ffmpeg could not decode any frame")
-        return out
+        return _fill(timestamps, got)
+
+
+def _fill(
+    wanted: Sequence[float], found: dict[float, tuple[float, np.ndarray]]
+) -> list[tuple[float, np.ndarray]]:
+    """One result per wanted time: a time that could not be decoded (damaged stretch) gets the
+    nearest frame that could."""
+    return [found.get(t) or found[min(found, key=lambda k: abs(k - t))] for t in wanted]
 
 
 def open_reader(info: VideoInfo) -> FrameReader:
@@ -499,7 +503,10 @@ class _Session:
         clamped = [min(max(0.0, t), self.last_time) for t in timestamps]
         wanted = [t for t in clamped if t not in self._cache]
         if wanted:
-            for t, (actual, image) in zip(wanted, self.reader.read(wanted), strict=True):
+            got = self.reader.read(wanted)
+            if len(got) != len(wanted):
+                raise PipelineError("the video could not be decoded at the sampled times")
+            for t, (actual, image) in zip(wanted, got, strict=True):
                 self._cache[t] = _Shot(actual, image, thumbnail(image), is_near_black(image))
         return [self._cache[t] for t in clamped]
 

@@ -16,8 +16,8 @@ from adclf.pipeline.types import Frame, OcrLine
 
 LANGS = "eng+fra"
 MIN_WORD_CONF = 40.0  # tesseract's per-word confidence (0..100); lower is mostly noise
-# psm 11: sparse text anywhere in the image, which is what ad frames hold
-CONFIG = "--oem 1 --psm 11"
+# psm 3 (automatic layout) keeps a card line together; psm 11 split lines into word groups
+CONFIG = "--oem 1 --psm 3"
 
 
 class TesseractEngine(BaseOcrEngine):
