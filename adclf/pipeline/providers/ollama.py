@@ -16,6 +16,7 @@ from adclf.pipeline.providers.prompt import (
     RESPONSE_SCHEMA,
     SYSTEM_PROMPT,
     Conversation,
+    InvalidAnswer,
     Transient,
     connect_detail,
     encode_jpeg,
@@ -105,4 +106,9 @@ class OllamaProvider:
             )
         except Exception as err:  # noqa: BLE001 - every failure is translated, none swallowed
             raise ollama_error(err, self.host, self.model, self.timeout) from err
+        if response.done_reason == "length":
+            raise InvalidAnswer(
+                f"the answer was cut off (done_reason=length); num_ctx "
+                f"{self.job_settings.context_size} may be too small for {len(images)} images"
+            )
         return response.message.content or ""
