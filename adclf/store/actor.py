@@ -53,6 +53,9 @@ class JobStore:
         self._work: asyncio.Event | None = None
         self._background: list[asyncio.Task[None]] = []
         self._uploads: dict[str, Path] = {}
+        # Per-node sub-folder: nodes sharing a disk must not take each other's files as orphans.
+        self.upload_dir = settings.upload_dir / node
+        self.upload_dir.mkdir(parents=True, exist_ok=True)
         self._recover()
 
     # ---- start-up ----------------------------------------------------------------------------
@@ -410,7 +413,7 @@ class JobStore:
         shutil.rmtree(self.settings.artifacts_dir / row["job_id"], ignore_errors=True)
         if row.get("source_kind") == "upload" and row.get("source"):
             path = Path(row["source"])
-            if path.parent == self.settings.upload_dir:
+            if path.parent == self.upload_dir:
                 path.unlink(missing_ok=True)
 
     # ---- TTL cleanup -------------------------------------------------------------------------
@@ -434,11 +437,10 @@ class JobStore:
                     shutil.rmtree(d, ignore_errors=True)
                     orphan_artifacts.append(d.name)
         orphan_uploads: list[str] = []
-        up_root = self.settings.upload_dir
+        up_root = self.upload_dir
         if up_root.exists():
             for f in up_root.iterdir():
-                if f.is_file() and f not in sources and f.stat().st_mtime < young \
-                        and f.name.startswith(f"{self.node}-"):
+                if f.is_file() and f not in sources and f.stat().st_mtime < young:
                     f.unlink(missing_ok=True)
                     orphan_uploads.append(f.name)
         self.db.trim_events()
@@ -459,8 +461,8 @@ class JobStore:
 
     # ---- files owned by this node ------------------------------------------------------------
     async def upload_open(self, suffix: str) -> str:
-        token = f"{self.node}-{uuid.uuid4().hex}{suffix}"
-        path = self.settings.upload_dir / token
+        token = f"{uuid.uuid4().hex}{suffix}"
+        path = self.upload_dir / token
         path.write_bytes(b"")
         self._uploads[token] = path
         return token
@@ -479,7 +481,7 @@ class JobStore:
         return str(path)
 
     async def local_upload_dir(self) -> str:
-        return str(self.settings.upload_dir)
+        return str(self.upload_dir)
 
     def _job_file(self, row: Row, name: str) -> Path | None:
         from adclf.security.paths import is_within
