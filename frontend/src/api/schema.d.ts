@@ -4,7 +4,7 @@
  */
 
 export interface paths {
-    "/jobs/by-urls": {
+    "/admin/cleanup": {
         parameters: {
             query?: never;
             header?: never;
@@ -13,74 +13,29 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** By Urls */
-        post: operations["by_urls_jobs_by_urls_post"];
+        /**
+         * Admin Cleanup
+         * @description Run the TTL cleanup once on every live node and report what was removed.
+         */
+        post: operations["admin_cleanup_admin_cleanup_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/jobs/by-folder": {
+    "/admin/jobs": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** By Folder */
-        post: operations["by_folder_jobs_by_folder_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/by-filepath": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** By Filepath */
-        post: operations["by_filepath_jobs_by_filepath_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/upload": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Upload */
-        post: operations["upload_jobs_upload_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Jobs */
-        get: operations["jobs_jobs_get"];
+        /**
+         * Admin Jobs
+         * @description One node's jobs, newest first.
+         */
+        get: operations["admin_jobs_admin_jobs_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -89,33 +44,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}": {
+    "/api/taxonomy": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Job */
-        get: operations["job_jobs__job_id__get"];
-        put?: never;
-        post?: never;
-        /** Delete */
-        delete: operations["delete_jobs__job_id__delete"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{job_id}/result": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Result */
-        get: operations["result_jobs__job_id__result_get"];
+        /**
+         * Taxonomy
+         * @description The taxonomy used for mapping, as a nested tree `{id, name, children}`.
+         */
+        get: operations["taxonomy_api_taxonomy_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -124,15 +64,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}/artifacts": {
+    "/cluster/analytics": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Artifacts */
-        get: operations["artifacts_jobs__job_id__artifacts_get"];
+        /**
+         * Cluster Analytics
+         * @description Counts, durations (p50/p95), top brands/categories/industries, failures, jobs per hour.
+         */
+        get: operations["cluster_analytics_cluster_analytics_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -141,51 +84,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/jobs/{job_id}/events": {
+    "/cluster/jobs": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Events */
-        get: operations["events_jobs__job_id__events_get"];
+        /**
+         * Cluster Jobs
+         * @description All nodes' jobs merged newest first; dead nodes are listed in `unavailable_nodes`.
+         */
+        get: operations["cluster_jobs_cluster_jobs_get"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{job_id}/explanation": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Explanation */
-        get: operations["explanation_jobs__job_id__explanation_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/bulk-delete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Bulk */
-        post: operations["bulk_jobs_bulk_delete_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -199,8 +111,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Nodes */
-        get: operations["nodes_cluster_nodes_get"];
+        /**
+         * List Nodes
+         * @description Every adclf node as Ray sees it (alive/dead, resources) with its queue and workers.
+         */
+        get: operations["list_nodes_cluster_nodes_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -218,57 +133,29 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Maint */
-        post: operations["maint_cluster_nodes__node__maintenance_post"];
+        /**
+         * Set Maintenance
+         * @description A node in maintenance finishes its jobs but takes no new ones (survives restarts).
+         */
+        post: operations["set_maintenance_cluster_nodes__node__maintenance_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/cluster/jobs": {
+    "/diagnostics/device": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Cjobs */
-        get: operations["cjobs_cluster_jobs_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/cluster/analytics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An */
-        get: operations["an_cluster_analytics_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Metrics */
-        get: operations["metrics_metrics_get"];
+        /**
+         * Diagnostics Device
+         * @description Per node: CPU count, torch/CUDA availability, GPUs, ONNX Runtime providers.
+         */
+        get: operations["diagnostics_device_diagnostics_device_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -284,7 +171,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health */
+        /**
+         * Health
+         * @description Liveness of this ingress and its node's job store (DuckDB).
+         */
         get: operations["health_health_get"];
         put?: never;
         post?: never;
@@ -294,15 +184,313 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/taxonomy": {
+    "/jobs": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Tax */
-        get: operations["tax_api_taxonomy_get"];
+        /**
+         * List Local Jobs
+         * @description This node's jobs, newest first (see /cluster/jobs for every node).
+         */
+        get: operations["list_local_jobs_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/bulk-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Delete
+         * @description Delete up to 500 jobs on any nodes (running ones are aborted).
+         */
+        post: operations["bulk_delete_jobs_bulk_delete_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/by-filepath": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit By Filepath
+         * @description One job for a video file on the server, under ALLOWED_FOLDER_ROOTS.
+         */
+        post: operations["submit_by_filepath_jobs_by_filepath_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/by-folder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit By Folder
+         * @description One job per video file (.mp4 .mov .avi .mkv .webm .m4v) in a folder under
+         *     ALLOWED_FOLDER_ROOTS.
+         */
+        post: operations["submit_by_folder_jobs_by_folder_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/by-urls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit By Urls
+         * @description One job per URL (http/https only), placed on the least-loaded live node.
+         */
+        post: operations["submit_by_urls_jobs_by_urls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Jobs
+         * @description Every node's jobs with their results as CSV or Parquet (written by DuckDB).
+         */
+        get: operations["export_jobs_jobs_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description Upload one video (multipart field `file`), with `mode` and settings as form fields
+         *     (`settings` as a JSON object, or individual fields such as `provider`, `scan_mode`).
+         */
+        post: operations["upload_jobs_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Job */
+        get: operations["get_job_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Job
+         * @description Delete a job and its files; a running job is aborted.
+         */
+        delete: operations["delete_job_jobs__job_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Artifacts
+         * @description Frames (with URLs), OCR text and lines, the mapper's top matches and the attempt trace.
+         */
+        get: operations["get_artifacts_jobs__job_id__artifacts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/artifacts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Artifact File
+         * @description One artifact file of the job (only files inside the job's own artifact folder).
+         */
+        get: operations["get_artifact_file_jobs__job_id__artifacts__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Events */
+        get: operations["get_events_jobs__job_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Explanation */
+        get: operations["get_explanation_jobs__job_id__explanation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Result */
+        get: operations["get_result_jobs__job_id__result_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Job
+         * @description Server-sent events: `update` with the job on every change, `complete` at the end.
+         */
+        get: operations["stream_job_jobs__job_id__stream_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/video": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Video
+         * @description The job's own video (upload, server file or downloaded URL), with HTTP range support.
+         */
+        get: operations["get_video_jobs__job_id__video_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics
+         * @description Job counters (all live nodes). JSON by default; Prometheus text with
+         *     `?format=prometheus` or `Accept: text/plain`.
+         */
+        get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -318,25 +506,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Om */
-        get: operations["om_ollama_models_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/diagnostics/device": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Dev */
-        get: operations["dev_diagnostics_device_get"];
+        /**
+         * Ollama Models
+         * @description Models installed on OLLAMA_HOST (503 with a reason when it is not reachable).
+         */
+        get: operations["ollama_models_ollama_models_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -349,75 +523,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** Analytics */
-        Analytics: {
-            /** Jobs Over Time */
-            jobs_over_time: components["schemas"]["Bucket"][];
-            /** Duration P50 */
-            duration_p50: number | null;
-            /** Duration P95 */
-            duration_p95: number | null;
-            /** Top Brands */
-            top_brands: components["schemas"]["Count"][];
-            /** Top Categories */
-            top_categories: components["schemas"]["Count"][];
-            /** Failures By Reason */
-            failures_by_reason: components["schemas"]["Count"][];
-            /** Total */
-            total: number;
-            /** Completed */
-            completed: number;
-            /** Failed */
-            failed: number;
-        };
         /** ArtifactsView */
         ArtifactsView: {
-            /** Job Id */
-            job_id: string;
             /** Frames */
             frames?: components["schemas"]["FrameArtifact"][];
+            /** Job Id */
+            job_id: string;
+            /** Mapper Top */
+            mapper_top?: {
+                [key: string]: unknown;
+            }[];
+            /** Ocr Lines */
+            ocr_lines?: {
+                [key: string]: unknown;
+            }[];
             /**
              * Ocr Text
              * @default
              */
             ocr_text?: string;
-            /** Ocr Lines */
-            ocr_lines?: {
-                [key: string]: unknown;
-            }[];
-            /** Mapper Top */
-            mapper_top?: {
-                [key: string]: unknown;
-            }[];
+            /** Poster Url */
+            poster_url?: string | null;
             /** Trace */
             trace?: {
                 [key: string]: unknown;
             }[];
             /** Video Url */
             video_url?: string | null;
-            /** Poster Url */
-            poster_url?: string | null;
-        };
-        /** Body_upload_jobs_upload_post */
-        Body_upload_jobs_upload_post: {
-            /** File */
-            file: string;
-            /**
-             * Mode
-             * @default pipeline
-             */
-            mode?: string;
-            /** Settings */
-            settings?: string | null;
-        };
-        /** Bucket */
-        Bucket: {
-            /** T */
-            t: string;
-            /** Completed */
-            completed: number;
-            /** Failed */
-            failed: number;
         };
         /** BulkDeleteRequest */
         BulkDeleteRequest: {
@@ -446,14 +578,14 @@ export interface components {
          *     }
          */
         ByFilepathRequest: {
+            /** File Path */
+            file_path: string;
             /**
              * Mode
              * @default pipeline
              * @enum {string}
              */
             mode?: "pipeline" | "agent";
-            /** File Path */
-            file_path: string;
             settings?: components["schemas"]["JobSettings"];
         };
         /**
@@ -469,21 +601,21 @@ export interface components {
          *     }
          */
         ByFolderRequest: {
+            /** Folder Path */
+            folder_path: string;
             /**
              * Mode
              * @default pipeline
              * @enum {string}
              */
             mode?: "pipeline" | "agent";
-            /** Folder Path */
-            folder_path: string;
-            settings?: components["schemas"]["JobSettings"];
             /**
              * Recursive
              * @description Also look in sub-folders.
              * @default false
              */
             recursive?: boolean;
+            settings?: components["schemas"]["JobSettings"];
         };
         /**
          * ByUrlsRequest
@@ -506,44 +638,42 @@ export interface components {
              * @enum {string}
              */
             mode?: "pipeline" | "agent";
+            settings?: components["schemas"]["JobSettings"];
             /**
              * Urls
              * @description http(s) URLs of video files
              */
             urls: string[];
-            settings?: components["schemas"]["JobSettings"];
-        };
-        /** Count */
-        Count: {
-            /** Name */
-            name: string;
-            /** Count */
-            count: number;
         };
         /** DeleteResponse */
         DeleteResponse: {
-            /** Job Id */
-            job_id: string;
             /** Deleted */
             deleted: boolean;
+            /** Job Id */
+            job_id: string;
+        };
+        /** ErrorView */
+        ErrorView: {
+            /** Detail */
+            detail: string;
         };
         /** EventView */
         EventView: {
-            /** Ts */
-            ts: string;
-            /** Stage */
-            stage: string | null;
             /** Message */
             message: string | null;
+            /** Stage */
+            stage: string | null;
+            /** Ts */
+            ts: string;
         };
         /** ExplanationView */
         ExplanationView: {
-            /** Job Id */
-            job_id: string;
             /** Attempts */
             attempts?: {
                 [key: string]: unknown;
             }[];
+            /** Job Id */
+            job_id: string;
             /** Mapping */
             mapping?: {
                 [key: string]: unknown;
@@ -569,27 +699,23 @@ export interface components {
         };
         /** HealthView */
         HealthView: {
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "ok" | "degraded";
-            /** Node */
-            node: string;
             /** Db */
             db: string;
+            /** Node */
+            node: string;
             /**
              * Nodes Alive
              * @default 1
              */
             nodes_alive?: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
         };
         /** JobResult */
         JobResult: {
-            /** Job Id */
-            job_id: string;
-            /** Status */
-            status: string;
             /** Brand */
             brand?: string | null;
             /** Category */
@@ -598,28 +724,32 @@ export interface components {
             category_id?: string | null;
             /** Category Name */
             category_name?: string | null;
-            /** Parent Category Id */
-            parent_category_id?: string | null;
-            /** Parent Category */
-            parent_category?: string | null;
+            /** Confidence */
+            confidence?: number | null;
             /** Industry Id */
             industry_id?: string | null;
             /** Industry Name */
             industry_name?: string | null;
-            /** Confidence */
-            confidence?: number | null;
-            /** Reasoning */
-            reasoning?: string | null;
-            /** Raw Category */
-            raw_category?: string | null;
+            /** Job Id */
+            job_id: string;
             /** Mapper Method */
             mapper_method?: string | null;
             /** Mapper Score */
             mapper_score?: number | null;
-            /** Provider */
-            provider?: string | null;
             /** Model */
             model?: string | null;
+            /** Parent Category */
+            parent_category?: string | null;
+            /** Parent Category Id */
+            parent_category_id?: string | null;
+            /** Provider */
+            provider?: string | null;
+            /** Raw Category */
+            raw_category?: string | null;
+            /** Reasoning */
+            reasoning?: string | null;
+            /** Status */
+            status: string;
         };
         /**
          * JobSettings
@@ -628,28 +758,27 @@ export interface components {
          */
         JobSettings: {
             /**
-             * Provider
-             * @description Classifier provider; default is the server's DEFAULT_PROVIDER.
+             * Categories
+             * @description Restrict the mapping to these taxonomy ids or names (optional).
              */
-            provider?: ("embedded" | "ollama" | "openai") | null;
+            categories?: string[] | null;
             /**
-             * Model Name
-             * @description Model for ollama/openai (default qwen3-vl:8b-instruct for Ollama).
+             * Context Size
+             * @description LLM context for providers.
+             * @default 8192
              */
-            model_name?: string | null;
-            /**
-             * Scan Mode
-             * @description Which frames to sample.
-             * @default Tail Only
-             * @enum {string}
-             */
-            scan_mode?: "Tail Only" | "Full Video" | "Express";
+            context_size?: number;
             /**
              * Express Mode
              * @description One best frame near the end, no OCR.
              * @default false
              */
             express_mode?: boolean;
+            /**
+             * Model Name
+             * @description Model for ollama/openai (default qwen3-vl:8b-instruct for Ollama).
+             */
+            model_name?: string | null;
             /**
              * Ocr Engine
              * @description Offline OCR engine.
@@ -665,64 +794,30 @@ export interface components {
              */
             ocr_mode?: "Fast" | "Detailed";
             /**
-             * Context Size
-             * @description LLM context for providers.
-             * @default 8192
+             * Provider
+             * @description Classifier provider; default is the server's DEFAULT_PROVIDER.
              */
-            context_size?: number;
+            provider?: ("embedded" | "ollama" | "openai") | null;
+            /**
+             * Scan Mode
+             * @description Which frames to sample.
+             * @default Tail Only
+             * @enum {string}
+             */
+            scan_mode?: "Tail Only" | "Full Video" | "Express";
             /**
              * Temperature
              * @default 0
              */
             temperature?: number;
-            /**
-             * Categories
-             * @description Restrict the mapping to these taxonomy ids or names (optional).
-             */
-            categories?: string[] | null;
         };
         /** JobView */
         JobView: {
-            /** Job Id */
-            job_id: string;
-            /** Node */
-            node: string;
-            /** Status */
-            status: string;
-            /** Stage */
-            stage: string;
-            /** Stage Detail */
-            stage_detail?: string | null;
-            /** Progress */
-            progress: number;
-            /** Mode */
-            mode?: string | null;
-            /** Source Kind */
-            source_kind?: string | null;
-            /**
-             * Url
-             * @description The URL or server path the job reads.
-             */
-            url?: string | null;
-            /** Original Name */
-            original_name?: string | null;
-            /** Settings */
-            settings?: {
-                [key: string]: unknown;
-            };
-            /** Error */
-            error?: string | null;
             /**
              * Attempts
              * @default 0
              */
             attempts?: number;
-            /** Created At */
-            created_at: string;
-            /** Updated At */
-            updated_at: string;
-            /** Duration Seconds */
-            duration_seconds?: number | null;
             /** Brand */
             brand?: string | null;
             /** Category */
@@ -731,27 +826,62 @@ export interface components {
             category_id?: string | null;
             /** Category Name */
             category_name?: string | null;
-            /** Parent Category */
-            parent_category?: string | null;
-            /** Parent Category Id */
-            parent_category_id?: string | null;
+            /** Confidence */
+            confidence?: number | null;
+            /** Created At */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds?: number | null;
+            /** Error */
+            error?: string | null;
             /** Industry Id */
             industry_id?: string | null;
             /** Industry Name */
             industry_name?: string | null;
-            /** Confidence */
-            confidence?: number | null;
+            /** Job Id */
+            job_id: string;
+            /** Mode */
+            mode?: string | null;
+            /** Node */
+            node: string;
+            /** Original Name */
+            original_name?: string | null;
+            /** Parent Category */
+            parent_category?: string | null;
+            /** Parent Category Id */
+            parent_category_id?: string | null;
+            /** Progress */
+            progress: number;
+            /** Settings */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /** Source Kind */
+            source_kind?: string | null;
+            /** Stage */
+            stage: string;
+            /** Stage Detail */
+            stage_detail?: string | null;
+            /** Status */
+            status: string;
+            /** Updated At */
+            updated_at: string;
+            /**
+             * Url
+             * @description The URL or server path the job reads.
+             */
+            url?: string | null;
         };
         /** JobsPage */
         JobsPage: {
             /** Jobs */
             jobs: components["schemas"]["JobView"][];
-            /** Total */
-            total: number;
             /** Limit */
             limit: number;
             /** Offset */
             offset: number;
+            /** Total */
+            total: number;
             /** Unavailable Nodes */
             unavailable_nodes?: {
                 [key: string]: string;
@@ -764,50 +894,38 @@ export interface components {
         };
         /** MetricsView */
         MetricsView: {
-            /** Node */
-            node: string;
-            /** Jobs Queued */
-            jobs_queued: number;
-            /** Jobs Processing */
-            jobs_processing: number;
             /** Jobs Completed */
             jobs_completed: number;
             /** Jobs Failed */
             jobs_failed: number;
+            /** Jobs Processing */
+            jobs_processing: number;
+            /** Jobs Queued */
+            jobs_queued: number;
             /** Jobs Submitted This Process */
             jobs_submitted_this_process: number;
-            /** Uptime Seconds */
-            uptime_seconds: number;
+            /** Node */
+            node: string;
             /** Nodes */
             nodes?: {
                 [key: string]: {
                     [key: string]: unknown;
                 };
             };
+            /** Uptime Seconds */
+            uptime_seconds: number;
         };
         /** NodeView */
         NodeView: {
-            /** Node */
-            node: string;
+            /**
+             * Address
+             * @default
+             */
+            address?: string;
             /** Alive */
             alive: boolean;
             /** Available */
             available: boolean;
-            /**
-             * Maintenance
-             * @default false
-             */
-            maintenance?: boolean;
-            /**
-             * Queued
-             * @default 0
-             */
-            queued?: number;
-            /**
-             * Processing
-             * @default 0
-             */
-            processing?: number;
             /**
              * Completed
              * @default 0
@@ -819,26 +937,38 @@ export interface components {
              */
             failed?: number;
             /**
-             * Workers
+             * Maintenance
+             * @default false
+             */
+            maintenance?: boolean;
+            /** Message */
+            message?: string | null;
+            /** Node */
+            node: string;
+            /**
+             * Processing
              * @default 0
              */
-            workers?: number;
-            /** Resources */
-            resources?: {
-                [key: string]: number;
-            };
+            processing?: number;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued?: number;
             /**
              * Ray Node Id
              * @default
              */
             ray_node_id?: string;
+            /** Resources */
+            resources?: {
+                [key: string]: number;
+            };
             /**
-             * Address
-             * @default
+             * Workers
+             * @default 0
              */
-            address?: string;
-            /** Message */
-            message?: string | null;
+            workers?: number;
         };
         /**
          * SubmitResponse
@@ -853,30 +983,18 @@ export interface components {
             /** Status */
             status: string;
         };
-        /** TaxNode */
-        TaxNode: {
-            /** Id */
-            id: string;
-            /** Name */
-            name: string;
-            /**
-             * Children
-             * @default []
-             */
-            children?: components["schemas"]["TaxNode"][];
-        };
         /** ValidationError */
         ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
             /** Location */
             loc: (string | number)[];
             /** Message */
             msg: string;
             /** Error Type */
             type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
         };
     };
     responses: never;
@@ -887,139 +1005,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    by_urls_jobs_by_urls_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ByUrlsRequest"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SubmitResponse"][];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    by_folder_jobs_by_folder_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ByFolderRequest"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SubmitResponse"][];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    by_filepath_jobs_by_filepath_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ByFilepathRequest"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SubmitResponse"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    upload_jobs_upload_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_upload_jobs_upload_post"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SubmitResponse"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    jobs_jobs_get: {
+    admin_cleanup_admin_cleanup_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1034,18 +1020,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobView"][];
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
     };
-    job_jobs__job_id__get: {
+    admin_jobs_admin_jobs_get: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
+            query?: {
+                /** @description adclf node name; default: this node */
+                node?: string | null;
+                status?: ("queued" | "re-queued" | "processing" | "completed" | "failed" | "running") | null;
+                q?: string | null;
+                limit?: number;
+                offset?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -1056,7 +1076,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobView"];
+                    "application/json": components["schemas"]["JobsPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
             /** @description Validation Error */
@@ -1068,175 +1106,25 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
-        };
-    };
-    delete_jobs__job_id__delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeleteResponse"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
     };
-    result_jobs__job_id__result_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobResult"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    artifacts_jobs__job_id__artifacts_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ArtifactsView"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    events_jobs__job_id__events_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EventView"][];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    explanation_jobs__job_id__explanation_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                job_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ExplanationView"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    bulk_jobs_bulk_delete_post: {
+    taxonomy_api_taxonomy_get: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BulkDeleteRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -1244,7 +1132,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BulkDeleteResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    cluster_analytics_cluster_analytics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    cluster_jobs_cluster_jobs_get: {
+        parameters: {
+            query?: {
+                status?: ("queued" | "re-queued" | "processing" | "completed" | "failed" | "running") | null;
+                q?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
             /** @description Validation Error */
@@ -1256,9 +1238,18 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
         };
     };
-    nodes_cluster_nodes_get: {
+    list_nodes_cluster_nodes_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1276,9 +1267,36 @@ export interface operations {
                     "application/json": components["schemas"]["NodeView"][];
                 };
             };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
         };
     };
-    maint_cluster_nodes__node__maintenance_post: {
+    set_maintenance_cluster_nodes__node__maintenance_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1302,38 +1320,22 @@ export interface operations {
                     "application/json": components["schemas"]["NodeView"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
-        };
-    };
-    cjobs_cluster_jobs_get: {
-        parameters: {
-            query?: {
-                status?: string | null;
-                q?: string | null;
-                limit?: number;
-                offset?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobsPage"];
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
             /** @description Validation Error */
@@ -1345,9 +1347,18 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
         };
     };
-    an_cluster_analytics_get: {
+    diagnostics_device_diagnostics_device_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1362,27 +1373,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Analytics"];
-                };
-            };
-        };
-    };
-    metrics_metrics_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MetricsView"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -1405,11 +1398,25 @@ export interface operations {
                     "application/json": components["schemas"]["HealthView"];
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
+            };
         };
     };
-    tax_api_taxonomy_get: {
+    list_local_jobs_jobs_get: {
         parameters: {
-            query?: never;
+            query?: {
+                status?: ("queued" | "re-queued" | "processing" | "completed" | "failed" | "running") | null;
+                q?: string | null;
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1422,14 +1429,364 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaxNode"];
+                    "application/json": components["schemas"]["JobView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
     };
-    om_ollama_models_get: {
+    bulk_delete_jobs_bulk_delete_post: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDeleteRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDeleteResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    submit_by_filepath_jobs_by_filepath_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ByFilepathRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    submit_by_folder_jobs_by_folder_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ByFolderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitResponse"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    submit_by_urls_jobs_by_urls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ByUrlsRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitResponse"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    export_jobs_jobs_export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "parquet";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1442,14 +1799,710 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/vnd.apache.parquet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
     };
-    dev_diagnostics_device_get: {
+    upload_jobs_upload_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "content-length"?: number | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                    /**
+                     * @default pipeline
+                     * @enum {string}
+                     */
+                    mode?: "pipeline" | "agent";
+                    model_name?: string;
+                    ocr_engine?: string;
+                    provider?: string;
+                    scan_mode?: string;
+                    /** @description JobSettings as a JSON object */
+                    settings?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_job_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    delete_job_jobs__job_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_artifacts_jobs__job_id__artifacts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArtifactsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_artifact_file_jobs__job_id__artifacts__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_events_jobs__job_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventView"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_explanation_jobs__job_id__explanation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplanationView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_result_jobs__job_id__result_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    stream_job_jobs__job_id__stream_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_video_jobs__job_id__video_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                range?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": unknown;
+                };
+            };
+            /** @description range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    metrics_metrics_get: {
+        parameters: {
+            query?: {
+                format?: ("json" | "prometheus") | null;
+            };
+            header?: {
+                accept?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsView"];
+                    "text/plain": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ollama_models_ollama_models_get: {
         parameters: {
             query?: never;
             header?: never;

@@ -46,8 +46,6 @@ export function toAttempt(raw: unknown): Attempt {
 export type JobEvents = Json200<"/jobs/{job_id}/events", "get">;
 export type ClusterNode = Json200<"/cluster/nodes", "get">[number];
 export type ClusterJobs = Json200<"/cluster/jobs", "get">;
-export type Analytics = Json200<"/cluster/analytics", "get">;
-export type TaxonomyNode = Json200<"/api/taxonomy", "get">;
 export type Metrics = Json200<"/metrics", "get">;
 export type Submitted = Json200<"/jobs/by-filepath", "post">;
 export type UrlsRequest = JsonBody<"/jobs/by-urls", "post">;

@@ -3,10 +3,10 @@ import { formatDuration } from "../../../lib/format";
 import { usePolling } from "../../../lib/usePolling";
 import { fetchAnalytics } from "../api/analytics";
 import { BarList, type Bar } from "./BarList";
-import { TimeChart, type Point } from "./TimeChart";
+import { TimeChart } from "./TimeChart";
 
-function bars(list: { name: string; count: number }[] | undefined): Bar[] {
-  return (list ?? []).map((c) => ({ label: c.name || "(none)", value: c.count }));
+function bars(list: { name: string; count: number; industry?: string }[]): Bar[] {
+  return list.map((c) => ({ label: c.industry ? `${c.name} (${c.industry})` : c.name, value: c.count }));
 }
 
 export function AnalyticsPage() {
@@ -20,42 +20,50 @@ export function AnalyticsPage() {
         !a.error && <Loading />
       ) : (
         <>
-          <dl className="metrics">
+          {d.unavailableNodes.length > 0 && (
+            <p className="banner banner-warn" role="status">
+              Not counted: unreachable node{d.unavailableNodes.length === 1 ? "" : "s"} {d.unavailableNodes.join(", ")}.
+            </p>
+          )}
+          <dl className="metrics" data-testid="analytics-counters">
             <div className="metric">
               <dt>Total jobs</dt>
               <dd>{d.total}</dd>
             </div>
             <div className="metric">
               <dt>Completed</dt>
-              <dd>{d.completed}</dd>
+              <dd>{d.counts.completed ?? 0}</dd>
             </div>
             <div className="metric">
               <dt>Failed</dt>
-              <dd>{d.failed}</dd>
+              <dd>{d.counts.failed ?? 0}</dd>
             </div>
             <div className="metric">
               <dt>Duration p50</dt>
-              <dd>{formatDuration(d.duration_p50)}</dd>
+              <dd>{formatDuration(d.durations.p50)}</dd>
             </div>
             <div className="metric">
               <dt>Duration p95</dt>
-              <dd>{formatDuration(d.duration_p95)}</dd>
+              <dd>{formatDuration(d.durations.p95)}</dd>
             </div>
           </dl>
-          <Section title="Jobs over time" id="over-time">
-            <TimeChart points={d.jobs_over_time as Point[]} />
+          <Section title="Jobs over time (per hour)" id="over-time">
+            <TimeChart points={d.perHour} />
           </Section>
           <div className="detail-grid">
             <Section title="Top brands" id="brands">
-              <BarList bars={bars(d.top_brands)} />
+              <BarList bars={bars(d.topBrands)} />
             </Section>
             <Section title="Top categories" id="categories">
-              <BarList bars={bars(d.top_categories)} />
+              <BarList bars={bars(d.topCategories)} />
+            </Section>
+            <Section title="Top industries" id="industries">
+              <BarList bars={bars(d.topIndustries)} />
+            </Section>
+            <Section title="Failures by reason" id="failures">
+              <BarList bars={bars(d.failures)} />
             </Section>
           </div>
-          <Section title="Failures by reason" id="failures">
-            <BarList bars={bars(d.failures_by_reason)} />
-          </Section>
         </>
       )}
     </div>

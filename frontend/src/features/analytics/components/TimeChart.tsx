@@ -8,7 +8,7 @@ export function TimeChart({ points }: { points: Point[] }) {
   const total = points.reduce((a, p) => a + p.completed + p.failed, 0);
   return (
     <figure className="chart">
-      <svg viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label={`Jobs over time: ${total} jobs in ${points.length} buckets`}>
+      <svg viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label={`Jobs over time: ${total} finished jobs in ${points.length} buckets`}>
         {points.map((p, i) => {
           const hc = (p.completed / max) * 38;
           const hf = (p.failed / max) * 38;

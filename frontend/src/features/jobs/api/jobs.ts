@@ -1,4 +1,5 @@
 import { api, unwrap } from "../../../api/client";
+import type { paths } from "../../../api/schema";
 import type { ClusterJobs, JobMode, JobSettings, Submitted } from "../../../api/types";
 
 export type SubmitInput = { mode: JobMode; settings: JobSettings };
@@ -15,7 +16,9 @@ export async function submitFilePath(file_path: string, input: SubmitInput): Pro
   return [await unwrap(api.POST("/jobs/by-filepath", { body: { ...input, file_path } }))];
 }
 
-export type QueueQuery = { status?: string; q?: string; limit: number; offset: number };
+type QueueParams = NonNullable<NonNullable<paths["/cluster/jobs"]["get"]["parameters"]["query"]>>;
+export type StatusFilter = NonNullable<QueueParams["status"]>;
+export type QueueQuery = { status?: StatusFilter; q?: string; limit: number; offset: number };
 
 export function fetchQueue(query: QueueQuery, signal?: AbortSignal): Promise<ClusterJobs> {
   const q: QueueQuery = { limit: query.limit, offset: query.offset };

@@ -3,15 +3,16 @@ import { ErrorBanner, ProgressBar, StatusBadge } from "../../../components/ui";
 import { categoryPath, formatPercent, formatTime } from "../../../lib/format";
 import { Link } from "../../../lib/router";
 import { usePolling } from "../../../lib/usePolling";
-import { bulkDelete, fetchQueue } from "../api/jobs";
+import { bulkDelete, fetchQueue, type StatusFilter } from "../api/jobs";
 
-export const STATUS_TABS = [
+// The API maps "running" to processing and "queued" to queued + re-queued.
+export const STATUS_TABS: readonly (readonly [string, string, StatusFilter | undefined])[] = [
   ["all", "All", undefined],
-  ["running", "Running", "processing"],
+  ["running", "Running", "running"],
   ["queued", "Queued", "queued"],
   ["completed", "Completed", "completed"],
   ["failed", "Failed", "failed"],
-] as const;
+];
 
 const PAGE_SIZE = 20;
 
@@ -23,7 +24,7 @@ export function nodeNames(list: unknown[] | null | undefined): string[] {
 }
 
 export function QueueTable({ refreshKey }: { refreshKey: number }) {
-  const [tab, setTab] = useState<(typeof STATUS_TABS)[number][0]>("all");
+  const [tab, setTab] = useState("all");
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
   const [page, setPage] = useState(0);

@@ -14,8 +14,9 @@ export function setMaintenance(node: string, enabled: boolean): Promise<unknown>
   );
 }
 
-export function fetchMetrics(signal?: AbortSignal): Promise<Metrics> {
-  return unwrap(api.GET("/metrics", { signal }));
+export async function fetchMetrics(signal?: AbortSignal): Promise<Metrics> {
+  // /metrics also speaks Prometheus text; ask for JSON explicitly.
+  return (await unwrap(api.GET("/metrics", { params: { query: { format: "json" } }, signal }))) as Metrics;
 }
 
 export function fetchLatestCompleted(limit: number, signal?: AbortSignal): Promise<ClusterJobs> {

@@ -39,12 +39,7 @@ function Branch({ node, open }: { node: TreeNode; open: boolean }) {
 export function TaxonomyPage() {
   const tax = usePolling(fetchTaxonomy, 0, []);
   const [query, setQuery] = useState("");
-  const roots = useMemo<TreeNode[]>(() => {
-    const root = tax.data as TreeNode | undefined;
-    if (!root) return [];
-    // The API answers with one root node; its children are the industries.
-    return root.children && root.children.length ? root.children : [root];
-  }, [tax.data]);
+  const roots = useMemo<TreeNode[]>(() => tax.data?.roots ?? [], [tax.data]);
   const shown = useMemo(() => filterTree(roots, query), [roots, query]);
   const searching = query.trim().length > 0;
 
@@ -69,7 +64,7 @@ export function TaxonomyPage() {
       {tax.loading && !tax.data ? (
         <Loading />
       ) : (
-        <ul className="tree" role="tree" aria-label="IAB product taxonomy" key={searching ? "search" : "browse"}>
+        <ul className="tree" role="tree" aria-label={tax.data?.name ?? "Taxonomy"} key={searching ? "search" : "browse"}>
           {shown.map((n) => (
             <Branch key={n.id} node={n} open={searching} />
           ))}

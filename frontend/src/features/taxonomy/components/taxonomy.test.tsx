@@ -12,9 +12,9 @@ describe("TaxonomyPage", () => {
   it("browses the tree and narrows it by search", async () => {
     server.on("GET /api/taxonomy", {
       json: {
-        id: "root",
         name: "IAB Ad Product 2.0",
-        children: [
+        nodes: 5,
+        tree: [
           { id: "1", name: "Apparel", children: [{ id: "11", name: "Footwear", children: [{ id: "111", name: "Athletic Shoes", children: [] }] }] },
           { id: "2", name: "Automotive", children: [{ id: "21", name: "Cars", children: [] }] },
         ],
@@ -23,6 +23,7 @@ describe("TaxonomyPage", () => {
     const user = userEvent.setup();
     render(<TaxonomyPage />);
     const tree = await screen.findByRole("tree");
+    expect(tree).toHaveAccessibleName("IAB Ad Product 2.0");
     expect(within(tree).getByText("Apparel")).toBeInTheDocument();
     expect(within(tree).queryByText("Footwear")).not.toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Expand Apparel" }));
