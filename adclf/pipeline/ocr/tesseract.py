@@ -15,7 +15,9 @@ from adclf.pipeline.ocr.lines import make_line
 from adclf.pipeline.types import Frame, OcrLine
 
 LANGS = "eng+fra"
-MIN_WORD_CONF = 40.0  # tesseract's per-word confidence (0..100); lower is mostly noise
+# Tesseract's per-word confidence (0..100) is harsh on accented words ("l'été" read right at 2),
+# so words are kept and whole lines are judged: a line averaging below this is mostly noise.
+MIN_LINE_CONF = 25.0
 # psm 3 (automatic layout) keeps a card line together; psm 11 split lines into word groups
 CONFIG = "--oem 1 --psm 3"
 
@@ -53,7 +55,7 @@ class TesseractEngine(BaseOcrEngine):
         words: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         for i, text in enumerate(data["text"]):
             conf = float(data["conf"][i])
-            if text.strip() and conf >= MIN_WORD_CONF:
+            if text.strip() and conf >= 0:  # -1 marks layout rows, not words
                 words[(data["block_num"][i], data["par_num"][i], data["line_num"][i])].append(i)
 
         lines: list[OcrLine] = []
@@ -61,12 +63,14 @@ class TesseractEngine(BaseOcrEngine):
         for idx in words.values():
             idx.sort(key=lambda i: data["left"][i])
             text = " ".join(data["text"][i] for i in idx)
-            conf = sum(float(data["conf"][i]) for i in idx) / len(idx) / 100.0
+            conf = sum(float(data["conf"][i]) for i in idx) / len(idx)
+            if conf < MIN_LINE_CONF:
+                continue
             x0 = min(data["left"][i] for i in idx) / scale
             y0 = min(data["top"][i] for i in idx) / scale
             x1 = max(data["left"][i] + data["width"][i] for i in idx) / scale
             y1 = max(data["top"][i] + data["height"][i] for i in idx) / scale
-            line = make_line(text, frame.timestamp, conf, [x0, y0, x1, y1], frame_h)
+            line = make_line(text, frame.timestamp, conf / 100.0, [x0, y0, x1, y1], frame_h)
             if line is not None:
                 lines.append(line)
         return lines
