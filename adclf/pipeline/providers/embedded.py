@@ -1,0 +1,150 @@
+"""The embedded classifier: no server, CPU only, offline. Brand from the OCR evidence (end card,
+web address, large and repeated text); category by retrieval over the taxonomy with MiniLM and the
+taxonomy's product aliases; a confidence calibrated on the dev set's `dev` split (see
+benchmarks/quality.py); a reasoning sentence that names the evidence.
+
+Models load once per process (module-level, thread-safe) from installed packages only."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from adclf.pipeline.providers.embedded_brand import DOMAIN_RE, GENERIC, BrandGuess, read_brand
+from adclf.pipeline.providers.embedded_category import (
+    CategoryParams,
+    CategoryResult,
+    CopyLine,
+    score_categories,
+)
+from adclf.pipeline.taxonomy import get_mapper
+from adclf.pipeline.taxonomy.text import fold
+from adclf.pipeline.types import Classification, Evidence, OcrLine
+
+if TYPE_CHECKING:
+    from adclf.config import Settings
+    from adclf.jobs import JobSettings
+
+MODEL_NAME = "all-MiniLM-L6-v2+taxonomy-aliases"
+N_CANDIDATES = 10
+BRAND_QUERY_WEIGHT = 0.3  # the brand's own name, as MiniLM understands it, is a weak hint
+VISUAL_WEIGHT = 0.5
+
+
+@dataclass
+class Calibration:
+    """Logistic model of P(brand and industry both right) from the evidence's strength.
+    Coefficients fitted on the dev split of benchmarks/devset (not on the holdout split)."""
+
+    bias: float = -3.0
+    brand: float = 3.0
+    margin: float = 12.0
+    top: float = 2.0
+    cue: float = 0.8
+
+    def __call__(self, brand_score: float, margin: float, top: float, has_cue: bool) -> float:
+        z = (self.bias + self.brand * brand_score + self.margin * margin + self.top * top
+             + self.cue * float(has_cue))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+CALIBRATION = Calibration()
+
+
+def copy_lines(lines: list[OcrLine], brand: BrandGuess) -> list[CopyLine]:
+    """The ad's copy as weighted queries: product text counts, the brand's own line and calls to
+    action do not (they say nothing about the product), the brand name is a weak hint."""
+    brand_key = fold(brand.brand)
+    out: list[CopyLine] = []
+    seen: set[str] = set()
+    for line in lines:
+        text = DOMAIN_RE.sub(" ", line.text).strip()
+        key = fold(text)
+        if not key or key in seen or key in GENERIC or key == brand_key:
+            continue
+        seen.add(key)
+        weight = 1.0 + (0.3 if line.height_ratio >= 0.06 else 0.0)
+        weight *= 0.5 + 0.5 * max(0.0, min(1.0, line.confidence))
+        out.append(CopyLine(text, weight))
+    if brand.brand:
+        out.append(CopyLine(brand.brand, BRAND_QUERY_WEIGHT))
+    return out
+
+
+class EmbeddedProvider:
+    name = "embedded"
+
+    def __init__(self, settings: Settings | None = None,
+                 job_settings: JobSettings | None = None) -> None:
+        categories = job_settings.categories if job_settings is not None else None
+        self.mapper = get_mapper(settings, categories)
+        self.taxonomy = self.mapper.taxonomy
+        self.index = self.mapper.index
+        self.params = CategoryParams()
+        self.index.embeddings()  # load MiniLM and embed the taxonomy now, not in the first job
+
+    def classify(self, evidence: Evidence) -> Classification:
+        started = time.perf_counter()
+        brand = read_brand(evidence.ocr_lines, evidence.duration)
+        queries = copy_lines(evidence.ocr_lines, brand)
+        for label, prob in evidence.visual_labels:
+            if prob >= 0.2:
+                queries.append(CopyLine(label, VISUAL_WEIGHT * prob))
+        result = score_categories(self.taxonomy, self.index, queries, self.params,
+                                  self.mapper.allowed)
+        return self._answer(brand, result, evidence, time.perf_counter() - started)
+
+    def _answer(self, brand: BrandGuess, result: CategoryResult, evidence: Evidence,
+                elapsed: float) -> Classification:
+        raw: dict[str, Any] = {"brand_evidence": brand.evidence, "domains": brand.domains,
+                               "brand_score": round(brand.score, 4), "seconds": round(elapsed, 4)}
+        if not result.ranked:
+            reason = ("No text or visual cue was read in the video, so neither the brand nor the "
+                      "product could be identified.") if not evidence.ocr_lines else (
+                      f"Read only {len(evidence.ocr_lines)} line(s) with no product cue; "
+                      + (f"brand from {', '.join(brand.evidence)}." if brand.brand else
+                         "no brand either."))
+            return Classification(brand.brand, "", round(0.05 * brand.score, 4), reason, [],
+                                  self.name, MODEL_NAME, raw)
+        top_id, top_score = result.ranked[0]
+        has_cue = top_id in result.cues
+        confidence = CALIBRATION(brand.score, result.industry_margin, top_score, has_cue)
+        path = self.taxonomy.path(top_id)
+        raw.update({"industry_margin": round(result.industry_margin, 4),
+                    "top_score": round(top_score, 4), "cues": result.cues.get(top_id, [])})
+        candidates = [(nid, round(score, 4)) for nid, score in result.ranked[:N_CANDIDATES]]
+        return Classification(
+            brand=brand.brand,
+            category=path,
+            confidence=round(confidence, 4),
+            reasoning=self._reasoning(brand, result, path),
+            candidates=candidates,
+            provider=self.name,
+            model=MODEL_NAME,
+            raw=raw,
+        )
+
+    def _reasoning(self, brand: BrandGuess, result: CategoryResult, path: str) -> str:
+        top_id = result.ranked[0][0]
+        parts: list[str] = []
+        if brand.brand:
+            said = " and ".join(brand.evidence[:2])
+            parts.append(said[:1].upper() + said[1:] if said else f"Brand read as '{brand.brand}'")
+        else:
+            parts.append("No brand could be read")
+        cues = result.cues.get(top_id, [])
+        line = result.best_line.get(top_id, "")
+        if cues:
+            words = ", ".join(f"'{c}'" for c in cues[:3])
+            parts.append(f"copy mentions {words}" + (f" (\"{line}\")" if line else ""))
+        elif line:
+            parts.append(f"copy \"{line}\" is closest to this category")
+        top_industry = self.taxonomy.industry(top_id).id
+        runner = next((nid for nid, _ in result.ranked[1:]
+                       if self.taxonomy.industry(nid).id != top_industry), None)
+        tail = ""
+        if runner is not None and result.industry_margin < 0.03:
+            tail = f" (close call with {self.taxonomy.path(runner)})"
+        return "; ".join(parts) + f" → {path}{tail}."
