@@ -1,0 +1,213 @@
+"""The JobStore actor on a real local Ray with a real DuckDB file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+import ray
+
+from adclf.cluster.nodes import JobStoreActor
+from adclf.config import Settings
+
+
+def make_store(tmp_path: Path, node: str, **overrides: object):
+    settings = Settings(DATA_DIR=tmp_path, CLEANUP_ENABLED=False, **overrides)  # type: ignore[arg-type]
+    handle = JobStoreActor.options(name=f"test-store-{node}", namespace="adclf-tests",
+                                   max_restarts=-1, num_cpus=0, max_concurrency=1000
+                                   ).remote(node, settings)
+    return handle, settings
+
+
+def _open_when_released(path: Path) -> duckdb.DuckDBPyConnection:
+    # ray.kill returns before the actor process has exited and dropped its file lock.
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def spec(i: int = 0) -> dict:
+    return {"mode": "pipeline", "source_kind": "file", "source": f"/videos/{i}.mp4",
+            "settings": {"scan_mode": "Tail Only"}}
+
+
+def test_create_claim_complete_roundtrip(ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t1")
+    rows = ray.get(store.create_jobs.remote([spec(1), spec(2)]))
+    assert [r["status"] for r in rows] == ["queued", "queued"]
+    assert all(r["job_id"].startswith("node-t1-") for r in rows)
+    first = ray.get(store.claim.remote("w0", 0.0))
+    assert first["job_id"] == rows[0]["job_id"] and first["status"] == "processing"
+    assert first["attempts"] == 1
+    assert ray.get(store.update_stage.remote(first["job_id"], "w0", "ocr", "reading", 40.0))
+    assert not ray.get(store.update_stage.remote(first["job_id"], "other", "ocr", "x", 50.0))
+    result = {"brand": "NIKE", "category_name": "Footwear", "confidence": 0.9}
+    assert ray.get(store.complete.remote(first["job_id"], "w0", result, {"attempts": []},
+                                         {"frames": []}))
+    done = ray.get(store.get.remote(first["job_id"]))
+    assert done["status"] == "completed" and done["brand"] == "NIKE" and done["progress"] == 100
+    events = ray.get(store.events.remote(first["job_id"]))
+    assert [e["stage"] for e in events][:3] == ["queued", "claim", "ocr"]
+    # What the actor acknowledged is in the DuckDB file.
+    ray.kill(store)
+    con = _open_when_released(tmp_path / "node-t1.duckdb")
+    got = con.execute("SELECT status, brand FROM jobs WHERE job_id = ?",
+                      [first["job_id"]]).fetchone()
+    assert got == ("completed", "NIKE")
+    con.close()
+
+
+def test_claim_waits_for_new_work(ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t2")
+    waiting = store.claim.remote("w0", 5.0)
+    time.sleep(0.5)
+    ray.get(store.create_jobs.remote([spec()]))
+    t0 = time.monotonic()
+    got = ray.get(waiting)
+    assert got is not None and time.monotonic() - t0 < 3
+    assert ray.get(store.claim.remote("w1", 0.2)) is None
+    ray.kill(store)
+
+
+def test_expired_lease_requeues_then_fails_after_max_attempts(ray_session: None,
+                                                              tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t3", LEASE_SECONDS=1.0, MAX_ATTEMPTS=2)
+    job_id = ray.get(store.create_jobs.remote([spec()]))[0]["job_id"]
+    assert ray.get(store.claim.remote("w0", 0.0))["job_id"] == job_id
+    time.sleep(2.5)  # no heartbeat: the reaper re-queues it
+    row = ray.get(store.get.remote(job_id))
+    assert row["status"] == "re-queued", row
+    again = ray.get(store.claim.remote("w1", 1.0))
+    assert again["job_id"] == job_id and again["attempts"] == 2
+    time.sleep(2.5)
+    row = ray.get(store.get.remote(job_id))
+    assert row["status"] == "failed"
+    assert "lease expired" in row["error"] and "gave up after 2 attempts" in row["error"]
+    # The old worker's late report is refused.
+    assert not ray.get(store.complete.remote(job_id, "w1", {"brand": "x"}, None, None))
+    ray.kill(store)
+
+
+def test_heartbeat_keeps_the_lease(ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t4", LEASE_SECONDS=1.0)
+    job_id = ray.get(store.create_jobs.remote([spec()]))[0]["job_id"]
+    ray.get(store.claim.remote("w0", 0.0))
+    for _ in range(6):
+        assert ray.get(store.heartbeat.remote(job_id, "w0"))
+        time.sleep(0.4)
+    assert ray.get(store.get.remote(job_id))["status"] == "processing"
+    ray.kill(store)
+
+
+def test_restart_requeues_processing_and_loses_nothing(ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t5")
+    ids = [r["job_id"] for r in ray.get(store.create_jobs.remote([spec(i) for i in range(5)]))]
+    claimed = ray.get(store.claim.remote("w0", 0.0))["job_id"]
+    finished = ray.get(store.claim.remote("w0", 0.0))["job_id"]
+    ray.get(store.complete.remote(finished, "w0", {"brand": "B"}, None, None))
+    ray.get(store.set_maintenance.remote(True))
+    ray.kill(store, no_restart=False)  # Ray restarts it; state comes back from DuckDB
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            rows = {r["job_id"]: r for r in ray.get(store.get_many.remote(ids), timeout=5)}
+            break
+        except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    assert set(rows) == set(ids)
+    assert rows[finished]["status"] == "completed" and rows[finished]["brand"] == "B"
+    assert rows[claimed]["status"] == "re-queued"
+    assert "restarted" in rows[claimed]["stage_detail"]
+    assert sum(r["status"] == "queued" for r in rows.values()) == 3
+    assert ray.get(store.stats.remote())["maintenance"] is True
+    # The re-queued job is claimable again, first in line.
+    assert ray.get(store.claim.remote("w9", 0.0))["job_id"] in (claimed, *ids)
+    ray.kill(store)
+
+
+def test_delete_aborts_running_job_and_removes_files(ray_session: None, tmp_path: Path) -> None:
+    store, settings = make_store(tmp_path, "node-t6")
+    job_id = ray.get(store.create_jobs.remote([spec()]))[0]["job_id"]
+    ray.get(store.claim.remote("w0", 0.0))
+    art = settings.artifacts_dir / job_id / "frames"
+    art.mkdir(parents=True)
+    (art / "frame_000.jpg").write_bytes(b"x")
+    got = ray.get(store.delete.remote([job_id, "node-t6-missing"]))
+    assert got == {"deleted": [job_id], "not_found": ["node-t6-missing"]}
+    assert not (settings.artifacts_dir / job_id).exists()
+    assert not ray.get(store.heartbeat.remote(job_id, "w0"))
+    assert not ray.get(store.update_stage.remote(job_id, "w0", "ocr", "", None))
+    assert ray.get(store.get.remote(job_id)) is None
+    ray.kill(store)
+
+
+def test_ttl_cleanup_removes_old_jobs_and_orphans(ray_session: None, tmp_path: Path) -> None:
+    store, settings = make_store(tmp_path, "node-t7", JOB_TTL_DAYS=0.00001)  # ~0.9 s
+    rows = ray.get(store.create_jobs.remote([spec(1), spec(2)]))
+    old, active = rows[0]["job_id"], rows[1]["job_id"]
+    ray.get(store.claim.remote("w0", 0.0))
+    ray.get(store.complete.remote(old, "w0", {"brand": "B"}, None, None))
+    (settings.artifacts_dir / old).mkdir(parents=True)
+    orphan_dir = settings.artifacts_dir / "node-t7-00000000-0000-4000-8000-000000000000"
+    orphan_dir.mkdir(parents=True)
+    orphan_upload = settings.upload_dir / "node-t7" / "stale.mp4"
+    orphan_upload.write_bytes(b"old")
+    past = time.time() - 7200
+    os.utime(orphan_dir, (past, past))
+    os.utime(orphan_upload, (past, past))
+    fresh_upload = settings.upload_dir / "node-t7" / "fresh.mp4"
+    fresh_upload.write_bytes(b"new")
+    time.sleep(1.5)
+    report = ray.get(store.cleanup.remote())
+    assert report["jobs_removed"] == [old]
+    assert orphan_dir.name in report["orphan_artifacts_removed"]
+    assert report["orphan_uploads_removed"] == ["stale.mp4"]
+    assert fresh_upload.exists() and not orphan_upload.exists()
+    assert ray.get(store.get.remote(old)) is None
+    assert ray.get(store.get.remote(active))["status"] == "queued"
+    ray.kill(store)
+
+
+def test_concurrent_workers_are_group_committed(ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t8")
+    n = 300
+    ray.get(store.create_jobs.remote([spec(i) for i in range(n)]))
+
+    async def worker(k: int) -> list[str]:
+        done = []
+        while True:
+            row = await store.claim.remote(f"w{k}", 0.0)
+            if row is None:
+                return done
+            await store.complete.remote(row["job_id"], f"w{k}", {"brand": "B"}, None, None)
+            done.append(row["job_id"])
+
+    async def run() -> list[list[str]]:
+        return await asyncio.gather(*(worker(k) for k in range(8)))
+
+    results = asyncio.run(run())
+    all_ids = [j for part in results for j in part]
+    assert len(all_ids) == n and len(set(all_ids)) == n  # each job claimed exactly once
+    stats = ray.get(store.stats.remote())
+    assert stats["jobs_completed"] == n and stats["jobs_queued"] == 0
+    ray.kill(store)
+
+
+def test_pending_limit(ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t9", MAX_PENDING_JOBS_PER_NODE=3)
+    ray.get(store.create_jobs.remote([spec(i) for i in range(3)]))
+    with pytest.raises(ray.exceptions.RayTaskError) as err:
+        ray.get(store.create_jobs.remote([spec(9)]))
+    assert "pending jobs" in str(err.value)
+    ray.kill(store)
