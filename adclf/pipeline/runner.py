@@ -233,7 +233,7 @@ class _Job:
             frames = sorted([*frames, *(f for f in base.frames if f.index not in known)],
                             key=lambda f: f.timestamp)
 
-        if self.express:
+        if self.express and not self._blind_provider():
             p.stage(Stage.OCR, "skipped (express mode)", ocr_span[0])
             return Evidence(frames=frames, ocr_lines=[], duration=self.duration)
 
@@ -258,6 +258,11 @@ class _Job:
             frames.append(frame)
             new.append(frame)
         return frames, new
+
+    def _blind_provider(self) -> bool:
+        """The embedded provider reads text, not pictures: an express job on it would have no
+        evidence at all, so its single frame is OCR'd (~0.3 s) instead of skipping OCR."""
+        return (self.job.provider or self.settings.DEFAULT_PROVIDER) == "embedded"
 
     def _ocr_engine(self) -> OcrEngine:
         if self._ocr is None:
@@ -308,14 +313,17 @@ class _Job:
         )
         return classification
 
+    def _requires_text(self) -> bool:
+        return not self.express or self._blind_provider()
+
     def _weakness(self, classification: Classification, evidence: Evidence) -> str | None:
-        return explain.weakness(classification, evidence, require_text=not self.express)
+        return explain.weakness(classification, evidence, require_text=self._requires_text())
 
     def _attempt(
         self, kind: str, trigger: str, classification: Classification, evidence: Evidence
     ) -> Attempt:
         return explain.make_attempt(kind, trigger, classification, evidence,
-                                    require_text=not self.express)
+                                    require_text=self._requires_text())
 
 
 def pick_for_ocr(frames: list[Frame], cap: int) -> list[Frame]:
