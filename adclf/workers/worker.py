@@ -55,7 +55,17 @@ class Worker:
     def _store(self) -> WorkerStoreClient:
         return WorkerStoreClient(ray.get_actor(store_actor_name(self.node), namespace=NAMESPACE))
 
+    def _warm(self) -> None:
+        try:
+            self._pipeline_obj()
+            from adclf.pipeline.warmup import warmup
+
+            warmup(self.settings)
+        except Exception:  # a broken model shows up as failed jobs with reasons, not here
+            log.exception("%s: warm-up failed", self.worker_id)
+
     def _loop(self) -> None:
+        self._warm()
         store: WorkerStoreClient | None = None
         while not self._stop.is_set():
             try:

@@ -1,0 +1,33 @@
+"""Load the default models once when a worker starts, so the first job is not the slow one."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from adclf.config import Settings
+from adclf.jobs import JobSettings
+from adclf.pipeline.types import Evidence, Frame, OcrLine
+
+log = logging.getLogger("adclf.pipeline")
+
+
+def warmup(settings: Settings) -> float:
+    """Run the default OCR engine, provider and mapper once on a blank frame; returns seconds."""
+    from adclf.pipeline.ocr import get_ocr_engine
+    from adclf.pipeline.providers import get_provider
+    from adclf.pipeline.taxonomy import get_mapper
+
+    t0 = time.perf_counter()
+    frame = Frame(timestamp=0.0, image=np.full((360, 640, 3), 255, dtype=np.uint8))
+    get_ocr_engine(JobSettings().ocr_engine).read([frame])
+    if settings.DEFAULT_PROVIDER == "embedded":
+        evidence = Evidence(frames=[frame], duration=1.0,
+                            ocr_lines=[OcrLine("warm up", 0.0, 1.0, 0.05)])
+        classification = get_provider(settings, JobSettings()).classify(evidence)
+        get_mapper(settings).map(classification, evidence)
+    elapsed = time.perf_counter() - t0
+    log.info("models warmed up in %.1f s", elapsed)
+    return elapsed
