@@ -44,6 +44,10 @@ class JobStore:
         self.submitted_this_process = 0
         self.workers_seen: dict[str, float] = {}
         self._dirty: dict[str, Row] = {}
+        self._new: set[str] = set()
+        self.commits = 0
+        self.commit_seconds = 0.0
+        self.committed_changes = 0  # staged rows not yet in the file: INSERT, not UPDATE
         self._deletes: list[str] = []
         self._events: list[tuple[str, float, str, str]] = []
         self._meta: dict[str, str] = {}
@@ -72,7 +76,7 @@ class JobStore:
             self.active[row["job_id"]] = row
             self.queue.append(row["job_id"])
         if self._dirty:
-            self.db.commit(list(self._dirty.values()), [], self._events)
+            self.db.commit([], list(self._dirty.values()), [], self._events)
             self._dirty.clear()
             self._events.clear()
         log.info("store %s: %d active jobs recovered from %s", self.node, len(self.active),
@@ -110,12 +114,18 @@ class JobStore:
         # One turn of the loop lets concurrently arriving calls stage their changes too.
         await asyncio.sleep(0)
         self._flush_task = None
-        upserts = list(self._dirty.values())
+        inserts = [r for j, r in self._dirty.items() if j in self._new]
+        updates = [r for j, r in self._dirty.items() if j not in self._new]
         deletes, events, meta = self._deletes, self._events, self._meta
         waiters = self._waiters
         self._dirty, self._deletes, self._events, self._meta, self._waiters = {}, [], [], {}, []
+        self._new = set()
+        t0 = time.perf_counter()
         try:
-            self.db.commit(upserts, deletes, events, meta)
+            self.db.commit(inserts, updates, deletes, events, meta)
+            self.commits += 1
+            self.commit_seconds += time.perf_counter() - t0
+            self.committed_changes += len(inserts) + len(updates) + len(deletes)
         except Exception as exc:  # pragma: no cover - disk full / corrupt file
             log.exception("store %s: commit failed", self.node)
             for w in waiters:
@@ -163,6 +173,7 @@ class JobStore:
             }
             self.active[job_id] = row
             self.queue.append(job_id)
+            self._new.add(job_id)
             self._stage_row(row)
             self._stage_event(job_id, Stage.QUEUED, f"queued on {self.node}")
             rows.append(row)
@@ -374,6 +385,10 @@ class JobStore:
             "workers_active": workers,
             "maintenance": self.maintenance,
             "db": str(self.db.path),
+            "commits": self.commits,
+            "commit_seconds": round(self.commit_seconds, 3),
+            "rows_per_commit": round(self.committed_changes / self.commits, 2)
+            if self.commits else 0.0,
         }
 
     async def analytics(self) -> dict[str, Any]:
@@ -402,7 +417,10 @@ class JobStore:
                 continue
             self.active.pop(job_id, None)
             self._dirty.pop(job_id, None)
-            self._deletes.append(job_id)
+            if job_id in self._new:
+                self._new.discard(job_id)  # never reached the file: nothing to delete there
+            else:
+                self._deletes.append(job_id)
             self._remove_files(row)
             deleted.append(job_id)
         if deleted:

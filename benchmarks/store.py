@@ -1,0 +1,81 @@
+"""10,000 jobs created, claimed and completed through a real JobStore actor (DuckDB file).
+
+Creation is one bulk call (as /jobs/by-urls does); claims and completions come from 16 concurrent
+simulated workers, one call per job each, as real workers do. Baseline in the same run: the same
+claim/complete traffic from a single sequential caller (no group commit possible)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import ray  # noqa: E402
+from _common import report  # noqa: E402
+
+from adclf.cluster.nodes import JobStoreActor  # noqa: E402
+from adclf.config import Settings  # noqa: E402
+
+N = 10_000
+WORKERS = 32
+
+
+def spec(i: int) -> dict:
+    return {"mode": "pipeline", "source_kind": "url", "source": f"https://ads.example/{i}.mp4",
+            "settings": {}}
+
+
+async def drain(store, workers: int) -> int:
+    async def worker(k: int) -> int:
+        n = 0
+        while True:
+            row = await store.claim.remote(f"w{k}", 0.0)
+            if row is None:
+                return n
+            await store.complete.remote(row["job_id"], f"w{k}",
+                                        {"brand": "B", "confidence": 0.9}, None, None)
+            n += 1
+
+    return sum(await asyncio.gather(*(worker(k) for k in range(workers))))
+
+
+def run(node: str, data: Path, n: int, workers: int) -> tuple[float, float]:
+    settings = Settings(DATA_DIR=data, CLEANUP_ENABLED=False, MAX_PENDING_JOBS_PER_NODE=10 * N)
+    store = JobStoreActor.options(num_cpus=0, max_concurrency=1000).remote(node, settings)
+    ray.get(store.ping.remote())
+    t0 = time.perf_counter()
+    ray.get(store.create_jobs.remote([spec(i) for i in range(n)]))
+    t_create = time.perf_counter() - t0
+    done = asyncio.run(drain(store, workers))
+    total = time.perf_counter() - t0
+    assert done == n, done
+    stats = ray.get(store.stats.remote())
+    assert stats["jobs_completed"] == n
+    print(f"  [{node}] commits={stats['commits']} commit_time={stats['commit_seconds']}s "
+          f"rows/commit={stats['rows_per_commit']}")
+    ray.kill(store)
+    return t_create, total
+
+
+def main() -> None:
+    ray.init(address="local", include_dashboard=False, log_to_driver=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        t_create, total = run("bench-a", Path(tmp), N, WORKERS)
+        base_n = 1000
+        _, base_total = run("bench-b", Path(tmp), base_n, 1)
+    print(f"store benchmark: {N} jobs, {WORKERS} concurrent workers, DuckDB file")
+    report("create (one bulk call)", t_create, "s", "-", True)
+    report("create + claim + complete, 10,000 jobs", total, "s", "<= 10 s", total <= 10)
+    report("  throughput", N / total, "jobs/s", ">= 1000/s", N / total >= 1000)
+    report(f"baseline: 1 sequential caller, {base_n} jobs", base_total, "s", "-", True)
+    report("  baseline extrapolated to 10,000 jobs", base_total * N / base_n, "s", "-", True)
+    ray.shutdown()
+
+
+if __name__ == "__main__":
+    main()
