@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, Python tests (Ray, DuckDB, ffmpeg, Serve, Chromium), frontend.
-set -euo pipefail
+# The whole test suite: lint, types, frontend unit tests, Python tests on a real single-node Ray +
+# Serve (incl. Chromium end-to-end), then the multi-node tests in their own process (one Ray
+# connection per process).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
+export RAY_USAGE_STATS_ENABLED=0 RAY_AUTH_MODE=disabled HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
+  TOKENIZERS_PARALLELISM=false
 status=0
-echo "== ruff"; ruff check adclf tests benchmarks || status=1
-echo "== mypy"; mypy adclf || status=1
+step() { echo; echo "== $*"; }
+step "ruff";  ruff check adclf tests benchmarks || status=1
+step "mypy";  mypy adclf || status=1
 if [ -f frontend/package.json ]; then
-  echo "== frontend (vitest)"; (cd frontend && npm test --silent) || status=1
+  step "frontend unit tests (vitest)"; (cd frontend && npm test --silent) || status=1
 fi
-echo "== pytest"
-python -m pytest -q -p no:cacheprovider "$@" || status=$?
+step "pytest (single node)"
+python -m pytest -q --ignore=tests/cluster "$@" || status=1
+if [ -d tests/cluster ]; then
+  step "pytest (multi-node cluster)"
+  python -m pytest -q tests/cluster || status=1
+fi
 exit $status
