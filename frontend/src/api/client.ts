@@ -14,10 +14,16 @@ const authMiddleware: Middleware = {
   },
 };
 
-let baseUrl = env.apiBaseUrl;
+/** Same origin, and the same path prefix the page was served from: the API may be mounted under
+ *  a prefix (Serve route_prefix "/secure" serves the dashboard at "/secure/"). */
+export function pageBase(loc: Pick<Location, "origin" | "pathname"> = window.location): string {
+  return `${loc.origin}${loc.pathname.replace(/\/[^/]*$/, "")}`;
+}
+
+let baseUrl = env.apiBaseUrl || pageBase();
 
 function makeClient(base: string) {
-  const client = createClient<paths>({ baseUrl: base || undefined });
+  const client = createClient<paths>({ baseUrl: base });
   client.use(authMiddleware);
   return client;
 }

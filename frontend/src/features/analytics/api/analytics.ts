@@ -6,13 +6,15 @@ export type AnalyticsView = {
   counts: Record<string, number>;
   total: number;
   durations: { n: number; p50: number | null; p95: number | null; mean: number | null };
-  perHour: { t: string; completed: number; failed: number; submitted: number }[];
+  perHour: HourBucket[];
   topBrands: { name: string; count: number }[];
   topCategories: { name: string; count: number; industry?: string }[];
   topIndustries: { name: string; count: number }[];
   failures: { name: string; count: number }[];
   unavailableNodes: string[];
 };
+
+export type HourBucket = { hour: number | null; t: string; completed: number; failed: number; submitted: number };
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -34,10 +36,15 @@ export function normalizeAnalytics(raw: unknown): AnalyticsView {
   const counts: Record<string, number> = {};
   for (const [k, v] of Object.entries(obj(r.counts))) counts[k] = num(v);
   const d = obj(r.durations);
-  const perHour = arr(r.per_hour)
-    .map((h) => ({ key: num(h.hour), t: hourLabel(h.hour), completed: num(h.completed), failed: num(h.failed), submitted: num(h.submitted) }))
-    .sort((a, b) => a.key - b.key)
-    .map(({ key: _key, ...rest }) => rest);
+  const perHour: HourBucket[] = arr(r.per_hour)
+    .map((h) => ({
+      hour: typeof h.hour === "number" ? h.hour : null,
+      t: hourLabel(h.hour),
+      completed: num(h.completed),
+      failed: num(h.failed),
+      submitted: num(h.submitted),
+    }))
+    .sort((a, b) => (a.hour ?? 0) - (b.hour ?? 0));
   const named = (list: unknown, nameKey = "name") =>
     arr(list).map((x) => ({ name: str(x[nameKey], "(none)"), count: num(x.count) }));
   return {
@@ -57,4 +64,18 @@ export function normalizeAnalytics(raw: unknown): AnalyticsView {
 
 export async function fetchAnalytics(signal?: AbortSignal): Promise<AnalyticsView> {
   return normalizeAnalytics(await unwrap(api.GET("/cluster/analytics", { signal })));
+}
+
+/** A continuous axis of `hours` hourly slots ending at the newest bucket (or now), so one busy
+ *  hour shows as one column among quiet ones instead of filling the whole chart. */
+export function fillHours(buckets: HourBucket[], hours = 24, nowSeconds = Date.now() / 1000): HourBucket[] {
+  if (buckets.some((b) => b.hour === null)) return buckets;
+  const byHour = new Map(buckets.map((b) => [b.hour as number, b]));
+  const newest = Math.max(Math.floor(nowSeconds / 3600) * 3600, ...buckets.map((b) => b.hour as number));
+  const out: HourBucket[] = [];
+  for (let i = hours - 1; i >= 0; i--) {
+    const h = newest - i * 3600;
+    out.push(byHour.get(h) ?? { hour: h, t: hourLabel(h), completed: 0, failed: 0, submitted: 0 });
+  }
+  return out;
 }

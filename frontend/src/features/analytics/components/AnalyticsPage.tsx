@@ -1,12 +1,12 @@
 import { ErrorBanner, Loading, Section } from "../../../components/ui";
 import { formatDuration } from "../../../lib/format";
 import { usePolling } from "../../../lib/usePolling";
-import { fetchAnalytics } from "../api/analytics";
+import { fetchAnalytics, fillHours } from "../api/analytics";
 import { BarList, type Bar } from "./BarList";
 import { TimeChart } from "./TimeChart";
 
 function bars(list: { name: string; count: number; industry?: string }[]): Bar[] {
-  return list.map((c) => ({ label: c.industry ? `${c.name} (${c.industry})` : c.name, value: c.count }));
+  return list.map((c) => ({ label: c.name, title: c.industry ? `${c.industry} › ${c.name}` : c.name, value: c.count }));
 }
 
 export function AnalyticsPage() {
@@ -47,8 +47,8 @@ export function AnalyticsPage() {
               <dd>{formatDuration(d.durations.p95)}</dd>
             </div>
           </dl>
-          <Section title="Jobs over time (per hour)" id="over-time">
-            <TimeChart points={d.perHour} />
+          <Section title="Jobs over time (last 24 hours)" id="over-time">
+            <TimeChart points={fillHours(d.perHour)} />
           </Section>
           <div className="detail-grid">
             <Section title="Top brands" id="brands">

@@ -1,4 +1,4 @@
-export type Bar = { label: string; value: number };
+export type Bar = { label: string; value: number; title?: string };
 
 /** Horizontal bars in plain HTML: readable on a phone and by a screen reader as a list. */
 export function BarList({ bars, unit = "" }: { bars: Bar[]; unit?: string }) {
@@ -8,7 +8,7 @@ export function BarList({ bars, unit = "" }: { bars: Bar[]; unit?: string }) {
     <ul className="bars">
       {bars.map((b) => (
         <li key={b.label} className="bar-row">
-          <span className="bar-label" title={b.label}>
+          <span className="bar-label" title={b.title ?? b.label}>
             {b.label}
           </span>
           <span className="bar-track" aria-hidden="true">

@@ -1,13 +1,15 @@
 import { render, screen, within } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiServer } from "../../../test/apiServer";
-import { normalizeAnalytics } from "../api/analytics";
+import { fillHours, normalizeAnalytics } from "../api/analytics";
 import { AnalyticsPage } from "./AnalyticsPage";
 
 const server = new ApiServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 
+// The current hour and the one before, so they fall in the chart's last-24-hours window.
+const H = Math.floor(Date.now() / 3_600_000) * 3600;
 const RAW = {
   nodes: { "node-a": { available: true }, "node-b": { available: false } },
   counts: { completed: 7, failed: 2, queued: 1 },
@@ -17,8 +19,8 @@ const RAW = {
   top_industries: [{ name: "Apparel", count: 4 }],
   failures: [{ reason: "no video stream", count: 2 }],
   per_hour: [
-    { hour: 1795000000 + 3600, submitted: 4, completed: 3, failed: 1 },
-    { hour: 1795000000, submitted: 6, completed: 4, failed: 1 },
+    { hour: H, submitted: 4, completed: 3, failed: 1 },
+    { hour: H - 3600, submitted: 6, completed: 4, failed: 1 },
   ],
 };
 
@@ -31,6 +33,11 @@ describe("analytics", () => {
     expect(a.failures).toEqual([{ name: "no video stream", count: 2 }]);
     expect(a.unavailableNodes).toEqual(["node-b"]);
     expect(normalizeAnalytics(null).total).toBe(0);
+    const filled = fillHours(a.perHour, 24, H + 120);
+    expect(filled).toHaveLength(24);
+    expect(filled.at(-1)?.completed).toBe(3);
+    expect(filled.at(-2)?.completed).toBe(4);
+    expect(filled.slice(0, 22).every((b) => b.completed === 0 && b.failed === 0)).toBe(true);
   });
 
   it("shows counters, percentiles, top lists and failures", async () => {
@@ -40,9 +47,9 @@ describe("analytics", () => {
     expect(within(counters).getByText("8.3 s")).toBeInTheDocument();
     expect(within(counters).getByText("32 s")).toBeInTheDocument();
     expect(screen.getByText("ACME")).toBeInTheDocument();
-    expect(screen.getByText("Athletic Shoes (Apparel)")).toBeInTheDocument();
+    expect(screen.getByText("Athletic Shoes")).toHaveAttribute("title", "Apparel › Athletic Shoes");
     expect(screen.getByText("no video stream")).toBeInTheDocument();
     expect(screen.getByText(/unreachable node node-b/)).toBeInTheDocument();
-    expect(screen.getByRole("img", { name: /9 finished jobs in 2 buckets/ })).toBeInTheDocument();
+    expect(screen.getByRole("img", { name: /9 finished jobs in 24 buckets/ })).toBeInTheDocument();
   });
 });

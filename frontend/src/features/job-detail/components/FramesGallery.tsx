@@ -10,7 +10,10 @@ function FrameFigure({ frame }: { frame: Frame }) {
         {src ? <img src={src} alt={`Frame at ${formatTimestamp(frame.timestamp)}`} loading="lazy" /> : <span className="poster-empty" />}
       </a>
       <figcaption>
-        {formatTimestamp(frame.timestamp)} <span className="muted small">{frame.name}</span>
+        <span>{formatTimestamp(frame.timestamp)}</span>
+        <span className="muted small frame-name" title={frame.name}>
+          {frame.name.replace(/^frames\//, "")}
+        </span>
       </figcaption>
     </figure>
   );

@@ -13,13 +13,20 @@ import { StageTimeline } from "./StageTimeline";
 import { VerdictBar } from "./VerdictBar";
 import { VideoPlayer } from "./VideoPlayer";
 
-function eventLine(e: unknown): string {
-  if (typeof e === "string") return e;
+type EventRow = { ts: string; stage: string; message: string };
+
+function eventRow(e: unknown): EventRow {
   if (e && typeof e === "object") {
     const o = e as Record<string, unknown>;
-    return [o.ts ?? o.timestamp, o.stage, o.message ?? o.detail].filter(Boolean).join("  ");
+    const ts = String(o.ts ?? o.timestamp ?? "");
+    const d = new Date(ts);
+    return {
+      ts: Number.isNaN(d.getTime()) ? ts : d.toLocaleTimeString(undefined, { hour12: false }),
+      stage: String(o.stage ?? ""),
+      message: String(o.message ?? o.detail ?? ""),
+    };
   }
-  return String(e);
+  return { ts: "", stage: "", message: String(e) };
 }
 
 export function JobDetailPage({ jobId }: { jobId: string }) {
@@ -143,9 +150,13 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
 
       <Section title="Events" id="events">
         {events.data && events.data.length > 0 ? (
-          <ol className="events mono small">
-            {events.data.map((e, i) => (
-              <li key={i}>{eventLine(e)}</li>
+          <ol className="events mono small" data-testid="events">
+            {events.data.map(eventRow).map((e, i) => (
+              <li key={i}>
+                <time className="muted">{e.ts}</time>
+                <span className="event-stage">{e.stage}</span>
+                <span className="event-message">{e.message}</span>
+              </li>
             ))}
           </ol>
         ) : (

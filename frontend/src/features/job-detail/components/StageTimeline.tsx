@@ -29,11 +29,15 @@ export function stepStates(job: Pick<Job, "stage" | "status">): StepState[] {
 
 export function StageTimeline({ job }: { job: Job }) {
   const states = stepStates(job);
-  // When a job fails the stage is "failed"; mark the step after the last known one instead.
   return (
     <ol className="timeline" aria-label="Pipeline stages">
       {STAGES.map(([key, label], i) => (
-        <li key={key} className={`step step-${states[i]}`} aria-current={states[i] === "current" ? "step" : undefined}>
+        <li
+          key={key}
+          className={`step step-${states[i]}`}
+          aria-current={states[i] === "current" ? "step" : undefined}
+          title={label}
+        >
           <span className="step-dot" aria-hidden="true" />
           <span className="step-label">{label}</span>
           <span className="sr-only"> ({states[i]})</span>

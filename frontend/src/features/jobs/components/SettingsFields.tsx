@@ -38,7 +38,10 @@ type Props = { value: FormSettings; onChange: (v: FormSettings) => void };
 
 export function SettingsFields({ value, onChange }: Props) {
   const id = useId();
-  const models = usePolling(fetchOllamaModels, 0, []);
+  // Only ask when Ollama is chosen: an unreachable Ollama answers 503, which the browser logs as
+  // a console error even though the form copes with it.
+  const wantModels = value.provider === "ollama";
+  const models = usePolling((s) => (wantModels ? fetchOllamaModels(s) : Promise.resolve([])), 0, [wantModels]);
   const set = <K extends keyof FormSettings>(k: K, v: FormSettings[K]) => onChange({ ...value, [k]: v });
 
   return (

@@ -93,6 +93,31 @@ describe("SubmitPanel", () => {
     expect(onSubmitted).toHaveBeenCalledOnce();
   });
 
+  it("lists Ollama models only when Ollama is the provider, and copes with Ollama being down", async () => {
+    let up = true;
+    server.on("GET /ollama/models", () =>
+      up
+        ? { json: { host: "http://127.0.0.1:11434", models: [{ name: "qwen3-vl:8b-instruct" }, { name: "llava:7b" }] } }
+        : { status: 503, json: { detail: "Ollama unreachable" } },
+    );
+    const user = userEvent.setup();
+    const { unmount } = render(<SubmitPanel onSubmitted={() => undefined} />);
+    const model = screen.getByLabelText("Model");
+    expect(model).toBeDisabled();
+    expect(server.find("GET", "/ollama/models")).toHaveLength(0);
+    await user.selectOptions(screen.getByLabelText("Provider"), "ollama");
+    expect(model).toBeEnabled();
+    await waitFor(() => expect(document.querySelectorAll("datalist option")).toHaveLength(2));
+    expect(document.querySelector("datalist option")).toHaveAttribute("value", "qwen3-vl:8b-instruct");
+    unmount();
+
+    up = false;
+    render(<SubmitPanel onSubmitted={() => undefined} />);
+    // The provider choice is remembered (localStorage) and the list request fails quietly.
+    expect(await screen.findByText(/model list unavailable/)).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
   it("shows the server's validation message for a refused path", async () => {
     server.on("POST /jobs/by-filepath", { status: 403, json: { detail: "path is outside ALLOWED_FOLDER_ROOTS" } });
     const user = userEvent.setup();

@@ -1,8 +1,12 @@
 import type { Metrics } from "../../../api/types";
+import { formatDuration } from "../../../lib/format";
 
 // /metrics is a flat JSON object of counters; show the numeric ones with readable labels.
 function label(key: string): string {
-  return key.replace(/_/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
+  return key
+    .replace(/_seconds$/, "")
+    .replace(/_/g, " ")
+    .replace(/^\w/, (c) => c.toUpperCase());
 }
 
 function flatten(metrics: unknown, prefix = ""): [string, number][] {
@@ -24,7 +28,7 @@ export function MetricsStrip({ metrics }: { metrics: Metrics | undefined }) {
       {entries.map(([k, v]) => (
         <div key={k} className="metric">
           <dt>{label(k)}</dt>
-          <dd>{Number.isInteger(v) ? v : v.toFixed(2)}</dd>
+          <dd>{/seconds/.test(k) ? formatDuration(v) : Number.isInteger(v) ? v : v.toFixed(2)}</dd>
         </div>
       ))}
     </dl>

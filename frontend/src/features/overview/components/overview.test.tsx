@@ -42,7 +42,9 @@ describe("OverviewPage", () => {
     // A dead node cannot be put into maintenance.
     expect(within(cards[1]!).getByRole("switch")).toBeDisabled();
 
-    expect(await screen.findByText("Jobs Completed")).toBeInTheDocument();
+    expect(await screen.findByText("Jobs completed")).toBeInTheDocument();
+    expect(screen.getByText("Uptime")).toBeInTheDocument();
+    expect(screen.getByText("13 s")).toBeInTheDocument();
     expect(screen.getByText("42")).toBeInTheDocument();
 
     const latest = await screen.findByTestId("latest-job");

@@ -3,7 +3,20 @@ import { ErrorBanner, Loading } from "../../../components/ui";
 import { usePolling } from "../../../lib/usePolling";
 import { countNodes, fetchTaxonomy, filterTree, type TreeNode } from "../api/taxonomy";
 
-function Branch({ node, open }: { node: TreeNode; open: boolean }) {
+function Highlight({ text, query }: { text: string; query: string }) {
+  const q = query.trim().toLowerCase();
+  const i = q ? text.toLowerCase().indexOf(q) : -1;
+  if (i < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, i)}
+      <mark>{text.slice(i, i + q.length)}</mark>
+      {text.slice(i + q.length)}
+    </>
+  );
+}
+
+function Branch({ node, open, query }: { node: TreeNode; open: boolean; query: string }) {
   const [expanded, setExpanded] = useState(open);
   const kids = node.children ?? [];
   return (
@@ -21,14 +34,16 @@ function Branch({ node, open }: { node: TreeNode; open: boolean }) {
         ) : (
           <span className="tree-toggle" aria-hidden="true" />
         )}
-        <span className="tree-name">{node.name}</span>
+        <span className="tree-name">
+          <Highlight text={node.name} query={query} />
+        </span>
         <span className="muted small mono">{node.id}</span>
         {kids.length > 0 && <span className="muted small">({kids.length})</span>}
       </div>
       {kids.length > 0 && (expanded) && (
         <ul role="group">
           {kids.map((k) => (
-            <Branch key={k.id} node={k} open={open} />
+            <Branch key={k.id} node={k} open={open} query={query} />
           ))}
         </ul>
       )}
@@ -66,7 +81,7 @@ export function TaxonomyPage() {
       ) : (
         <ul className="tree" role="tree" aria-label={tax.data?.name ?? "Taxonomy"} key={searching ? "search" : "browse"}>
           {shown.map((n) => (
-            <Branch key={n.id} node={n} open={searching} />
+            <Branch key={n.id} node={n} open={searching} query={query} />
           ))}
         </ul>
       )}

@@ -32,7 +32,8 @@ describe("TaxonomyPage", () => {
 
     await user.type(screen.getByRole("searchbox", { name: "Search the taxonomy" }), "athletic");
     const filtered = screen.getByRole("tree");
-    expect(within(filtered).getByText("Athletic Shoes")).toBeInTheDocument();
+    expect(filtered).toHaveTextContent("Athletic Shoes");
+    expect(filtered.querySelector("mark")).toHaveTextContent(/^Athletic$/);
     expect(within(filtered).queryByText("Automotive")).not.toBeInTheDocument();
     expect(screen.getByText("3 of 5 categories")).toBeInTheDocument();
   });

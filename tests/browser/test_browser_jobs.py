@@ -1,0 +1,139 @@
+"""Submitting, following and deleting jobs through the dashboard, against the real service."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import JOB_DONE_TIMEOUT_MS, api, job_id_from_url, submit_file
+from playwright.sync_api import expect
+from videos import simple_ad
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+def _wait_final_verdict(page: Any) -> str:
+    """Wait (live, via the SSE stream) until the detail page shows a final job; return the brand."""
+    expect(page.get_by_test_id("stream-mode")).to_have_text("final", timeout=JOB_DONE_TIMEOUT_MS)
+    return str(page.get_by_test_id("verdict-brand").inner_text()).strip()
+
+
+def test_upload_through_file_input_then_detail_shows_brand(
+    dashboard: Any, page: Any, tmp_path: Path, shot: Callable[[Any, str], Path]
+) -> None:
+    video = simple_ad(tmp_path / "zephyr-upload.mp4", brand="ZEPHYR", product="Mountain bikes",
+                      domain="zephyr.com")
+    page.goto(f"{dashboard.url}/#/jobs")
+    page.get_by_role("tab", name="Upload").click()
+    page.get_by_test_id("file-input").set_input_files(str(video))
+    expect(page.get_by_text("zephyr-upload.mp4")).to_be_visible()
+    page.get_by_role("button", name="Upload 1 file").click()
+
+    submitted = page.get_by_test_id("submitted")
+    expect(submitted).to_contain_text("Submitted 1 job", timeout=30_000)
+    expect(page.get_by_text("Uploaded")).to_be_visible()
+    submitted.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"#/jobs/"))
+    job_id = job_id_from_url(page.url)
+
+    brand = _wait_final_verdict(page)
+    with api(dashboard) as c:
+        job = c.get(f"/jobs/{job_id}").json()
+    assert job["status"] == "completed", job
+    assert brand == job["brand"]
+    assert "zephyr" in brand.lower()
+    expect(page.get_by_test_id("verdict-category")).not_to_have_text("—")
+    expect(page.get_by_role("heading", name="zephyr-upload.mp4")).to_be_visible()
+    # Evidence: frames with timestamps, OCR text, the explanation's attempts, the video.
+    expect(page.get_by_test_id("frames").get_by_role("img").first).to_be_visible()
+    expect(page.get_by_test_id("ocr-text")).to_contain_text(re.compile("zephyr", re.I))
+    expect(page.get_by_test_id("attempts").locator("li").first).to_be_visible()
+    video_ok = page.evaluate(
+        """() => new Promise((resolve) => {
+             const v = document.querySelector('video');
+             if (!v) return resolve(false);
+             if (v.readyState >= 1) return resolve(true);
+             v.addEventListener('loadedmetadata', () => resolve(true));
+             v.addEventListener('error', () => resolve(false));
+             setTimeout(() => resolve(false), 10000);
+           })""")
+    assert video_ok, "the job's video did not load in the player"
+    shot(page, "job-detail-1280")
+
+
+def test_submit_by_server_path_follow_live_and_export_csv(
+    dashboard: Any, page: Any
+) -> None:
+    video = simple_ad(dashboard.roots / "quasar-path.mp4", brand="QUASAR", product="Headphones",
+                      domain="quasar.com")
+    page.goto(f"{dashboard.url}/#/jobs")
+    page.get_by_role("tab", name="Server file").click()
+    page.get_by_label("File path on the server").fill(str(video))
+    page.get_by_label("Scan mode").select_option("Tail Only")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    submitted = page.get_by_test_id("submitted")
+    expect(submitted).to_contain_text("Submitted 1 job")
+    job_id = submitted.get_by_role("link").first.inner_text()
+
+    # The queue shows it (live refresh) before we open it.
+    expect(page.locator(f'tr[data-job-id="{job_id}"]')).to_be_visible(timeout=10_000)
+    page.locator(f'tr[data-job-id="{job_id}"]').get_by_role("link").click()
+    brand = _wait_final_verdict(page)
+    assert "quasar" in brand.lower()
+
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Export CSV").click()
+    download = dl.value
+    assert download.suggested_filename == f"{job_id}.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text("utf-8"))))
+    assert len(rows) == 1
+    assert rows[0]["job_id"] == job_id
+    assert rows[0]["brand"] == brand
+    assert rows[0]["status"] == "completed"
+
+
+def test_server_path_outside_allowed_roots_is_refused_with_a_message(
+    dashboard: Any, page: Any, console: Any, tmp_path: Path
+) -> None:
+    console.allow(r"status of 4\d\d .*/jobs/by-filepath")
+    outside = tmp_path / "outside.mp4"
+    outside.write_bytes(b"not really a video")
+    page.goto(f"{dashboard.url}/#/jobs")
+    page.get_by_role("tab", name="Server file").click()
+    page.get_by_label("File path on the server").fill(str(outside))
+    page.get_by_role("button", name="Submit", exact=True).click()
+    alert = page.locator(".submit [role=alert]")
+    expect(alert).to_be_visible()
+    assert alert.inner_text().strip()
+    expect(page.get_by_test_id("submitted")).to_have_count(0)
+
+
+def test_bulk_delete_selected_jobs(dashboard: Any, page: Any) -> None:
+    videos = [simple_ad(dashboard.roots / f"bulk-{i}.mp4", brand=f"BULK{i}", seconds=4.0)
+              for i in range(2)]
+    ids = [submit_file(dashboard, str(v)) for v in videos]
+    keep = submit_file(dashboard, str(videos[0]))
+
+    page.on("dialog", lambda d: d.accept())
+    page.goto(f"{dashboard.url}/#/jobs")
+    page.get_by_role("searchbox", name="Search jobs").fill("bulk-")
+    for job_id in [*ids, keep]:
+        expect(page.locator(f'tr[data-job-id="{job_id}"]')).to_be_visible(timeout=10_000)
+    for job_id in ids:
+        page.locator(f'tr[data-job-id="{job_id}"]').get_by_role("checkbox").check()
+    button = page.get_by_test_id("bulk-delete")
+    expect(button).to_have_text("Delete selected (2)")
+    button.click()
+    for job_id in ids:
+        expect(page.locator(f'tr[data-job-id="{job_id}"]')).to_have_count(0, timeout=10_000)
+    expect(page.locator(f'tr[data-job-id="{keep}"]')).to_be_visible()
+    expect(button).to_have_text("Delete selected (0)")
+    with api(dashboard) as c:
+        for job_id in ids:
+            assert c.get(f"/jobs/{job_id}").status_code == 404
+        assert c.get(f"/jobs/{keep}").status_code == 200
