@@ -15,6 +15,7 @@ Scan modes (as users of the original service know them):
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -55,36 +56,39 @@ _REFUSED_FORMATS = ("tty", "image2", "_pipe", "lavfi", "ffmetadata", "srt", "web
 # --------------------------------------------------------------------------- image measures
 
 
-def _grey(image: np.ndarray, width: int) -> np.ndarray:
+def small_grey(image: np.ndarray, width: int = 320) -> np.ndarray:
+    """One cheap downscaled grey copy from which every measure below is taken (grey first, so
+    the area filter works on one channel instead of three)."""
     h, w = image.shape[:2]
-    height = max(1, round(h * width / max(w, 1)))
-    small = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    if w <= width:
+        return grey
+    height = max(1, round(h * width / w))
+    return cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA)
 
 
-def thumbnail(image: np.ndarray) -> np.ndarray:
+def thumbnail(image: np.ndarray, grey: np.ndarray | None = None) -> np.ndarray:
     """Fixed-size grey thumbnail for near-duplicate tests (aspect ignored on purpose)."""
-    small = cv2.resize(image, (64, 36), interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
+    grey = small_grey(image) if grey is None else grey
+    return cv2.resize(grey, (64, 36), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
 
 
 def thumb_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(np.abs(a - b)))
 
 
-def is_near_black(image: np.ndarray) -> bool:
+def is_near_black(image: np.ndarray, grey: np.ndarray | None = None) -> bool:
     """Dark AND flat. A black end card with white text is dark on average but has strong
     contrast (its bright text pixels lift the top percentile), so it is kept."""
-    grey = _grey(image, 160)
-    mean = float(grey.mean())
-    if mean >= 35:
+    grey = small_grey(image) if grey is None else grey
+    if float(grey.mean()) >= 35:
         return False
-    spread = float(np.percentile(grey, 99.5)) - float(np.percentile(grey, 0.5))
-    return spread < 40
+    low, high = np.percentile(grey, (0.5, 99.5))
+    return float(high - low) < 40
 
 
-def sharpness(image: np.ndarray) -> float:
-    grey = _grey(image, 320)
+def sharpness(image: np.ndarray, grey: np.ndarray | None = None) -> float:
+    grey = small_grey(image) if grey is None else grey
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
@@ -179,12 +183,13 @@ def _probe_pyav(video: Path) -> VideoInfo:
         if time_base is None:
             raise PipelineError("the video stream has no time base (corrupt header?)")
 
+        tb = float(time_base)  # Fraction arithmetic per packet costs more than the demuxing
         pts: list[float] = []
         keys: list[float] = []
         for packet in container.demux(stream):
             if packet.pts is None or packet.size == 0:
                 continue
-            t = float(packet.pts * time_base)
+            t = packet.pts * tb
             pts.append(t)
             if packet.is_keyframe:
                 keys.append(t)
@@ -455,6 +460,13 @@ class _Shot:
     image: np.ndarray
     thumb: np.ndarray
     black: bool
+    sharpness: float
+
+    @classmethod
+    def of(cls, timestamp: float, image: np.ndarray) -> _Shot:
+        grey = small_grey(image)
+        return cls(timestamp, image, thumbnail(image, grey), is_near_black(image, grey),
+                   sharpness(image, grey))
 
 
 class VideoFrameSource:
@@ -477,7 +489,7 @@ class VideoFrameSource:
             raise PipelineError("no usable frames: every sampled frame is black")
         frames = [
             Frame(timestamp=round(s.timestamp, 3), image=s.image, index=i,
-                  sharpness=sharpness(s.image))
+                  sharpness=s.sharpness)
             for i, s in enumerate(shots)
         ]
         return frames, round(info.duration, 3)
@@ -507,12 +519,28 @@ class _Session:
             if len(got) != len(wanted):
                 raise PipelineError("the video could not be decoded at the sampled times")
             for t, (actual, image) in zip(wanted, got, strict=True):
-                self._cache[t] = _Shot(actual, image, thumbnail(image), is_near_black(image))
+                self._cache[t] = _Shot.of(actual, image)
         return [self._cache[t] for t in clamped]
+
+    def snap(self, t: float, tolerance: float) -> float:
+        """Move a sample time onto a keyframe when one is that close: a keyframe decodes alone,
+        any other frame costs every frame since the previous keyframe."""
+        keys = self.info.keyframes
+        i = bisect.bisect_left(keys, t)
+        near = [k for k in keys[max(0, i - 1): i + 1] if abs(k - t) <= tolerance]
+        return min(near, key=lambda k: abs(k - t)) if near else t
+
+    def tail_times(self) -> list[float]:
+        """~5 times over the last 3 s, starting at the latest keyframe 1.5..3 s before the end
+        when there is one (halves the decoding on common 2 s keyframe intervals)."""
+        end = self.last_time
+        keys = [k for k in self.info.keyframes if end - TAIL_SECONDS <= k <= end - 1.5]
+        start = keys[-1] if keys else end - TAIL_SECONDS + 0.2
+        return _spread(start, end, TAIL_FRAMES)
 
     def tail_only(self) -> list[_Shot]:
         end = self.last_time
-        tail = self.shots(_spread(end - TAIL_SECONDS + 0.2, end, TAIL_FRAMES))
+        tail = self.shots(self.tail_times())
         lit = [s for s in tail if not s.black]
         card = lit[-1] if lit else None
         static = card is None or all(thumb_diff(s.thumb, card.thumb) < STATIC_DIFF for s in lit)
@@ -520,7 +548,7 @@ class _Session:
         if static:
             hop = TAIL_SECONDS - 1.0 + WALK_BACK_HOP
             while hop <= WALK_BACK_LIMIT + 1e-6 and end - hop >= 0:
-                (shot,) = self.shots([end - hop])
+                (shot,) = self.shots([self.snap(end - hop, 0.6)])
                 hop += WALK_BACK_HOP
                 if shot.black:
                     continue
@@ -543,6 +571,7 @@ class _Session:
             if count * FULL_VIDEO_STEP > end
             else _spread(0.0, end, count)
         )
+        times = [self.snap(t, 0.6) for t in times]
         times.append(end)
         return _distinct([s for s in self.shots(times) if not s.black])
 
@@ -550,16 +579,16 @@ class _Session:
         end = self.last_time
         start = max(0.0, end - EXTENDED_TAIL_SECONDS)
         count = max(2, int((end - start) / EXTENDED_TAIL_STEP) + 1)
-        return _distinct([s for s in self.shots(_spread(start, end, count)) if not s.black])
+        times = [self.snap(t, 0.3) for t in _spread(start, end, count)]
+        return _distinct([s for s in self.shots(times) if not s.black])
 
     def express(self) -> list[_Shot]:
-        end = self.last_time
-        lit = [s for s in self.shots(_spread(end - TAIL_SECONDS, end, TAIL_FRAMES)) if not s.black]
+        lit = [s for s in self.shots(self.tail_times()) if not s.black]
         if not lit:
             lit = [s for s in self.tail_only() if not s.black]
         if not lit:
             return []
-        best = max(lit, key=lambda s: (sharpness(s.image), s.timestamp))
+        best = max(lit, key=lambda s: (s.sharpness, s.timestamp))
         return [best]
 
 
