@@ -106,6 +106,7 @@ class VideoInfo:
     timestamps: tuple[float, ...]  # presentation time of every frame, sorted (from the demuxer)
     keyframes: tuple[float, ...]
     probed_with: str  # "pyav" | "ffprobe"
+    rotation: int = 0  # display rotation, degrees counter-clockwise (phone videos)
 
     @property
     def frame_count(self) -> int:
@@ -208,6 +209,7 @@ def _probe_pyav(video: Path) -> VideoInfo:
             raise PipelineError(f"the video cannot be decoded ({_short(err)})") from err
         if first is None:
             raise PipelineError("no video frame could be decoded (corrupt or truncated file)")
+        rotation = int(round(float(getattr(first, "rotation", 0) or 0) / 90.0)) * 90 % 360
 
     pts.sort()
     start = pts[0]
@@ -223,6 +225,7 @@ def _probe_pyav(video: Path) -> VideoInfo:
         timestamps=stamps,
         keyframes=tuple(sorted(k - start for k in keys)) or (0.0,),
         probed_with="pyav",
+        rotation=rotation,
     )
 
 
@@ -382,7 +385,9 @@ class FfmpegCliReader:
         for t in sorted(set(timestamps)):
             at = max(0.0, min(t, self._info.duration - 0.05))
             cmd = [
-                "ffmpeg", "-v", "error", "-ss", f"{at:.3f}", "-i", str(self._info.path),
+                # rotation is applied by the sampler for every reader alike
+                "ffmpeg", "-v", "error", "-noautorotate", "-ss", f"{at:.3f}",
+                "-i", str(self._info.path),
                 "-frames:v", "1", "-vf", f"scale={w}:{h}", "-f", "rawvideo",
                 "-pix_fmt", "rgb24", "-",
             ]
@@ -406,6 +411,10 @@ def _fill(
 
 
 def open_reader(info: VideoInfo) -> FrameReader:
+    if info.probed_with == "pyav" and info.rotation:
+        # decord applies the display rotation itself (and scales before it), the other readers
+        # do not: rotated (phone) videos take PyAV so that the sampler rotates exactly once
+        return PyAVReader(info)
     if info.probed_with == "pyav":
         try:
             return DecordReader(info)
@@ -518,7 +527,10 @@ class _Session:
             got = self.reader.read(wanted)
             if len(got) != len(wanted):
                 raise PipelineError("the video could not be decoded at the sampled times")
+            turns = self.info.rotation // 90
             for t, (actual, image) in zip(wanted, got, strict=True):
+                if turns:
+                    image = np.ascontiguousarray(np.rot90(image, turns))
                 self._cache[t] = _Shot.of(actual, image)
         return [self._cache[t] for t in clamped]
 

@@ -224,3 +224,24 @@ def test_garbage_never_kills_the_process(bad_inputs: dict[str, Path], media_dir:
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "survived" in proc.stdout
+
+
+def test_display_rotation_is_applied_like_ffmpeg_does(odd_videos: dict[str, Path],
+                                                      media_dir: Path) -> None:
+    """A phone video stored portrait with a 90° display matrix is shown landscape."""
+    rotated = media_dir / "rotated.mp4"
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(odd_videos["vertical"]),
+                    "-c", "copy", "-metadata:s:v:0", "rotate=90", str(rotated)],
+                   check=True, timeout=60)
+    assert probe(rotated).rotation in (90, 270)
+    frames, _ = SOURCE.sample(rotated, "Express")
+    image = frames[0].image
+    assert image.shape == (360, 640, 3)
+    # ffmpeg's CLI applies the display matrix by default: its picture is the reference
+    raw = subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-ss", f"{frames[0].timestamp}", "-i", str(rotated),
+         "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True, timeout=60,
+    ).stdout
+    reference = np.frombuffer(raw, np.uint8).reshape(360, 640, 3)
+    assert np.abs(image.astype(int) - reference).mean() < 4
