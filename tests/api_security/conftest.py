@@ -162,7 +162,10 @@ def _deploy(live: LiveServer, base: Path, name: str, prefix: str, node: str,
         "NODE_NAME": node, "DATA_DIR": str(data), "ALLOWED_FOLDER_ROOTS": [str(live.roots)],
         "WORKERS_PER_NODE": 1, "LEASE_SECONDS": 6.0, "HEARTBEAT_SECONDS": 1.0,
         "MAX_ATTEMPTS": 1, "URL_FETCH_TIMEOUT": 15.0, "MAX_UPLOAD_MB": 5,
-        "CLEANUP_ENABLED": False, **overrides,
+        "CLEANUP_ENABLED": False,
+        # These jobs end at the download; "ollama" spares the worker's start-up the embedded
+        # model warm-up (tens of seconds of CPU on a 2-core box). Nothing calls Ollama.
+        "DEFAULT_PROVIDER": "ollama", **overrides,
     }
     serve.run(build_app(settings), name=name, route_prefix=prefix, blocking=False)
     return ExtraApp(live.url + prefix, str(settings["API_TOKEN"]), node, data)
