@@ -1,0 +1,316 @@
+"""The `adclf` command: an HTTP client of the adclf service."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from adclf import __version__
+from adclf.cli import render
+from adclf.cli.client import DEFAULT_SERVER, ApiClient
+from adclf.cli.context import (
+    EXIT_FAILED,
+    Conn,
+    client,
+    err,
+    errors_to_exit,
+    fail,
+    out,
+)
+from adclf.cli.options import (
+    FormatOpt,
+    ModeOpt,
+    OcrEngineOpt,
+    ProviderOpt,
+    ServerOpt,
+    StatusOpt,
+    TokenOpt,
+    job_settings,
+    parse_scan_mode,
+)
+from adclf.cli.sources import plan_sources
+from adclf.cli.submit import submit_plan
+from adclf.cli.watch import watch_jobs
+
+app = typer.Typer(
+    name="adclf",
+    help="Command-line client of the adclf video ad classifier service.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"adclf {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    server: Annotated[str, typer.Option(
+        "--server", "-s", envvar="ADCLF_SERVER", help="adclf service URL.")] = DEFAULT_SERVER,
+    token: Annotated[str | None, typer.Option(
+        "--token", envvar="ADCLF_TOKEN", show_default=False,
+        help="API token, sent as 'Authorization: Bearer'; never printed.")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Submit videos, follow jobs and manage the adclf service over its HTTP API.
+
+    The service address comes from --server or ADCLF_SERVER (default http://127.0.0.1:8000),
+    the token from --token or ADCLF_TOKEN."""
+    ctx.obj = Conn(server, token or None)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _watch_and_report(c: ApiClient, job_ids: list[str], labels: dict[str, str],
+                      timeout: float | None) -> int:
+    """Watch, print the results table, and return how many jobs failed."""
+    final = watch_jobs(c, job_ids, labels, err(), timeout=timeout)
+    jobs = [final[j] for j in job_ids if j in final]
+    out().print(render.results_table(jobs, labels))
+    failed = [j for j in jobs if j.get("status") != "completed"]
+    if failed:
+        err().print(f"[red]{len(failed)} of {len(jobs)} job(s) failed[/]")
+    return len(failed)
+
+
+@app.command()
+def submit(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(
+        help="Local video files or folders (uploaded), http(s) URLs, or server paths "
+             "with --server-path.", show_default=False)],
+    mode: Annotated[ModeOpt, typer.Option(help="Job mode.")] = ModeOpt.pipeline,
+    provider: Annotated[ProviderOpt | None, typer.Option(
+        help="Classifier provider (default: the server's DEFAULT_PROVIDER).",
+        show_default=False)] = None,
+    scan_mode: Annotated[str | None, typer.Option(
+        "--scan-mode", callback=parse_scan_mode, show_default=False,
+        help="Frames to sample: tail, full or express.")] = None,
+    ocr_engine: Annotated[OcrEngineOpt | None, typer.Option(
+        "--ocr-engine", help="Offline OCR engine.", show_default=False)] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Model name for the ollama/openai providers.", show_default=False)] = None,
+    watch: Annotated[bool, typer.Option(
+        "--watch", "-w", help="Show progress bars until every job is done, then the "
+                              "results; exit 1 if any job failed.")] = False,
+    server_path: Annotated[bool, typer.Option(
+        "--server-path", help="Treat paths as paths on the server (a name with a video "
+                              "extension is a file, anything else a folder).")] = False,
+    recursive: Annotated[bool, typer.Option(
+        "--recursive", "-r", help="Also take videos from sub-folders.")] = False,
+    timeout: Annotated[float | None, typer.Option(
+        help="With --watch: give up after this many seconds.", show_default=False)] = None,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Submit videos as jobs and print their ids (one per line).
+
+    Local files are uploaded; local folders upload every video in them
+    (.mp4 .mov .avi .mkv .webm .m4v); http(s) URLs are fetched by the server."""
+    with errors_to_exit():
+        settings = job_settings(provider, scan_mode, ocr_engine, model)
+        plan = plan_sources(sources, server_path, recursive)
+        with client(ctx, server, token) as c:
+            done = submit_plan(c, plan, mode.value, settings, recursive, err())
+            for job_id, _ in done.jobs:
+                typer.echo(job_id)
+            for message in done.errors:
+                err().print(f"[bold red]error:[/] {escape(message)}")
+            if not done.jobs:
+                raise typer.Exit(EXIT_FAILED)
+            err().print(f"submitted {len(done.jobs)} job(s)"
+                        + (f", {len(done.errors)} submission(s) failed" if done.errors else ""))
+            failed = 0
+            if watch:
+                failed = _watch_and_report(c, [j for j, _ in done.jobs], done.labels, timeout)
+        if failed or done.errors:
+            raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("watch")
+def watch_cmd(
+    ctx: typer.Context,
+    job_ids: Annotated[list[str], typer.Argument(help="Job ids.", show_default=False)],
+    timeout: Annotated[float | None, typer.Option(
+        help="Give up after this many seconds.", show_default=False)] = None,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Follow jobs with progress bars until they finish; exit 1 if any failed."""
+    with errors_to_exit(), client(ctx, server, token) as c:
+        failed = _watch_and_report(c, job_ids, {}, timeout)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    job_id: Annotated[str, typer.Argument(help="Job id.", show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """A job's details, its result when completed, and its error when failed."""
+    with errors_to_exit(), client(ctx, server, token) as c:
+        job = c.get(f"/jobs/{job_id}")
+        if as_json:
+            _print_json(job)
+            return
+        result = c.get(f"/jobs/{job_id}/result") if job.get("status") == "completed" else None
+        out().print(render.details_table(job, result))
+
+
+@app.command()
+def jobs(
+    ctx: typer.Context,
+    status: Annotated[StatusOpt | None, typer.Option(
+        "--status", help="Only jobs with this status.", show_default=False)] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many (newest first).")] = 20,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-q", help="Text to look for in ids, sources, brands, categories.",
+        show_default=False)] = None,
+    all_nodes: Annotated[bool, typer.Option(
+        "--all-nodes", help="Every node's jobs (/cluster/jobs), not only the local node's.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """List jobs, newest first."""
+    params: dict[str, Any] = {"status": status.value if status else None, "limit": limit,
+                              "q": search}
+    with errors_to_exit(), client(ctx, server, token) as c:
+        if all_nodes:
+            page = c.get("/cluster/jobs", **params)
+            listed, total = page["jobs"], page["total"]
+            missing = page.get("unavailable_nodes") or []
+        else:
+            listed = c.get("/jobs", **params)
+            total, missing = None, []
+    if as_json:
+        _print_json(page if all_nodes else listed)
+        return
+    title = f"{len(listed)} of {total} jobs" if total is not None else f"{len(listed)} jobs"
+    out().print(render.jobs_table(listed, title=title))
+    for node in missing:
+        err().print(f"[yellow]node {escape(str(node.get('node')))} is unavailable: "
+                    f"{escape(str(node.get('error') or node.get('message') or ''))}[/]")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    format: Annotated[FormatOpt, typer.Option(
+        "--format", "-f", help="File format (written by DuckDB on the server).")] = FormatOpt.csv,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output file (default adclf-jobs.<format>; '-' for stdout).",
+        show_default=False)] = None,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Export every node's jobs with their results as CSV or Parquet."""
+    target = out_file or Path(f"adclf-jobs.{format.value}")
+    with errors_to_exit(), client(ctx, server, token) as c:
+        chunks = c.download("/jobs/export", {"format": format.value})
+        if str(target) == "-":
+            stream = typer.get_binary_stream("stdout")
+            for chunk in chunks:
+                stream.write(chunk)
+            stream.flush()
+            return
+        # Written beside the target and renamed, so a failed export never leaves half a file.
+        partial = target.with_name(f".{target.name}.partial")
+        size = 0
+        try:
+            with partial.open("wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                    size += len(chunk)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    err().print(f"wrote {size:,} bytes ({format.value}) to {escape(str(target))}")
+
+
+@app.command()
+def cleanup(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Run the TTL cleanup once on every live node and print what it removed."""
+    with errors_to_exit(), client(ctx, server, token) as c:
+        reports = c.post("/admin/cleanup")
+    if as_json:
+        _print_json(reports)
+        return
+    console = out()
+    console.print(render.cleanup_table(reports))
+    for r in reports:
+        for key, what in (("jobs_removed", "job"), ("orphan_artifacts_removed", "artifacts"),
+                          ("orphan_uploads_removed", "upload")):
+            for name in r.get(key) or []:
+                console.print(f"{escape(str(r.get('node')))}: removed {what} {escape(str(name))}")
+
+
+@app.command()
+def nodes(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Every adclf node: alive, accepting jobs, maintenance, queue and workers."""
+    with errors_to_exit(), client(ctx, server, token) as c:
+        listed = c.get("/cluster/nodes")
+    if as_json:
+        _print_json(listed)
+    else:
+        out().print(render.nodes_table(listed))
+
+
+@app.command()
+def maintenance(
+    ctx: typer.Context,
+    node: Annotated[str, typer.Argument(help="Node name (see `adclf nodes`).",
+                                        show_default=False)],
+    state: Annotated[str, typer.Argument(help="on or off.", show_default=False)],
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Put a node in maintenance (it finishes its jobs but takes no new ones) or back."""
+    flag = state.strip().lower()
+    if flag not in ("on", "off"):
+        raise fail(f"the state must be 'on' or 'off', not {escape(state)!r}", 2)
+    with errors_to_exit(), client(ctx, server, token) as c:
+        view = c.post(f"/cluster/nodes/{node}/maintenance", {"enabled": flag == "on"})
+    out().print(render.nodes_table([view]))
+
+
+@app.command()
+def health(
+    ctx: typer.Context,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Check that the service and its node's job store answer (exit 1 if degraded)."""
+    with errors_to_exit(), client(ctx, server, token) as c:
+        got = c.get("/health")
+    out().print(f"{got.get('status')} · node {got.get('node')} · db {got.get('db')} · "
+                f"{got.get('nodes_alive')} node(s) alive")
