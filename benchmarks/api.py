@@ -27,15 +27,24 @@ ROLES = {"ServeController": "serve controller", "ProxyActor": "serve proxy",
          "ServeReplica": "ingress replica", "JobStore": "job store", "Worker": "worker"}
 
 
+def own_ray_processes() -> list[psutil.Process]:
+    """Processes of this run's Ray only (other Ray sessions on the machine are left out)."""
+    node = ray._private.worker._global_node  # noqa: SLF001 - no public API for the raylet pid
+    raylet = node.all_processes["raylet"][0].process.pid
+    return psutil.Process(raylet).children(recursive=True)
+
+
 def rss_by_role() -> dict[str, float]:
     out: dict[str, float] = {}
-    for proc in psutil.process_iter(["cmdline", "memory_info"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if not cmd.startswith("ray::"):
+    for proc in own_ray_processes():
+        try:
+            cmd = " ".join(proc.cmdline())
+            rss = proc.memory_info().rss / 2**20
+        except psutil.Error:
             continue
         for key, role in ROLES.items():
             if cmd.startswith(f"ray::{key}"):
-                out[role] = out.get(role, 0.0) + proc.info["memory_info"].rss / 2**20
+                out[role] = out.get(role, 0.0) + rss
     return out
 
 

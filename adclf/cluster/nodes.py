@@ -82,9 +82,14 @@ def ensure_node_actors(node: AdclfNode, settings: Settings) -> None:
     JobStoreActor.options(name=store_actor_name(node.name), num_cpus=0, max_concurrency=1000,
                           **common).remote(node.name, settings)
     gpu = 0.5 if node.resources.get("GPU", 0) >= 1 else 0
+    # Model inference from several threads makes glibc open an arena per thread; two arenas keep
+    # a worker's resident memory close to what the models need.
+    worker_env = {"env_vars": {"MALLOC_ARENA_MAX": "2", "HF_HUB_OFFLINE": "1",
+                               "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}}
     for i in range(settings.WORKERS_PER_NODE):
         WorkerActor.options(name=worker_actor_name(node.name, i), num_cpus=0, num_gpus=gpu,
-                            max_concurrency=4, **common).remote(node.name, i, settings)
+                            max_concurrency=4, runtime_env=worker_env, **common
+                            ).remote(node.name, i, settings)
 
 
 class NodeRegistry:
