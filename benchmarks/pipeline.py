@@ -94,7 +94,7 @@ def _spec(video: Path, scan_mode: str, ocr_engine: str) -> Any:
 
     return JobSpec(
         job_id=f"bench-{video.stem}", node="node-a", source_kind="file", source=str(video),
-        settings=JobSettings(scan_mode=scan_mode, ocr_engine=ocr_engine),  # type: ignore[arg-type]
+        settings=JobSettings(scan_mode=scan_mode, ocr_engine=ocr_engine),
     )
 
 

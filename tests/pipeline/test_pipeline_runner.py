@@ -71,7 +71,7 @@ def late_brand_ad(media_dir: Path) -> Path:
 
 def _spec(video: Path, **job: object) -> JobSpec:
     return JobSpec(job_id="node-a-test", node="node-a", source_kind="file", source=str(video),
-                   settings=JobSettings(**job))  # type: ignore[arg-type]
+                   settings=JobSettings(**job))
 
 
 def test_end_to_end_reads_the_brand_from_the_end_card(

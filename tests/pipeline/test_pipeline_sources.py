@@ -18,7 +18,7 @@ from adclf.pipeline.sources import resolve_source
 
 
 def _spec(kind: str, source: str) -> JobSpec:
-    return JobSpec(job_id="node-a-1", node="node-a", source_kind=kind, source=source)  # type: ignore[arg-type]
+    return JobSpec(job_id="node-a-1", node="node-a", source_kind=kind, source=source)
 
 
 @pytest.fixture()
