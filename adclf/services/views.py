@@ -65,7 +65,8 @@ def artifacts_view(row: Row, base: str) -> dict[str, Any]:
          "url": f"{base}/jobs/{job_id}/artifacts/{f['name']}"}
         for f in art.get("frames", [])
     ]
-    has_video = bool(art.get("video")) or row.get("source_kind") in ("file", "upload")
+    has_video = bool(art.get("video")) or row.get("source_kind") in ("file", "upload") or \
+        row.get("status") == "completed"
     return {
         "job_id": job_id, "frames": frames, "ocr_text": art.get("ocr_text", ""),
         "ocr_lines": art.get("ocr_lines", []), "mapper_top": art.get("mapper_top", []),

@@ -506,12 +506,18 @@ class JobStore:
 
         if name == "video":
             artifacts = _json(row.get("artifacts")) or {}
+            job_dir = self.settings.artifacts_dir / row["job_id"]
             if artifacts.get("video"):
-                path = self.settings.artifacts_dir / row["job_id"] / artifacts["video"]
+                path = job_dir / artifacts["video"]
             elif row.get("source_kind") in ("file", "upload"):
                 path = Path(row["source"])
             else:
-                return None
+                # A URL job's download lands in <job>/source/ (see pipeline.sources).
+                found = sorted((job_dir / "source").glob("*")) if (job_dir / "source").is_dir() \
+                    else []
+                if not found:
+                    return None
+                path = found[0]
             return path if path.is_file() else None
         root = self.settings.artifacts_dir / row["job_id"]
         path = root / name

@@ -126,6 +126,8 @@ def test_url_jobs_download_and_classify_or_fail_clearly(live_server: LiveServer,
         good, html = (j["job_id"] for j in r.json())
     done = live_server.wait_job(good)
     assert done["status"] == "completed" and (done["brand"] or "").upper() == "LEGO"
+    with live_server.client() as c:
+        assert c.get(f"/jobs/{good}/video").content == _VideoHandler.payload
     failed = live_server.wait_job(html)
     assert failed["status"] == "failed"
     assert "html" in failed["error"].lower() and "not a video" in failed["error"].lower()
