@@ -131,8 +131,8 @@ class ExtraApp:
     data_dir: Path
 
     def client(self, timeout: float = 30.0) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=timeout,
-                            headers={"Authorization": f"Bearer {self.token}"})
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return httpx.Client(base_url=self.url, timeout=timeout, headers=headers)
 
     def wait_job(self, job_id: str, timeout: float = 240.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -167,8 +167,9 @@ def _deploy(live: LiveServer, base: Path, name: str, prefix: str, node: str,
         # model warm-up (tens of seconds of CPU on a 2-core box). Nothing calls Ollama.
         "DEFAULT_PROVIDER": "ollama", **overrides,
     }
-    serve.run(build_app(settings), name=name, route_prefix=prefix, blocking=False)
-    return ExtraApp(live.url + prefix, str(settings["API_TOKEN"]), node, data)
+    # Not waiting here: both apps deploy at the same time and `_wait_healthy` waits for both.
+    serve._run(build_app(settings), name=name, route_prefix=prefix, _blocking=False)
+    return ExtraApp(live.url + prefix, settings["API_TOKEN"] or "", node, data)
 
 
 def _wait_healthy(apps: list[ExtraApp]) -> None:
@@ -188,6 +189,7 @@ def _wait_healthy(apps: list[ExtraApp]) -> None:
 class ExtraApps:
     hostile: ExtraApp
     guarded: ExtraApp
+    fuzz: ExtraApp
 
 
 @pytest.fixture(scope="session")
@@ -196,11 +198,17 @@ def extra_apps(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
     """`/hostile`: private targets refused (the default a public deployment runs with).
     `/guarded`: private targets allowed but `localhost` denied, so a redirector on 127.0.0.1 can
     be reached and the re-check of its redirect is what refuses; small limits; one CORS origin;
-    secrets in settings that must never be shown."""
+    secrets in settings that must never be shown.
+    `/fuzz`: for schemathesis, which changes state (maintenance, deletes, queued jobs): no
+    workers, so no fuzzed URL is ever fetched, and the session node is left alone."""
     import ray
     from ray import serve
 
+    from tests.fakes.fake_ollama import FakeOllama
+
     base = tmp_path_factory.mktemp("api-security")
+    ollama = FakeOllama().start()  # /ollama/models answers 200 (and shows OLLAMA_HOST)
+    ollama_host = f"http://adclf:{OLLAMA_SECRET}@127.0.0.1:{ollama.port}"
     hostile = _deploy(live_server, base, "adclf-hostile", "/hostile", "node-h", {
         "URL_ALLOW_PRIVATE": False, "API_TOKEN": HOSTILE_TOKEN})
     guarded = _deploy(live_server, base, "adclf-guarded", "/guarded", "node-g", {
@@ -208,18 +216,22 @@ def extra_apps(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
         "URL_MAX_REDIRECTS": 3, "MAX_URLS_PER_REQUEST": 5, "MAX_PENDING_JOBS_PER_NODE": 2,
         "CORS_ORIGINS": [CORS_ORIGIN], "API_TOKEN": GUARDED_TOKEN,
         "OPENAI_API_KEY": OPENAI_SECRET,
-        "OLLAMA_HOST": f"http://adclf:{OLLAMA_SECRET}@127.0.0.1:9",
+        "OLLAMA_HOST": ollama_host,
     })
-    _wait_healthy([hostile, guarded])
-    yield ExtraApps(hostile, guarded)
-    for name in ("adclf-hostile", "adclf-guarded"):
+    fuzz = _deploy(live_server, base, "adclf-fuzz", "/fuzz", "node-f", {
+        "WORKERS_PER_NODE": 0, "URL_ALLOW_PRIVATE": False, "API_TOKEN": None,
+        "OLLAMA_HOST": ollama_host})
+    _wait_healthy([hostile, guarded, fuzz])
+    yield ExtraApps(hostile, guarded, fuzz)
+    ollama.stop()
+    for name in ("adclf-hostile", "adclf-guarded", "adclf-fuzz"):
         with contextlib.suppress(Exception):
             serve.delete(name)
     # The node actors are detached: end them so later tests do not share the CPU with them.
     from adclf.store.client import NAMESPACE, store_actor_name
     from adclf.workers.worker import worker_actor_name
 
-    for node in ("node-h", "node-g"):
+    for node in ("node-h", "node-g", "node-f"):
         for actor in (store_actor_name(node), worker_actor_name(node, 0)):
             with contextlib.suppress(Exception):
                 ray.kill(ray.get_actor(actor, namespace=NAMESPACE))

@@ -105,7 +105,7 @@ def test_path_escape_is_refused_and_nothing_is_queued(
     # The answer must not reveal what is outside: no file contents, no resolved outside path.
     assert str(layout["outside"]) not in r.text or "../outside" in raw
     if r.status_code == 403:
-        assert "ALLOWED_FOLDER_ROOTS" in r.json()["detail"]
+        assert "outside the allowed folders" in r.json()["detail"]
 
 
 def test_case_count() -> None:
@@ -163,7 +163,7 @@ def test_job_files_serve_only_the_jobs_own_files(
         f"/jobs/{a}/artifacts/.",
         f"/jobs/{a}/video/../../{b}/video",
         f"/jobs/{a}%2f..%2f{b}/video",
-        f"/jobs/..%2f..%2fetc%2fpasswd/video",
+        "/jobs/..%2f..%2fetc%2fpasswd/video",
         f"/jobs/{a}/artifacts/..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
     ]
     passwd = Path("/etc/passwd").read_bytes()

@@ -1,0 +1,95 @@
+"""Credentials in URLs and secrets in settings never come back out of the API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from tests.api_security.conftest import OLLAMA_SECRET, OPENAI_SECRET
+
+if TYPE_CHECKING:
+    from tests.api_security.conftest import CountingServer, ExtraApps
+    from tests.conftest import LiveServer
+
+URL_SECRETS = ["S3cr3t-pw", "tok-LEAK-1", "sig-LEAK-2", "sig-LEAK-3", "key-LEAK-4"]
+
+
+def _secret_url(base: str) -> str:
+    host = base.removeprefix("http://")
+    return (f"http://alice:{URL_SECRETS[0]}@{host}/page.html?token={URL_SECRETS[1]}"
+            f"&X-Amz-Signature={URL_SECRETS[2]}&sig={URL_SECRETS[3]}&api_key={URL_SECRETS[4]}"
+            "&w=640")
+
+
+def _leaks(text: str | bytes, secrets: list[str]) -> list[str]:
+    data = text if isinstance(text, bytes) else text.encode()
+    return [s for s in secrets if s.encode() in data]
+
+
+def test_url_credentials_never_appear_in_job_views(live_server: LiveServer,
+                                                   target: CountingServer) -> None:
+    with live_server.client() as c:
+        r = c.post("/jobs/by-urls", json={"urls": [_secret_url(target.base)]})
+        assert r.status_code == 200, r.text
+        assert not _leaks(r.text, URL_SECRETS)
+        job_id = r.json()[0]["job_id"]
+        job = live_server.wait_job(job_id)
+        assert job["status"] == "failed" and "not a video" in job["error"]
+        assert target.hits == 1  # the job did run, with its credentials, against the target
+        assert "w=640" in job["url"] and "alice" not in job["url"]
+        views = {}
+        for path in (f"/jobs/{job_id}", f"/jobs/{job_id}/events", f"/jobs/{job_id}/stream",
+                     f"/jobs/{job_id}/result", f"/jobs/{job_id}/explanation",
+                     f"/jobs/{job_id}/artifacts", "/jobs", "/cluster/jobs",
+                     "/admin/jobs", "/cluster/analytics", "/metrics",
+                     "/jobs/export?format=csv", "/jobs/export?format=parquet"):
+            got = c.get(path)
+            assert got.status_code == 200, (path, got.status_code)
+            views[path] = _leaks(got.content, URL_SECRETS)
+        c.delete(f"/jobs/{job_id}")
+    assert not any(views.values()), {p: s for p, s in views.items() if s}
+
+
+def test_refusals_do_not_echo_url_credentials(extra_apps: ExtraApps) -> None:
+    app = extra_apps.hostile
+    with app.client() as c:
+        for url in (_secret_url("127.0.0.1:8"), _secret_url("[::1]:8"),
+                    _secret_url("localhost:8"), _secret_url("10.1.2.3"),
+                    _secret_url("bad host") , "ftp" + _secret_url("x.example")[4:]):
+            r = c.post("/jobs/by-urls", json={"urls": [url]})
+            assert r.status_code in (400, 403), url
+            assert not _leaks(r.text, URL_SECRETS), (url, r.text)
+
+
+def _path_values(job_id: str) -> dict[str, str]:
+    return {"job_id": job_id, "node": "node-g", "name": "frame-0001.jpg"}
+
+
+def test_server_secrets_never_appear_in_any_response(extra_apps: ExtraApps,
+                                                     target: CountingServer) -> None:
+    """`/guarded` runs with OPENAI_API_KEY and an OLLAMA_HOST with a password: call every GET
+    route of its schema (and the public pages) and look for them in bodies and headers."""
+    app = extra_apps.guarded
+    secrets = [OPENAI_SECRET, OLLAMA_SECRET, app.token]
+    with app.client(timeout=90) as c:
+        r = c.post("/jobs/by-urls", json={"urls": [f"{target.base}/page.html"]})
+        job_id = r.json()[0]["job_id"]
+        app.wait_job(job_id)
+        schema: dict[str, Any] = c.get("/openapi.json").json()
+        seen: dict[str, list[str]] = {}
+        calls = 0
+        for path, item in schema["paths"].items():
+            if "get" not in item:
+                continue
+            url = path
+            for k, v in _path_values(job_id).items():
+                url = url.replace("{" + k + "}", v)
+            got = c.get(url)
+            calls += 1
+            head = "\n".join(f"{k}: {v}" for k, v in got.headers.items())
+            seen[path] = _leaks(got.content, secrets) + _leaks(head, secrets)
+        for path in ("/openapi.json", "/docs", "/"):
+            seen[path] = _leaks(httpx.get(app.url + path, timeout=30).content, secrets)
+    assert calls >= 15
+    assert not any(seen.values()), {p: s for p, s in seen.items() if s}
