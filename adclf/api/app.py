@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from adclf import __version__
 from adclf.api.errors import install_error_handlers
 from adclf.api.routes import cluster, dashboard, health, jobs, taxonomy
 from adclf.config import Settings
+from adclf.security.cors import SettingsCORSMiddleware
 
 DESCRIPTION = """Classify video ads: brand, IAB Ad Product category (id, name, parent, tier-1
 industry), confidence, reasoning and evidence. Jobs run on a Ray cluster; every job id starts with
@@ -18,12 +20,7 @@ its owner node's name (`node-a-<uuid>`). When `API_TOKEN` is set, send
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="adclf", version=__version__, description=DESCRIPTION)
-    origins = settings.CORS_ORIGINS if settings else []
-    if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins,
-                           allow_credentials="*" not in origins,
-                           allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-                           allow_headers=["Authorization", "Content-Type", "X-Filename"])
+    app.add_middleware(SettingsCORSMiddleware, origins=_cors_origins(settings))
     install_error_handlers(app)
     app.include_router(health.public)
     app.include_router(jobs.router)
@@ -33,3 +30,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboard.router)
     dashboard.mount_assets(app)
     return app
+
+
+def _cors_origins(settings: Settings | None) -> Callable[[], list[str]]:
+    """The deployment builds this app before its Settings exist (see adclf.security.cors): then
+    the origins come from the replica's services, once they are set."""
+    if settings is not None:
+        return lambda: settings.CORS_ORIGINS
+    from adclf.api import deps
+
+    return lambda: deps._services.settings.CORS_ORIGINS if deps._services else []

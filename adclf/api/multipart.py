@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
@@ -92,13 +93,23 @@ class MultipartUpload:
     def filename(self) -> str | None:
         return self.state.filename
 
+    def _feed(self, chunk: bytes | None) -> None:
+        # A malformed body is the client's mistake: 400, not the parser's exception as a 500.
+        try:
+            if chunk is None:
+                self.parser.finalize()
+            else:
+                self.parser.write(chunk)
+        except FormParserError as exc:
+            raise BadInput(f"the multipart body is malformed: {exc}"[:300]) from None
+
     async def file_bytes(self) -> AsyncIterator[bytes]:
         async for chunk in self.request.stream():
-            self.parser.write(chunk)
+            self._feed(chunk)
             if self.state.file_chunks:
                 chunks, self.state.file_chunks = self.state.file_chunks, []
                 yield b"".join(chunks)
-        self.parser.finalize()
+        self._feed(None)
         if self.state.file_chunks:
             yield b"".join(self.state.file_chunks)
             self.state.file_chunks = []

@@ -12,7 +12,8 @@ from adclf.api.schemas import ErrorView, JobsPage, MaintenanceRequest, NodeView
 from adclf.services import cluster, views
 
 router = APIRouter(tags=["cluster"], dependencies=Authenticated,
-                   responses={401: {"model": ErrorView}, 404: {"model": ErrorView},
+                   responses={400: {"model": ErrorView}, 401: {"model": ErrorView},
+                              404: {"model": ErrorView},
                               503: {"model": ErrorView}})
 
 
@@ -57,7 +58,7 @@ async def admin_jobs(
     status: Annotated[StatusFilter | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> dict[str, Any]:
     """One node's jobs, newest first."""
     page = await services.jobs.list_node(node or services.local_node, status_list(status), q,

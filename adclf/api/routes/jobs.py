@@ -33,7 +33,8 @@ from adclf.jobs import FINAL_STATUSES, JobSettings
 from adclf.services import views
 
 router = APIRouter(tags=["jobs"], dependencies=Authenticated,
-                   responses={401: {"model": ErrorView}, 404: {"model": ErrorView},
+                   responses={400: {"model": ErrorView}, 401: {"model": ErrorView},
+                              404: {"model": ErrorView},
                               503: {"model": ErrorView}})
 
 StatusFilter = Literal["queued", "re-queued", "processing", "completed", "failed", "running"]
@@ -120,7 +121,7 @@ async def list_local_jobs(
     status: Annotated[StatusFilter | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[dict[str, Any]]:
     """This node's jobs, newest first (see /cluster/jobs for every node)."""
     page = await services.jobs.list_node(services.local_node, status_list(status), q, limit,
