@@ -291,13 +291,13 @@ def _nearest_indices(table: Sequence[float], timestamps: Sequence[float]) -> lis
 class DecordReader:
     name = "decord"
 
-    def __init__(self, info: VideoInfo) -> None:
+    def __init__(self, info: VideoInfo, threads: int = 0) -> None:
         import decord
 
         w, h = output_size(info.width, info.height)
-        kwargs: dict[str, int] = {}
+        kwargs: dict[str, int] = {"num_threads": threads}
         if (w, h) != (info.width, info.height):
-            kwargs = {"width": w, "height": h}
+            kwargs.update(width=w, height=h)
         self._vr = decord.VideoReader(str(info.path), ctx=decord.cpu(0), **kwargs)
         n = len(self._vr)
         if n <= 0:
@@ -318,9 +318,10 @@ class PyAVReader:
 
     name = "pyav"
 
-    def __init__(self, info: VideoInfo) -> None:
+    def __init__(self, info: VideoInfo, threads: int = 0) -> None:
         self._info = info
         self._size = output_size(info.width, info.height)
+        self._threads = threads
 
     def read(self, timestamps: Sequence[float]) -> list[tuple[float, np.ndarray]]:
         import av
@@ -332,6 +333,7 @@ class PyAVReader:
         with av.open(str(info.path), metadata_errors="ignore") as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            stream.thread_count = self._threads
             time_base = stream.time_base
             assert time_base is not None
             origin = float(stream.start_time * time_base) if stream.start_time else 0.0
@@ -410,26 +412,27 @@ def _fill(
     return [found.get(t) or found[min(found, key=lambda k: abs(k - t))] for t in wanted]
 
 
-def open_reader(info: VideoInfo) -> FrameReader:
+def open_reader(info: VideoInfo, threads: int = 0) -> FrameReader:
     if info.probed_with == "pyav" and info.rotation:
         # decord applies the display rotation itself (and scales before it), the other readers
         # do not: rotated (phone) videos take PyAV so that the sampler rotates exactly once
-        return PyAVReader(info)
+        return PyAVReader(info, threads)
     if info.probed_with == "pyav":
         try:
-            return DecordReader(info)
+            return DecordReader(info, threads)
         except Exception as err:  # decord raises its own DECORDError and plain RuntimeErrors
             log.info("decord cannot open %s (%s); using PyAV", info.path, err)
-        return PyAVReader(info)
+        return PyAVReader(info, threads)
     return FfmpegCliReader(info)
 
 
 class _FallbackReader:
     """decord → PyAV → ffmpeg CLI, switching for good at the first failure."""
 
-    def __init__(self, info: VideoInfo) -> None:
+    def __init__(self, info: VideoInfo, threads: int = 0) -> None:
         self._info = info
-        self._reader: FrameReader = open_reader(info)
+        self._threads = threads
+        self._reader: FrameReader = open_reader(info, threads)
 
     @property
     def name(self) -> str:
@@ -452,7 +455,7 @@ class _FallbackReader:
     def _next(self) -> FrameReader | None:
         try:
             if self._reader.name == "decord":
-                return PyAVReader(self._info)
+                return PyAVReader(self._info, self._threads)
             if self._reader.name == "pyav":
                 return FfmpegCliReader(self._info)
         except PipelineError:
@@ -479,11 +482,15 @@ class _Shot:
 
 
 class VideoFrameSource:
-    """`FrameSource` over real files. One instance can serve many videos (it holds no state)."""
+    """`FrameSource` over real files. One instance can serve many videos (it holds no state).
+    `threads` caps decoder threads (0: the decoder's default, one per core)."""
+
+    def __init__(self, threads: int = 0) -> None:
+        self.threads = threads
 
     def sample(self, video: Path, scan_mode: str) -> tuple[list[Frame], float]:
         info = probe(video)
-        session = _Session(info)
+        session = _Session(info, self.threads)
         if scan_mode == "Tail Only":
             shots = session.tail_only()
         elif scan_mode == "Full Video" or scan_mode == "full_video":
@@ -511,9 +518,9 @@ class VideoFrameSource:
 
 
 class _Session:
-    def __init__(self, info: VideoInfo) -> None:
+    def __init__(self, info: VideoInfo, threads: int = 0) -> None:
         self.info = info
-        self.reader = _FallbackReader(info)
+        self.reader = _FallbackReader(info, threads)
         self._cache: dict[float, _Shot] = {}
 
     @property

@@ -8,6 +8,7 @@ that only moves forward, events); `JobCancelled` raised by the reporter propagat
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,10 +94,16 @@ class _Timer:
             self.timings[name] = round(self.timings.get(name, 0.0) + elapsed, 4)
 
 
+def threads_per_job(settings: Settings) -> int:
+    """CPU threads one job may use: the node's cores shared by its parallel workers."""
+    return max(1, (os.cpu_count() or 1) // max(1, settings.WORKERS_PER_NODE))
+
+
 class Pipeline:
     def __init__(self, settings: Settings, frame_source: FrameSource | None = None) -> None:
         self.settings = settings
-        self.frame_source: FrameSource = frame_source or VideoFrameSource()
+        self.threads = threads_per_job(settings)
+        self.frame_source: FrameSource = frame_source or VideoFrameSource(threads=self.threads)
 
     def run(self, spec: JobSpec, work_dir: Path, reporter: Reporter) -> PipelineResult:
         return _Job(self, spec, work_dir, reporter).run()
@@ -267,7 +274,8 @@ class _Job:
     def _ocr_engine(self) -> OcrEngine:
         if self._ocr is None:
             with self.timer("ocr_load"):
-                self._ocr = get_ocr_engine(self.job.ocr_engine, self.job.ocr_mode)
+                self._ocr = get_ocr_engine(self.job.ocr_engine, self.job.ocr_mode,
+                                           self.pipeline.threads)
         return self._ocr
 
     def _ocr_frames(

@@ -20,15 +20,16 @@ __all__ = [
 ]
 
 
-def get_ocr_engine(name: str, mode: str = "Fast") -> BaseOcrEngine:
-    """`name` is "rapidocr" or "tesseract"; `mode` is the job's `ocr_mode` ("Fast" | "Detailed").
-    Models load once per process and are shared by every engine object."""
+def get_ocr_engine(name: str, mode: str = "Fast", threads: int = 0) -> BaseOcrEngine:
+    """`name` is "rapidocr" or "tesseract"; `mode` is the job's `ocr_mode` ("Fast" | "Detailed");
+    `threads` caps the engine's CPU threads (0: the engine's default). Models load once per
+    process and are shared by every engine object."""
     if name == "rapidocr":
         from adclf.pipeline.ocr.rapid import RapidOcrEngine
 
-        return RapidOcrEngine(mode)
+        return RapidOcrEngine(mode, threads)
     if name == "tesseract":
         from adclf.pipeline.ocr.tesseract import TesseractEngine
 
-        return TesseractEngine(mode)
+        return TesseractEngine(mode, threads)
     raise BadInput(f"unknown OCR engine {name!r}; choose one of {list(ENGINE_NAMES)}")

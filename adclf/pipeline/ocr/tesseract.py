@@ -25,15 +25,15 @@ CONFIG = "--oem 1 --psm 3"
 class TesseractEngine(BaseOcrEngine):
     name = "tesseract"
 
-    def __init__(self, mode: str = "Fast") -> None:
+    def __init__(self, mode: str = "Fast", threads: int = 0) -> None:
         super().__init__(mode)
         if shutil.which("tesseract") is None:
             raise PipelineError(
                 "OCR engine 'tesseract' is not installed (apt-get install tesseract-ocr "
                 "tesseract-ocr-fra)"
             )
-        # One job = one core: tesseract's OpenMP threads fight the other worker for 2 cores.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        # tesseract's OpenMP threads mostly spin on ad-sized images; one per job is enough
+        os.environ.setdefault("OMP_THREAD_LIMIT", str(threads or 1))
 
     def read_frame(self, frame: Frame) -> list[OcrLine]:
         import pytesseract
