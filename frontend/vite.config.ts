@@ -30,6 +30,8 @@ export default defineConfig(({ mode }) => {
       setupFiles: ["./src/test/setup.ts"],
       include: ["src/**/*.test.{ts,tsx}"],
       css: false,
+      // CI boxes have 2 cores shared with Ray and Chromium: be generous with time, not retries.
+      testTimeout: 30_000,
     },
   };
 });

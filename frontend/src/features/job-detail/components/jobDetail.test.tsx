@@ -58,18 +58,19 @@ describe("JobDetailPage", () => {
 
   it("follows a running job until it completes (polling when SSE is unavailable)", async () => {
     serveFinishedJob();
-    let calls = 0;
-    server.on(`GET /jobs/${ID}`, () => {
-      calls += 1;
-      return calls < 2
-        ? { json: job({ status: "processing", stage: "ocr", progress: 40, brand: null, confidence: null }) }
-        : { json: job() };
-    });
+    // The job finishes only when the test says so, after it has seen the running state.
+    let finished = false;
+    server.on(`GET /jobs/${ID}`, () =>
+      finished
+        ? { json: job() }
+        : { json: job({ status: "processing", stage: "ocr", progress: 40, brand: null, confidence: null }) },
+    );
     render(<JobDetailPage jobId={ID} />);
     expect(await screen.findByTestId("stage")).toHaveTextContent("ocr");
     expect(screen.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "40");
     expect(screen.getByRole("button", { name: "Export CSV" })).toBeDisabled();
-    await waitFor(() => expect(screen.getByTestId("verdict-brand")).toHaveTextContent("ACME"), { timeout: 5000 });
+    finished = true;
+    await waitFor(() => expect(screen.getByTestId("verdict-brand")).toHaveTextContent("ACME"), { timeout: 10_000 });
     expect(screen.getByTestId("stream-mode")).toHaveTextContent("final");
   });
 
