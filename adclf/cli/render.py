@@ -42,11 +42,16 @@ def source_label(job: dict[str, Any]) -> str:
     return str(job.get("original_name") or job.get("url") or "")
 
 
+_SHORT = {"Status", "%", "Conf.", "Alive", "Accepting", "Maint.", "Queued", "Running", "Done",
+          "Failed", "Workers", "CPU"}
+
+
 def _table(*columns: str, title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in columns:
-        # Fold rather than truncate: an id or an error cut with "…" is useless.
-        table.add_column(name, overflow="fold")
+        # Fold rather than truncate: an id or an error cut with "…" is useless. Short
+        # values stay whole so that narrow terminals squeeze the long columns instead.
+        table.add_column(name, overflow="fold", no_wrap=name in _SHORT)
     return table
 
 
@@ -67,7 +72,7 @@ def jobs_table(jobs: Iterable[dict[str, Any]], title: str | None = None) -> Tabl
                    "Updated", title=title)
     for job in jobs:
         table.add_row(str(job.get("job_id", "")), status_text(job.get("status")),
-                      str(job.get("stage") or ""), f"{float(job.get('progress') or 0):.0f}",
+                      _stage(job), f"{float(job.get('progress') or 0):.0f}",
                       source_label(job), job.get("brand") or "", category_path(job),
                       confidence(job), when(job.get("updated_at")))
     return table
@@ -126,6 +131,11 @@ def cleanup_table(reports: Iterable[dict[str, Any]]) -> Table:
                       str(len(r.get("orphan_artifacts_removed") or [])),
                       str(len(r.get("orphan_uploads_removed") or [])))
     return table
+
+
+def _stage(job: dict[str, Any]) -> str:
+    stage = str(job.get("stage") or "")
+    return "" if stage == job.get("status") else stage
 
 
 def _yes(value: Any, warn: bool = False) -> Text:

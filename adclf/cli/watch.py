@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from adclf.cli.client import ApiClient, ApiError
+from adclf.cli.render import source_label
 
 FINAL = ("completed", "failed")
 TRANSIENT_FAILURES = 5
@@ -41,7 +42,7 @@ def watch_jobs(client: ApiClient, job_ids: list[str], labels: dict[str, str],
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         tasks: dict[str, TaskID] = {
-            job_id: progress.add_task(_label(labels.get(job_id) or job_id), total=100,
+            job_id: progress.add_task(_label(labels.get(job_id) or job_id[:20] + "…"), total=100,
                                       state="submitted")
             for job_id in job_ids}
         pending = list(job_ids)
@@ -64,8 +65,12 @@ def watch_jobs(client: ApiClient, job_ids: list[str], labels: dict[str, str],
                     else:
                         raise
                 last[job_id] = job
+                extra: dict[str, Any] = {}
+                if job_id not in labels and source_label(job):
+                    # `adclf watch ID` knows only ids; the file name reads better once known.
+                    extra["description"] = _label(source_label(job))
                 progress.update(tasks[job_id], completed=float(job.get("progress") or 0),
-                                state=_state(job))
+                                state=_state(job), **extra)
                 if job.get("status") in FINAL:
                     pending.remove(job_id)
             if pending:
