@@ -22,7 +22,7 @@ from adclf.errors import PipelineError
 from adclf.jobs import STAGE_PROGRESS, JobSettings, JobSpec, Stage
 from adclf.pipeline import artifacts, explain
 from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource, thumb_diff, thumbnail
-from adclf.pipeline.ocr import get_ocr_engine, merge_lines
+from adclf.pipeline.ocr import get_ocr_engine, merge_lines, set_default_threads
 from adclf.pipeline.sources import resolve_source
 from adclf.pipeline.types import (
     Attempt,
@@ -103,6 +103,7 @@ class Pipeline:
     def __init__(self, settings: Settings, frame_source: FrameSource | None = None) -> None:
         self.settings = settings
         self.threads = threads_per_job(settings)
+        set_default_threads(self.threads)  # so a worker's warm-up loads the model jobs will use
         self.frame_source: FrameSource = frame_source or VideoFrameSource(threads=self.threads)
 
     def run(self, spec: JobSpec, work_dir: Path, reporter: Reporter) -> PipelineResult:
@@ -274,8 +275,7 @@ class _Job:
     def _ocr_engine(self) -> OcrEngine:
         if self._ocr is None:
             with self.timer("ocr_load"):
-                self._ocr = get_ocr_engine(self.job.ocr_engine, self.job.ocr_mode,
-                                           self.pipeline.threads)
+                self._ocr = get_ocr_engine(self.job.ocr_engine, self.job.ocr_mode)
         return self._ocr
 
     def _ocr_frames(

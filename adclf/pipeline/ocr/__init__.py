@@ -17,13 +17,26 @@ __all__ = [
     "merge_lines",
     "normalise",
     "occurrences",
+    "set_default_threads",
 ]
 
 
-def get_ocr_engine(name: str, mode: str = "Fast", threads: int = 0) -> BaseOcrEngine:
+_default_threads = 0
+
+
+def set_default_threads(threads: int) -> None:
+    """CPU threads for engines made without an explicit count, for this whole process (a worker
+    sets it once from its share of the node's cores, so every caller shares one loaded model)."""
+    global _default_threads
+    _default_threads = max(0, int(threads))
+
+
+def get_ocr_engine(name: str, mode: str = "Fast", threads: int | None = None) -> BaseOcrEngine:
     """`name` is "rapidocr" or "tesseract"; `mode` is the job's `ocr_mode` ("Fast" | "Detailed");
-    `threads` caps the engine's CPU threads (0: the engine's default). Models load once per
-    process and are shared by every engine object."""
+    `threads` caps the engine's CPU threads (None: the process default, see
+    `set_default_threads`; 0: the engine's own default). Models load once per process and
+    thread count, and are shared by every engine object."""
+    threads = _default_threads if threads is None else threads
     if name == "rapidocr":
         from adclf.pipeline.ocr.rapid import RapidOcrEngine
 
