@@ -28,6 +28,8 @@ def test_upload_through_file_input_then_detail_shows_brand(
 ) -> None:
     video = simple_ad(tmp_path / "zephyr-upload.mp4", brand="ZEPHYR", product="Mountain bikes",
                       domain="zephyr.com")
+    streams: list[Any] = []
+    page.on("response", lambda r: streams.append(r) if "/stream" in r.url else None)
     page.goto(f"{dashboard.url}/#/jobs")
     page.get_by_role("tab", name="Upload").click()
     page.get_by_test_id("file-input").set_input_files(str(video))
@@ -42,6 +44,11 @@ def test_upload_through_file_input_then_detail_shows_brand(
     job_id = job_id_from_url(page.url)
 
     brand = _wait_final_verdict(page)
+    # The page followed the job through the SSE stream (not the polling fallback).
+    assert streams, "the detail page never opened /jobs/{id}/stream"
+    assert streams[0].status == 200
+    assert streams[0].headers["content-type"].startswith("text/event-stream")
+    expect(page.get_by_test_id("events")).to_contain_text("ocr")
     with api(dashboard) as c:
         job = c.get(f"/jobs/{job_id}").json()
     assert job["status"] == "completed", job

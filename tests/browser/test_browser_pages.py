@@ -101,7 +101,7 @@ def test_phone_width_layout(
     for name, route, ready in (
         ("overview", "/#/", "node-card"),
         ("jobs", "/#/jobs", "jobs-table"),
-        ("job-detail", f"/#/jobs/{finished_job}", "verdict"),
+        ("job-detail", f"/#/jobs/{finished_job}", "attempts"),
         ("analytics", "/#/analytics", "analytics-counters"),
     ):
         page.goto(f"{dashboard.url}{route}")

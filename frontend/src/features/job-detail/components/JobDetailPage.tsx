@@ -160,7 +160,7 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
             ))}
           </ol>
         ) : (
-          <p className="muted">No events.</p>
+          <p className="muted">{events.loading ? "Loading…" : events.error ?? "No events."}</p>
         )}
       </Section>
 
