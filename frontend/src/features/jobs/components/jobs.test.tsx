@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiServer, job } from "../../../test/apiServer";
@@ -116,6 +116,42 @@ describe("SubmitPanel", () => {
     // The provider choice is remembered (localStorage) and the list request fails quietly.
     expect(await screen.findByText(/model list unavailable/)).toBeInTheDocument();
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("submits a server folder and lists every job it created", async () => {
+    server.on("POST /jobs/by-folder", {
+      json: [
+        { job_id: "node-a-f1", status: "queued" },
+        { job_id: "node-b-f2", status: "queued" },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<SubmitPanel onSubmitted={() => undefined} />);
+    await user.click(screen.getByRole("tab", { name: "Server folder" }));
+    await user.type(screen.getByLabelText(/Folder on the server/), "/srv/ads/batch-12");
+    await user.click(screen.getByRole("button", { name: "Submit" }));
+    expect(await screen.findByTestId("submitted")).toHaveTextContent("Submitted 2 jobs: node-a-f1, node-b-f2");
+    expect(JSON.parse(server.find("POST", "/jobs/by-folder")[0]!.body)).toMatchObject({
+      mode: "pipeline",
+      folder_path: "/srv/ads/batch-12",
+    });
+  });
+
+  it("accepts files dropped on the drop zone", async () => {
+    server.on("POST /jobs/upload", { json: { job_id: "node-a-dropped", status: "queued" } });
+    const user = userEvent.setup();
+    render(<SubmitPanel onSubmitted={() => undefined} />);
+    await user.click(screen.getByRole("tab", { name: "Upload" }));
+    const zone = screen.getByTestId("dropzone");
+    const file = new File([new Uint8Array(512)], "dropped.mov", { type: "video/quicktime" });
+    fireEvent.dragOver(zone, { dataTransfer: { files: [file], types: ["Files"] } });
+    expect(zone).toHaveClass("dropzone-active");
+    fireEvent.drop(zone, { dataTransfer: { files: [file], types: ["Files"] } });
+    expect(zone).not.toHaveClass("dropzone-active");
+    expect(screen.getByText("dropped.mov")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Upload 1 file" }));
+    expect(await screen.findByTestId("submitted")).toHaveTextContent("node-a-dropped");
+    expect(server.find("POST", "/jobs/upload")[0]!.body).toContain('filename="dropped.mov"');
   });
 
   it("shows the server's validation message for a refused path", async () => {
