@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,3 +47,17 @@ def test_token_from_option_or_env_works_and_is_never_printed(
     for result in (by_option, by_env, per_command, status, wrong, helped):
         assert token not in result.output
     assert "not-the-token" not in wrong.output
+
+
+def test_installed_command_and_module_entry_points(live_server: LiveServer) -> None:
+    """The `adclf` console script from pyproject.toml and `python -m adclf.cli` both run."""
+    script = Path(sys.executable).parent / "adclf"
+    assert script.exists(), "the project is not installed in this venv (pip install -e .)"
+    env = {**os.environ, "ADCLF_SERVER": live_server.secure_url, "ADCLF_TOKEN": live_server.token}
+    for argv in ([str(script), "nodes"], [sys.executable, "-m", "adclf.cli", "nodes"]):
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "node-a" in done.stdout and live_server.token not in done.stdout + done.stderr
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                             timeout=60)
+    assert version.stdout.startswith("adclf ")
