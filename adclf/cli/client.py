@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from adclf.security.redact import redact_url
+
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 
 
@@ -56,6 +58,8 @@ class ApiClient:
     def __init__(self, server: str = DEFAULT_SERVER, token: str | None = None,
                  timeout: float = 30.0) -> None:
         self.server = normalize_server(server)
+        # What messages show: user:password in the server URL is a credential too.
+        self.shown = redact_url(self.server)
         self.has_token = bool(token)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(base_url=self.server, headers=headers,
@@ -112,12 +116,12 @@ class ApiClient:
 
     def transport_error(self, exc: httpx.HTTPError) -> ApiError:
         if isinstance(exc, httpx.ConnectError):
-            return ApiError(f"cannot connect to the adclf service at {self.server} ({exc}); "
+            return ApiError(f"cannot connect to the adclf service at {self.shown} ({exc}); "
                             "is the service running? Start it with `make run`, or point "
                             "--server / ADCLF_SERVER at it")
         if isinstance(exc, httpx.TimeoutException):
-            return ApiError(f"the adclf service at {self.server} did not answer in time "
+            return ApiError(f"the adclf service at {self.shown} did not answer in time "
                             f"({type(exc).__name__})")
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-            return ApiError(f"invalid server address {self.server!r}: {exc}")
-        return ApiError(f"request to {self.server} failed: {type(exc).__name__}: {exc}")
+            return ApiError(f"invalid server address {self.shown!r}: {exc}")
+        return ApiError(f"request to {self.shown} failed: {type(exc).__name__}: {exc}")

@@ -14,6 +14,8 @@ import httpx
 from adclf.cli.client import ApiClient, ApiError
 
 CHUNK = 256 * 1024
+# After the last byte the server may still copy the file to another node through Ray.
+UPLOAD_ANSWER_SECONDS = 600.0
 
 ProgressFn = Callable[[int], None]
 
@@ -67,7 +69,8 @@ def upload_file(client: ApiClient, path: Path, mode: str, settings: dict[str, An
     try:
         response = client.http.post("/jobs/upload", content=_body(path, head, tail, on_progress),
                                     headers=headers,
-                                    timeout=httpx.Timeout(60.0, connect=10.0))
+                                    timeout=httpx.Timeout(60.0, connect=10.0,
+                                                            read=UPLOAD_ANSWER_SECONDS))
     except (httpx.WriteError, httpx.RemoteProtocolError, httpx.ReadError) as exc:
         # The server may answer 413 and close while the body is still being written.
         raise ApiError(f"the server closed the connection while {path.name} was being uploaded "

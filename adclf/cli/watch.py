@@ -15,7 +15,8 @@ from adclf.cli.client import ApiClient, ApiError
 from adclf.cli.render import source_label
 
 FINAL = ("completed", "failed")
-TRANSIENT_FAILURES = 5
+# How long the service may be unreachable (a Serve replica restarting) before watching stops.
+OUTAGE_SECONDS = 60.0
 
 
 def _label(text: str, width: int = 28) -> str:
@@ -46,20 +47,19 @@ def watch_jobs(client: ApiClient, job_ids: list[str], labels: dict[str, str],
                                       state="submitted")
             for job_id in job_ids}
         pending = list(job_ids)
-        failures = 0
+        outage_since: float | None = None
         while pending:
             for job_id in list(pending):
                 try:
                     job = client.get(f"/jobs/{job_id}")
-                    failures = 0
+                    outage_since = None
                 except ApiError as exc:
                     if exc.status == 404:
                         job = {"job_id": job_id, "status": "failed", "progress": 100,
                                "error": "the job was deleted"}
                     elif exc.status is None or exc.status >= 500:
-                        # A Serve replica restart or a busy node: try again a few times.
-                        failures += 1
-                        if failures > TRANSIENT_FAILURES * max(1, len(pending)):
+                        outage_since = outage_since or time.monotonic()
+                        if time.monotonic() - outage_since > OUTAGE_SECONDS:
                             raise
                         continue
                     else:

@@ -108,3 +108,7 @@ def test_connection_refused_says_start_the_service(cli: Run, tmp_path: Path) -> 
         flat = result.stderr.replace("\n", " ")
         assert "is the service running" in flat and "make run" in flat, flat
         assert "Traceback" not in result.output
+    # Credentials in the server URL are not echoed back either.
+    leaky = cli("jobs", server="http://bob:hunter2@127.0.0.1:9")
+    assert leaky.exit_code == 1 and "hunter2" not in leaky.output
+    assert "127.0.0.1:9" in leaky.stderr
