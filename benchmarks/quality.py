@@ -71,7 +71,7 @@ def run_pipeline(labels: list[dict[str, Any]], videos: Path, args: argparse.Name
             t0 = time.perf_counter()
             result = pipeline.run(spec, Path(tmp) / f"job{i}", _Quiet())
             wall = time.perf_counter() - t0
-            cache = CACHE / (label["file"].replace("/", "__") + ".json")
+            cache = cache_path(label, args)
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_text(json.dumps({"duration": result.duration,
                                          "ocr_lines": [asdict(x) for x in result.ocr_lines]}))
@@ -81,7 +81,13 @@ def run_pipeline(labels: list[dict[str, Any]], videos: Path, args: argparse.Name
     return rows
 
 
-def reuse_evidence(labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def cache_path(label: dict[str, Any], args: argparse.Namespace) -> Path:
+    mode = f"{args.scan_mode}-{args.ocr_engine}".replace(" ", "_").lower()
+    return CACHE / mode / (label["file"].replace("/", "__") + ".json")
+
+
+def reuse_evidence(labels: list[dict[str, Any]], args: argparse.Namespace
+                   ) -> list[dict[str, Any]]:
     from adclf.pipeline.providers.embedded import EmbeddedProvider
     from adclf.pipeline.taxonomy import get_mapper
     from adclf.pipeline.types import Evidence, OcrLine
@@ -90,7 +96,7 @@ def reuse_evidence(labels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     mapper = get_mapper()
     rows = []
     for label in labels:
-        cache = CACHE / (label["file"].replace("/", "__") + ".json")
+        cache = cache_path(label, args)
         if not cache.exists():
             sys.exit(f"no cached evidence for {label['file']}: run without --reuse first")
         data = json.loads(cache.read_text())
@@ -189,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             sys.exit(f"{len(missing)} videos missing (first: {missing[0]}); "
                      "run: python -m benchmarks.devset.generate")
-    rows = reuse_evidence(labels) if args.reuse else run_pipeline(labels, args.videos, args)
+    rows = reuse_evidence(labels, args) if args.reuse else run_pipeline(labels, args.videos, args)
     summaries = [summary([r for r in rows if r["split"] == s], s) for s in ("dev", "holdout")]
     summaries = [s for s in summaries if s]
     if len(summaries) > 1:

@@ -102,13 +102,20 @@ def _compact(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
+def end_card_start(lines: list[OcrLine], duration: float) -> float:
+    """Lines first seen after this time belong to the closing card (the last ~4 s or 20%)."""
+    if not lines:
+        return 0.0
+    last = max(line.timestamp for line in lines)
+    return max(0.0, min(duration or last, last) - max(4.0, 0.2 * (duration or last)))
+
+
 def read_brand(lines: list[OcrLine], duration: float) -> BrandGuess:
     if not lines:
         return BrandGuess("", 0.0, ["no text was read in the video"])
     domains = find_domains(lines)
     domain_keys = [(d, re.sub(r"[^a-z0-9]", "", label)) for d, label in domains]
-    last = max(line.timestamp for line in lines)
-    end_from = max(0.0, min(duration or last, last) - max(4.0, 0.2 * (duration or last)))
+    end_from = end_card_start(lines, duration)
     cands: dict[str, _Cand] = {}
     for line in lines:
         text = line.text.strip()

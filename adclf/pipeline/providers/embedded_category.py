@@ -25,10 +25,13 @@ class CopyLine:
 
 @dataclass
 class CategoryParams:
-    cue_weight: float = 0.25  # a full-strength alias hit is worth this much cosine similarity
+    cue_weight: float = 0.4  # a full-strength alias hit is worth this much cosine similarity
     parent_share: float = 0.3  # how much of the parent's score a child inherits
     max_share: float = 0.5  # emb score = (1-max_share)*weighted mean + max_share*best line
     internal_penalty: float = 0.02  # prefer a leaf when an internal node ties with it
+    zscore: bool = True
+    z_scale: float = 0.1  # one standard deviation ≈ this much cosine, keeps weights comparable
+    cue_saturation: float = 1.5  # hits needed for ~63% of the full cue bonus
 
 
 @dataclass
@@ -56,6 +59,11 @@ def score_categories(
 
     vecs = get_text_encoder().encode([ln.text for ln in lines])
     _, mat = index.node_matrix(vecs)  # (lines, nodes)
+    if p.zscore:
+        # MiniLM finds some lines (French ones, slogans) similar to everything: what matters is
+        # how much a node stands out for this line, so each line's scores are standardised.
+        mat = (mat - mat.mean(1, keepdims=True)) / (mat.std(1, keepdims=True) + 1e-6)
+        mat = mat * p.z_scale
     w = np.asarray([ln.weight for ln in lines], dtype=np.float32)
     mean = (mat * (w / w.sum())[:, None]).sum(0)
     best = (mat * (w / w.max())[:, None]).max(0)
@@ -74,7 +82,7 @@ def score_categories(
             cue_lines.setdefault(hit.node_id, ln.text)
     if cue_score.max() > 0:
         # saturating: the second hit of the same node adds less than the first
-        cue_score = 1.0 - np.exp(-cue_score)
+        cue_score = 1.0 - np.exp(-cue_score / p.cue_saturation)
     raw = emb + p.cue_weight * cue_score
 
     parent_pos = np.asarray(

@@ -3,8 +3,12 @@ MiniLM embedding of every node's path and aliases."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -89,8 +93,6 @@ class TaxonomyIndex:
         if self._doc_vecs is None:
             with self._emb_lock:
                 if self._doc_vecs is None:
-                    from adclf.pipeline.embedded.text_encoder import get_text_encoder
-
                     ids, docs = self.documents()
                     node_ids: list[str] = []
                     starts: list[int] = []
@@ -98,7 +100,7 @@ class TaxonomyIndex:
                         if not node_ids or node_ids[-1] != nid:
                             node_ids.append(nid)
                             starts.append(i)
-                    vecs = get_text_encoder().encode(docs)
+                    vecs = _cached_encode(docs)
                     self._node_ids = node_ids
                     self._starts = np.asarray(starts, dtype=np.int64)
                     self._doc_vecs = vecs
@@ -123,6 +125,30 @@ class TaxonomyIndex:
         w = w / max(float(w.sum()), 1e-9)
         scores = (mat * w[:, None]).sum(0)
         return {nid: float(s) for nid, s in zip(node_ids, scores, strict=True)}
+
+
+def _cached_encode(docs: list[str]) -> np.ndarray:
+    """Embed the taxonomy documents, reusing an earlier process's result from a local cache file
+    (a new worker then starts in about a second instead of re-embedding ~2,000 texts)."""
+    from adclf.pipeline.embedded.text_encoder import TextEncoder, get_text_encoder
+
+    digest = hashlib.sha256("\n".join([TextEncoder.name, *docs]).encode()).hexdigest()[:20]
+    path = Path(tempfile.gettempdir()) / "adclf-cache" / f"taxonomy-{digest}.npy"
+    try:
+        vecs = np.load(path)
+        if vecs.shape == (len(docs), 384):
+            return vecs.astype(np.float32)
+    except (OSError, ValueError):
+        pass
+    vecs = get_text_encoder().encode(docs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vecs)
+        os.replace(tmp, path)  # atomic: concurrent workers never read half a file
+    except OSError:
+        pass  # a read-only temp dir only costs the cache
+    return vecs
 
 
 _indexes: dict[int, TaxonomyIndex] = {}

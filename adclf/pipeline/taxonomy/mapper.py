@@ -102,9 +102,10 @@ class EmbeddingTaxonomyMapper:
         provider_top = [self._entry(cid, s) for cid, s in provider_ranked[:TOP_K]]
 
         exact = [i for i in self.index.exact(text) if self._ok(i)] if text else []
-        if exact:
+        if exact and not (provider_ranked and provider_ranked[0][0] in exact):
             return self._match(self._pick(exact, prefer), "exact", 1.0, provider_top)
         if provider_ranked:
+            # the provider ranked the taxonomy itself: keep its choice and its own score
             best, score = provider_ranked[0]
             return self._match(best, "provider", score, provider_top)
         alias = [i for i in self.index.alias(text) if self._ok(i)] if text else []
