@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from adclf.api.deps import Authenticated, ServicesDep
+from adclf.security.redact import redact_url
 
 router = APIRouter(tags=["taxonomy"], dependencies=Authenticated)
 
@@ -28,4 +29,6 @@ async def ollama_models(services: ServicesDep) -> dict[str, Any]:
     from adclf.pipeline.providers.models import list_ollama_models
 
     models = await asyncio.to_thread(list_ollama_models, services.settings)
-    return {"host": services.settings.OLLAMA_HOST, "models": models}
+    host = services.settings.OLLAMA_HOST
+    # OLLAMA_HOST may carry credentials (user:pw@host): never shown.
+    return {"host": redact_url(host if "://" in host else f"http://{host}"), "models": models}
