@@ -1,4 +1,5 @@
-"""The one settings object. Every component receives a `Settings`; nothing reads os.environ itself."""
+"""The one settings object. Every component receives a `Settings`; nothing reads os.environ
+itself."""
 
 from __future__ import annotations
 

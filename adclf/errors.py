@@ -1,4 +1,5 @@
-"""Domain errors. The API maps each to an HTTP status; workers turn them into a failed job's reason."""
+"""Domain errors. The API maps each to an HTTP status; workers turn them into a failed job's
+reason."""
 
 from __future__ import annotations
 

@@ -67,7 +67,8 @@ def ray_session() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def live_server(ray_session: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(ray_session: None,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from ray import serve
 
     from adclf.api.deployment import build_app

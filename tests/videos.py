@@ -1,4 +1,5 @@
-"""Real videos made with ffmpeg for tests: colour scenes with drawn text, an end card, optional audio.
+"""Real videos made with ffmpeg for tests: colour scenes with drawn text, an end card, optional
+audio.
 
 Only ffmpeg (Debian) and a DejaVu/Liberation font are needed; nothing is downloaded."""
 
@@ -57,7 +58,8 @@ def make_video(
     inputs: list[str] = []
     filters: list[str] = []
     for i, scene in enumerate(scenes):
-        inputs += ["-f", "lavfi", "-i", f"color=c={scene.color}:s={w}x{h}:r={fps}:d={scene.seconds}"]
+        source = f"color=c={scene.color}:s={w}x{h}:r={fps}:d={scene.seconds}"
+        inputs += ["-f", "lavfi", "-i", source]
         chain = f"[{i}:v]"
         draws = []
         n = len(scene.lines)

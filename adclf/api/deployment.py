@@ -74,4 +74,5 @@ def build_app(args: dict[str, Any] | None = None) -> Application:
     """Settings come from the environment (and .env), overridden by `args` from the Serve config.
     Invalid settings stop the deployment here with pydantic's message."""
     settings = Settings(**(args or {}))
-    return Ingress.options(num_replicas=settings.INGRESS_REPLICAS).bind(settings)
+    deployment: Any = Ingress
+    return deployment.options(num_replicas=settings.INGRESS_REPLICAS).bind(settings)

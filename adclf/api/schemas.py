@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from adclf.jobs import JobSettings, Mode
 
-_SETTINGS_EXAMPLE = {"provider": "embedded", "scan_mode": "Tail Only", "ocr_engine": "rapidocr"}
+_SETTINGS_EXAMPLE: Any = {"provider": "embedded", "scan_mode": "Tail Only",
+                          "ocr_engine": "rapidocr"}
 
 
 class ByUrlsRequest(BaseModel):

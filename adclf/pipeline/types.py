@@ -1,5 +1,5 @@
-"""The pipeline's contracts. Plain Python: no Ray, no HTTP. Each stage is a Protocol so a setting can
-swap it (frame source, OCR engine, classifier provider, taxonomy mapper)."""
+"""The pipeline's contracts. Plain Python: no Ray, no HTTP. Each stage is a Protocol so a setting
+can swap it (frame source, OCR engine, classifier provider, taxonomy mapper)."""
 
 from __future__ import annotations
 

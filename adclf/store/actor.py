@@ -347,7 +347,7 @@ class JobStore:
     async def list_jobs(self, statuses: list[str] | None = None, query: str | None = None,
                         limit: int = 100, offset: int = 0) -> dict[str, Any]:
         await self.flush()
-        rows, total = self.db.list(statuses=statuses, query=query, limit=limit, offset=offset)
+        rows, total = self.db.page(statuses=statuses, query=query, limit=limit, offset=offset)
         return {"jobs": rows, "total": total}
 
     async def events(self, job_id: str) -> list[Row]:

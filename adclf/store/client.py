@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 import ray
 from ray.actor import ActorHandle
@@ -124,8 +124,8 @@ class WorkerStoreClient:
         self.handle = handle
 
     def claim(self, worker_id: str, wait: float) -> Row | None:
-        got: Row | None = ray.get(self.handle.claim.remote(worker_id, wait))
-        return got
+        got = cast("Row | None", ray.get(self.handle.claim.remote(worker_id, wait)))
+        return dict(got) if got is not None else None
 
     def heartbeat(self, job_id: str, worker_id: str) -> bool:
         return bool(ray.get(self.handle.heartbeat.remote(job_id, worker_id)))

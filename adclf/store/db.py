@@ -58,7 +58,7 @@ class JobDB:
         rows = self._rows("SELECT * FROM jobs WHERE job_id = ?", [job_id])
         return rows[0] if rows else None
 
-    def list(
+    def page(
         self,
         *,
         statuses: list[str] | None = None,
@@ -233,7 +233,7 @@ def dumps(value: Any) -> str | None:
 
 
 def loads(value: str | None) -> Any:
-    return None if value in (None, "") else json.loads(value)  # type: ignore[arg-type]
+    return None if value is None or value == "" else json.loads(value)
 
 
 def now() -> float:

@@ -118,7 +118,8 @@ class Worker:
                 shutil.rmtree(work_dir, ignore_errors=True)
         except PipelineError as exc:
             self.failed += 1
-            _safe(lambda: store.fail(job_id, self.worker_id, str(exc), retry=False,
+            message = str(exc)
+            _safe(lambda: store.fail(job_id, self.worker_id, message, retry=False,
                                      artifacts=_partial_artifacts(work_dir)))
         except Exception as exc:  # a bug or a resource problem: retry on a fresh attempt
             self.failed += 1

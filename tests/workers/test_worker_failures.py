@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import ray
-
 from conftest import LiveServer
 from videos import simple_ad
 

@@ -1,7 +1,9 @@
-"""Classifier providers, chosen per job by `JobSettings.provider` (default: Settings.DEFAULT_PROVIDER).
+"""Classifier providers, chosen per job by `JobSettings.provider` (default:
+Settings.DEFAULT_PROVIDER).
 
-Each provider module exposes one class constructed as `Cls(settings, job_settings)` and implementing
-`adclf.pipeline.types.ClassifierProvider`. Imports are lazy so that choosing `ollama` never loads torch.
+Each provider module exposes one class constructed as `Cls(settings, job_settings)` and
+implementing `adclf.pipeline.types.ClassifierProvider`. Imports are lazy so that choosing `ollama`
+never loads torch.
 """
 
 from __future__ import annotations
