@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from browser_helpers import JOB_DONE_TIMEOUT_MS, api, no_horizontal_overflow, submit_file
 from playwright.sync_api import expect
@@ -149,7 +150,28 @@ def test_token_is_asked_once_and_kept_for_the_tab(
     expect(page.get_by_test_id("node-card").first).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
     assert page.evaluate("() => sessionStorage.getItem('adclf.apiToken')") == dashboard.token
-    # A reload keeps it; the job pages (SSE with ?token=) work too.
+    # A reload keeps it.
     page.reload()
     expect(page.get_by_test_id("node-card").first).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
+
+    # A job page works with the token too: the SSE stream takes it as ?token= (EventSource
+    # cannot send headers) and frames/video are fetched with the header.
+    video = simple_ad(dashboard.roots / "secure-ad.mp4", brand="VERTEX", seconds=4.0)
+    headers = {"Authorization": f"Bearer {dashboard.token}"}
+    with httpx.Client(base_url=dashboard.secure_url, timeout=30.0, headers=headers) as c:
+        r = c.post("/jobs/by-filepath", json={"file_path": str(video)})
+        r.raise_for_status()
+        job_id = r.json()["job_id"]
+    streams: list[Any] = []
+    page.on("response", lambda r: streams.append(r) if "/stream" in r.url else None)
+    page.goto(f"{dashboard.secure_url}/#/jobs/{job_id}")
+    expect(page.get_by_test_id("stream-mode")).to_have_text("final", timeout=JOB_DONE_TIMEOUT_MS)
+    assert streams and streams[0].status == 200 and "token=" in streams[0].url
+    frame = page.get_by_test_id("frames").get_by_role("img").first
+    expect(frame).to_be_visible()
+    frame_src = frame.get_attribute("src") or ""
+    assert frame_src.startswith("blob:")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=frames] img');"
+        " return i && i.complete && i.naturalWidth > 0 }")
