@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { apiUrl } from "../../../api/client";
+import { ApiError, apiUrl } from "../../../api/client";
 import type { Job } from "../../../api/types";
 import { fetchJob } from "./jobDetail";
 
@@ -42,7 +42,8 @@ export function useJobStream(jobId: string): StreamState {
       } catch (e) {
         if (cancelled) return;
         setState((s) => ({ ...s, error: e instanceof Error ? e.message : String(e) }));
-        pollTimer = setTimeout(() => void poll(), 4000);
+        // A deleted or unknown job will not come back; anything else (network, 503) may.
+        if (!(e instanceof ApiError && e.status === 404)) pollTimer = setTimeout(() => void poll(), 4000);
       }
     };
 
@@ -89,7 +90,22 @@ export function useJobStream(jobId: string): StreamState {
       fetchJob(jobId, controller.signal).then(apply).catch(() => undefined);
       if (!cancelled) setState((s) => ({ ...s, mode: "done" }));
     });
-    source.addEventListener("error", () => {
+    source.addEventListener("error", (ev) => {
+      // The server's own `event: error` (e.g. the job was deleted) carries JSON; a dropped
+      // connection is a bare Event.
+      const data = (ev as MessageEvent<unknown>).data;
+      if (typeof data === "string" && data) {
+        let detail = data;
+        try {
+          detail = String((JSON.parse(data) as { detail?: unknown }).detail ?? data);
+        } catch {
+          /* plain text */
+        }
+        finished.current = true;
+        source?.close();
+        if (!cancelled) setState((s) => ({ ...s, error: detail, mode: "done" }));
+        return;
+      }
       errors += 1;
       // EventSource retries by itself; after repeated failures (or once the job is final) stop
       // and poll instead, so a server without SSE support still gets a live page.

@@ -27,6 +27,7 @@ export function UploadDrop({
   const [items, setItems] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
+  const aborts = useRef(new Map<string, () => void>());
 
   const add = (files: FileList | File[]) => {
     const list = Array.from(files);
@@ -53,7 +54,9 @@ export function UploadDrop({
     for (const item of items.filter((i) => i.state === "pending")) {
       update(item.key, { state: "uploading" });
       try {
-        const res = await uploadFile(item.file, input, (p) => update(item.key, { progress: p })).promise;
+        const handle = uploadFile(item.file, input, (p) => update(item.key, { progress: p }));
+        aborts.current.set(item.key, handle.abort);
+        const res = await handle.promise.finally(() => aborts.current.delete(item.key));
         update(item.key, { state: "done", progress: 1, jobId: res.job_id });
         submitted.push(res);
       } catch (e) {
@@ -118,6 +121,16 @@ export function UploadDrop({
                       ? i.message
                       : "Ready"}
               </span>
+              {i.state === "uploading" && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => aborts.current.get(i.key)?.()}
+                  aria-label={`Cancel upload of ${i.file.name}`}
+                >
+                  Cancel
+                </button>
+              )}
               {i.state !== "uploading" && (
                 <button
                   type="button"

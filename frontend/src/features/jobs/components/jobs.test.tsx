@@ -154,6 +154,24 @@ describe("SubmitPanel", () => {
     expect(server.find("POST", "/jobs/upload")[0]!.body).toContain('filename="dropped.mov"');
   });
 
+  it("cancels an upload in flight", async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    server.on("POST /jobs/upload", async () => {
+      await held;
+      return { json: { job_id: "node-a-late", status: "queued" } };
+    });
+    const user = userEvent.setup();
+    render(<SubmitPanel onSubmitted={() => undefined} />);
+    await user.click(screen.getByRole("tab", { name: "Upload" }));
+    await user.upload(screen.getByTestId("file-input"), new File([new Uint8Array(4096)], "slow.mp4", { type: "video/mp4" }));
+    await user.click(screen.getByRole("button", { name: "Upload 1 file" }));
+    await user.click(await screen.findByRole("button", { name: "Cancel upload of slow.mp4" }));
+    expect(await screen.findByText("Upload cancelled")).toBeInTheDocument();
+    expect(screen.queryByTestId("submitted")).not.toBeInTheDocument();
+    release();
+  });
+
   it("shows the server's validation message for a refused path", async () => {
     server.on("POST /jobs/by-filepath", { status: 403, json: { detail: "path is outside ALLOWED_FOLDER_ROOTS" } });
     const user = userEvent.setup();
