@@ -18,6 +18,7 @@ Numbers depend on the machine's load: run it on a quiet machine.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -40,7 +41,7 @@ BRANDS = [
     ("PIXELO", "pixelo.com", ["4K smart TV", "Cinema at home"]),
     ("Brasserie Roux", "brasserieroux.fr", ["Bière artisanale", "Brassée à Lyon"]),
     ("TRAILMARK", "trailmark.com", ["Hiking boots", "Waterproof and light"]),
-    ("Banque Azur", "banqueazur.fr", ["Votre prêt immobilier", "Taux fixe dès 3,1 %"]),
+    ("Banque Azur", "banqueazur.fr", ["Votre prêt immobilier", "Taux fixe garanti"]),
 ]
 COLOURS = ["darkgreen", "navy", "darkred", "purple", "teal", "saddlebrown", "darkslategray"]
 
@@ -62,7 +63,8 @@ def make_ads(count: int, gop: int) -> list[Path]:
     paths = []
     for i in range(count):
         brand, domain, copy = BRANDS[i % len(BRANDS)]
-        path = CACHE / f"ad_{i:03d}_gop{gop}.mp4"
+        tag = hashlib.sha1(repr((brand, domain, copy, i, gop)).encode()).hexdigest()[:8]
+        path = CACHE / f"ad_{i:03d}_{tag}.mp4"
         if not path.exists():
             c = [COLOURS[(i + k) % len(COLOURS)] for k in range(3)]
             make_video(
@@ -188,9 +190,12 @@ def naive_opencv(video: Path, timestamps: list[float]) -> float:
 
 
 def run_sampling(ads: list[Path], scan_mode: str) -> dict[str, Any]:
+    from adclf.config import Settings
     from adclf.pipeline.frames import VideoFrameSource
+    from adclf.pipeline.runner import threads_per_job
 
-    source = VideoFrameSource()
+    # the decoder threads a pipeline job gets; OpenCV keeps its own default (all cores)
+    source = VideoFrameSource(threads=threads_per_job(Settings()))
     source.sample(ads[0], scan_mode)  # imports, decoder start-up
     ours: list[float] = []
     naive: list[float] = []

@@ -58,6 +58,14 @@ def make_attempt(
     )
 
 
+def skipped_attempt(kind: str, trigger: str, reason: str, evidence: Evidence) -> Attempt:
+    """A rung that was not worth a provider call (nothing new to show it)."""
+    return Attempt(
+        type=kind, trigger=trigger, frames=[round(f.timestamp, 3) for f in evidence.frames],
+        ocr_excerpt=evidence.ocr_text[:EXCERPT_CHARS], result={}, accepted=False, reason=reason,
+    )
+
+
 def _rank(attempt: Attempt) -> tuple[bool, bool, float]:
     result = attempt.result
     return (attempt.accepted, bool(str(result.get("brand", "")).strip()),

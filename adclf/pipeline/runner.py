@@ -162,14 +162,24 @@ class _Job:
             lo, hi = RESCUE_SPAN[kind]
             p.event(f"rescue: {kind} ({weak})")
             try:
-                evidence = self._gather(
+                richer = self._gather(
                     kind, kind, RESCUE_OCR_FRAME_CAP, frames_span=(lo, lo + 2),
                     ocr_span=(lo + 2, hi - 2), base=evidence,
                 )
             except PipelineError as err:
-                # the first attempt already has frames; a rung that finds nothing more is skipped
-                p.event(f"rescue {kind} skipped: {err}")
+                # the first attempt already has frames; a rung that cannot add any is skipped
+                skipped = f"skipped: {err}"
+            else:
+                adds = _adds_evidence(richer, evidence, not self._blind_provider())
+                skipped = "" if adds else (
+                    "skipped: no frame or text beyond the earlier attempts")
+            if skipped:
+                # asking the provider again about the same evidence would only cost time
+                p.event(f"rescue {kind} {skipped}")
+                attempts.append(explain.skipped_attempt(kind, weak, skipped, evidence))
+                results.append((classification, evidence))
                 continue
+            evidence = richer
             classification = self._classify(evidence, hi - 2, kind)
             attempts.append(self._attempt(kind, weak, classification, evidence))
             results.append((classification, evidence))
@@ -332,6 +342,15 @@ class _Job:
     ) -> Attempt:
         return explain.make_attempt(kind, trigger, classification, evidence,
                                     require_text=self._requires_text())
+
+
+def _adds_evidence(new: Evidence, old: Evidence, sees_pictures: bool) -> bool:
+    """New text always counts; new pictures count only for a provider that looks at them."""
+    if not {f.index for f in new.frames} - {f.index for f in old.frames}:
+        return False
+    return sees_pictures or bool(
+        {line.text for line in new.ocr_lines} - {line.text for line in old.ocr_lines}
+    )
 
 
 def pick_for_ocr(frames: list[Frame], cap: int) -> list[Frame]:

@@ -189,3 +189,22 @@ def test_unreadable_video_fails_with_a_clear_reason(
         pipeline.run(_spec(bad_inputs["audio"]), tmp_path, RecordingReporter())
     with pytest.raises(PipelineError, match="not found"):
         pipeline.run(_spec(tmp_path / "nope.mp4"), tmp_path, RecordingReporter())
+
+
+def test_rescue_rungs_without_new_evidence_skip_the_provider(
+    pipeline: Pipeline, media_dir: Path, tmp_path: Path
+) -> None:
+    """No text anywhere: every rung is recorded, but one that adds no text is not re-asked."""
+    video = make_video(media_dir / "textless.mp4",
+                       [Scene(3.0, c, []) for c in ("navy", "darkgreen", "darkred", "purple")],
+                       size=(320, 180))
+    reporter = RecordingReporter()
+    result = pipeline.run(_spec(video), tmp_path, reporter)
+    assert [a.type for a in result.attempts] == ["initial", "extended_tail", "full_video"]
+    assert result.attempts[0].accepted and "still weak" in result.attempts[0].reason
+    for rescue in result.attempts[1:]:
+        assert not rescue.accepted and "no frame or text beyond" in rescue.reason
+        assert rescue.result == {}
+    asked = [e for e in reporter.events if "embedded answered" in e]
+    assert len(asked) == 1
+    assert result.ocr_lines == [] and result.classification.brand == ""
