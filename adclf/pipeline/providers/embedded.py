@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 MODEL_NAME = "all-MiniLM-L6-v2+taxonomy-aliases"
 N_CANDIDATES = 10
 BRAND_QUERY_WEIGHT = 0.3  # the brand's own name, as MiniLM understands it, is a weak hint
-VISUAL_WEIGHT = 0.5
+VISUAL_WEIGHT = 0.5  # times the label's probability: a picture is a weaker cue than the copy
+VISUAL_MIN_PROB = 0.3
 
 
 @dataclass
@@ -99,6 +100,7 @@ class EmbeddedProvider:
         self.taxonomy = self.mapper.taxonomy
         self.index = self.mapper.index
         self.params = CategoryParams()
+        self.use_vision = True
         if os.environ.get("ADCLF_EMBEDDED_PARAMS"):  # benchmark experiments only
             for kv in os.environ["ADCLF_EMBEDDED_PARAMS"].split(","):
                 k, v = kv.split("=")
@@ -109,15 +111,26 @@ class EmbeddedProvider:
         started = time.perf_counter()
         brand = read_brand(evidence.ocr_lines, evidence.duration)
         queries = copy_lines(evidence.ocr_lines, brand, evidence.duration)
-        for label, prob in evidence.visual_labels:
-            if prob >= 0.2:
+        visual = evidence.visual_labels or self._visual_labels(evidence)
+        for label, prob in visual:
+            if prob >= VISUAL_MIN_PROB:
                 queries.append(CopyLine(label, VISUAL_WEIGHT * prob))
         result = score_categories(self.taxonomy, self.index, queries, self.params,
                                   self.mapper.allowed)
-        return self._answer(brand, result, evidence, time.perf_counter() - started)
+        answer = self._answer(brand, result, evidence, time.perf_counter() - started, visual)
+        answer.raw["visual_labels"] = [(name, round(prob, 3)) for name, prob in visual]
+        return answer
+
+    def _visual_labels(self, evidence: Evidence) -> list[tuple[str, float]]:
+        if not self.use_vision or not evidence.frames:
+            return []
+        from adclf.pipeline.embedded.vision import get_visual_classifier
+
+        model = get_visual_classifier()
+        return model.labels(evidence.frames) if model is not None else []
 
     def _answer(self, brand: BrandGuess, result: CategoryResult, evidence: Evidence,
-                elapsed: float) -> Classification:
+                elapsed: float, visual: list[tuple[str, float]]) -> Classification:
         raw: dict[str, Any] = {"brand_evidence": brand.evidence, "domains": brand.domains,
                                "brand_score": round(brand.score, 4), "seconds": round(elapsed, 4)}
         if not result.ranked:
@@ -139,14 +152,15 @@ class EmbeddedProvider:
             brand=brand.brand,
             category=path,
             confidence=round(confidence, 4),
-            reasoning=self._reasoning(brand, result, path),
+            reasoning=self._reasoning(brand, result, path, evidence.visual_labels or visual),
             candidates=candidates,
             provider=self.name,
             model=MODEL_NAME,
             raw=raw,
         )
 
-    def _reasoning(self, brand: BrandGuess, result: CategoryResult, path: str) -> str:
+    def _reasoning(self, brand: BrandGuess, result: CategoryResult, path: str,
+                   visual: list[tuple[str, float]]) -> str:
         top_id = result.ranked[0][0]
         parts: list[str] = []
         if brand.brand:
@@ -159,6 +173,8 @@ class EmbeddedProvider:
         if cues:
             words = ", ".join(f"'{c}'" for c in cues[:3])
             parts.append(f"copy mentions {words}" + (f" (\"{line}\")" if line else ""))
+        elif line and any(line == name for name, _ in visual):
+            parts.append(f"frames look like '{line}'")
         elif line:
             parts.append(f"copy \"{line}\" is closest to this category")
         top_industry = self.taxonomy.industry(top_id).id

