@@ -176,6 +176,26 @@ def status(
 
 
 @app.command()
+def delete(
+    ctx: typer.Context,
+    job_ids: Annotated[list[str], typer.Argument(help="Job ids.", show_default=False)],
+    server: ServerOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Delete jobs and their files (running ones are aborted); exit 1 if any was not found."""
+    with errors_to_exit(), client(ctx, server, token) as c:
+        got = c.post("/jobs/bulk-delete", {"job_ids": job_ids})
+    for job_id in got.get("deleted", []):
+        typer.echo(f"deleted {job_id}")
+    problems = [(j, "not found") for j in got.get("not_found", [])]
+    problems += [(j, "its node is unavailable") for j in got.get("unavailable", [])]
+    for job_id, why in problems:
+        err().print(f"[red]{escape(job_id)}: {why}[/]")
+    if problems:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
 def jobs(
     ctx: typer.Context,
     status: Annotated[StatusOpt | None, typer.Option(

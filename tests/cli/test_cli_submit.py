@@ -54,8 +54,14 @@ def test_server_path_file_and_folder(live_server: LiveServer, sample_ad: Path,
         for job_id in ids:
             settings = c.get(f"/jobs/{job_id}").json()["settings"]
             assert settings["provider"] == "embedded"
-            c.delete(f"/jobs/{job_id}")
-    assert urls == sorted([str(sample_ad), str(folder / "copy.mp4")])
+        assert urls == sorted([str(sample_ad), str(folder / "copy.mp4")])
+        deleted = cli("delete", *ids, server=live_server.url)
+        assert deleted.exit_code == 0, deleted.output
+        assert sorted(deleted.stdout.split()) == sorted(["deleted"] * 2 + ids)
+        for job_id in ids:
+            assert c.get(f"/jobs/{job_id}").status_code == 404
+    again = cli("delete", ids[0], server=live_server.url)
+    assert again.exit_code == 1 and f"{ids[0]}: not found" in again.stderr
 
 
 def test_bad_local_inputs_fail_before_any_request(tmp_path: Path, cli: Run) -> None:
