@@ -42,7 +42,7 @@ def _concrete(path: str) -> str:
 
 def _call(client: httpx.Client, method: str, path: str, headers: dict[str, str] | None = None,
           params: dict[str, str] | None = None) -> httpx.Response:
-    body = {} if method in ("POST", "PUT", "PATCH") else None
+    body: dict[str, Any] | None = {} if method in ("POST", "PUT", "PATCH") else None
     return client.request(method, path, json=body, headers=headers, params=params)
 
 

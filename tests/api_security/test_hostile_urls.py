@@ -90,7 +90,7 @@ def _local_only_names() -> list[str]:
             infos = socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)
         except OSError:
             continue
-        ips = {ipaddress.ip_address(i[4][0].split("%")[0]) for i in infos}
+        ips = {ipaddress.ip_address(str(i[4][0]).split("%")[0]) for i in infos}
         if ips and not any(ip.is_global for ip in ips):
             names.append(name)
     return names

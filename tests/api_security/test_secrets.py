@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.api_security.conftest import OLLAMA_SECRET, OPENAI_SECRET
+from tests.api_security.conftest import (
+    GUARDED_TOKEN,
+    HOSTILE_TOKEN,
+    OLLAMA_SECRET,
+    OPENAI_SECRET,
+)
 
 if TYPE_CHECKING:
     from tests.api_security.conftest import CountingServer, ExtraApps
@@ -93,3 +99,38 @@ def test_server_secrets_never_appear_in_any_response(extra_apps: ExtraApps,
             seen[path] = _leaks(httpx.get(app.url + path, timeout=30).content, secrets)
     assert calls >= 15
     assert not any(seen.values()), {p: s for p, s in seen.items() if s}
+
+
+def _ray_logs() -> list[Path]:
+    import ray
+
+    node = ray._private.worker._global_node  # the session's own log folder (no public API)
+    assert node is not None, "Ray is not initialised"
+    return [p for p in Path(node.get_logs_dir_path()).rglob("*") if p.is_file()]
+
+
+def test_secrets_never_reach_the_logs(live_server: LiveServer, extra_apps: ExtraApps,
+                                      target: CountingServer) -> None:
+    """Every log file of this Ray session (Serve proxy and replicas, workers, job stores) after
+    the jobs above ran with credentials in their URLs and tokens were sent as `?token=`."""
+    with live_server.client() as c:
+        job = c.post("/jobs/by-urls", json={"urls": [_secret_url(target.base)]}).json()[0]
+        live_server.wait_job(job["job_id"])
+        c.delete(f"/jobs/{job['job_id']}")
+    httpx.get(f"{live_server.secure_url}/metrics", params={"token": live_server.token},
+              timeout=30)
+    secrets = [*URL_SECRETS, OPENAI_SECRET, OLLAMA_SECRET, live_server.token, HOSTILE_TOKEN,
+               GUARDED_TOKEN]
+    files = _ray_logs()
+    assert any("replica_adclf" in p.name for p in files), "no Serve replica log found"
+    found = {str(p): hit for p in files if (hit := _leaks(p.read_bytes(), secrets))}
+    assert not found, found
+
+
+def test_start_up_says_when_authentication_is_off(live_server: LiveServer) -> None:
+    """The session app runs without API_TOKEN: its ingress warns at start-up (Ray keeps the
+    replica's stderr in a worker-*.err file of the session)."""
+    warned = [p for p in _ray_logs() if p.suffix == ".err"
+              and b"API_TOKEN is not set: authentication is disabled" in p.read_bytes()]
+    assert warned
+    assert b"loopback" in warned[0].read_bytes()
