@@ -92,6 +92,9 @@ describe("misc parsing", () => {
     const s = stepStates({ status: "processing", stage: "ocr" });
     expect(s.slice(0, 6)).toEqual(["done", "done", "done", "done", "current", "pending"]);
     expect(stepStates({ status: "completed", stage: "completed" }).every((x) => x === "done")).toBe(true);
+    // A failure is drawn where the job stopped, known from the event log.
+    const f = stepStates({ status: "failed", stage: "failed" }, "frame_extract");
+    expect(f.slice(0, 5)).toEqual(["done", "done", "done", "failed", "pending"]);
   });
 });
 

@@ -29,6 +29,11 @@ function eventRow(e: unknown): EventRow {
   return { ts: "", stage: "", message: String(e) };
 }
 
+function lastKnownStage(events: unknown[] | undefined): string | undefined {
+  const stages = (events ?? []).map((e) => eventRow(e).stage).filter((s) => s && s !== "failed");
+  return stages.at(-1);
+}
+
 export function JobDetailPage({ jobId }: { jobId: string }) {
   const { job, mode, error } = useJobStream(jobId);
   const final = job?.status === "completed" || job?.status === "failed";
@@ -96,7 +101,7 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
       <ErrorBanner message={deleteError ?? error} />
 
       <Section title="Progress" id="progress">
-        <StageTimeline job={job} />
+        <StageTimeline job={job} lastStage={lastKnownStage(events.data)} />
         <ProgressBar value={job.progress ?? 0} label="Job progress" />
         <p className="small">
           <span data-testid="stage">{job.stage}</span>

@@ -15,9 +15,14 @@ export const STAGES = [
 
 type StepState = "done" | "current" | "pending" | "failed";
 
-export function stepStates(job: Pick<Job, "stage" | "status">): StepState[] {
+/**
+ * State of each step. A failed job reports stage "failed"; `lastStage` (from the event log) says
+ * where it stopped, so the failure is drawn on that step.
+ */
+export function stepStates(job: Pick<Job, "stage" | "status">, lastStage?: string): StepState[] {
   const failed = job.status === "failed" || job.stage === "failed";
-  const idx = STAGES.findIndex(([s]) => s === job.stage);
+  const stage = failed && job.stage === "failed" && lastStage ? lastStage : job.stage;
+  const idx = STAGES.findIndex(([s]) => s === stage);
   if (job.status === "completed") return STAGES.map(() => "done");
   return STAGES.map((_, i) => {
     if (idx < 0) return failed && i === 0 ? "failed" : "pending";
@@ -27,8 +32,8 @@ export function stepStates(job: Pick<Job, "stage" | "status">): StepState[] {
   });
 }
 
-export function StageTimeline({ job }: { job: Job }) {
-  const states = stepStates(job);
+export function StageTimeline({ job, lastStage }: { job: Job; lastStage?: string }) {
+  const states = stepStates(job, lastStage);
   return (
     <ol className="timeline" aria-label="Pipeline stages">
       {STAGES.map(([key, label], i) => (

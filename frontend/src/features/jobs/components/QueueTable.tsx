@@ -172,7 +172,10 @@ export function QueueTable({ refreshKey }: { refreshKey: number }) {
                 <td data-label="Status">
                   <StatusBadge status={j.status} />
                   {(j.status === "processing" || j.status === "queued" || j.status === "re-queued") && (
-                    <ProgressBar value={j.progress ?? 0} label={`Progress of ${j.job_id}`} />
+                    <>
+                      <ProgressBar value={j.progress ?? 0} label={`Progress of ${j.job_id}`} />
+                      <span className="muted small">{j.stage.replace(/_/g, " ")}</span>
+                    </>
                   )}
                 </td>
                 <td data-label="Brand">{j.brand || "—"}</td>
