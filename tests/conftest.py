@@ -6,11 +6,9 @@ Tests under tests/cluster/ start their own multi-node Ray and run in a separate 
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -24,36 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-TEST_TOKEN = "test-token-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    url: str
-    secure_url: str  # the same service deployed with API_TOKEN=TEST_TOKEN under /secure
-    token: str
-    roots: Path
-    data_dir: Path
-
-    def client(self, timeout: float = 30.0) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=timeout)
-
-    def wait_job(self, job_id: str, timeout: float = 180.0,
-                 until: tuple[str, ...] = ("completed", "failed")) -> dict:
-        deadline = time.monotonic() + timeout
-        with self.client() as c:
-            while time.monotonic() < deadline:
-                job = c.get(f"/jobs/{job_id}").json()
-                if job.get("status") in until:
-                    return job
-                time.sleep(0.3)
-        raise AssertionError(f"job {job_id} did not reach {until} in {timeout}s: {job}")
+from support import TEST_TOKEN, LiveServer, free_port  # noqa: E402,F401 - re-exported
 
 
 @pytest.fixture(scope="session")

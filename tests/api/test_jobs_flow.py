@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import LiveServer
+from support import LiveServer
 from videos import simple_ad
 
 

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from conftest import LiveServer
+from support import LiveServer
 
 UNKNOWN = "node-a-00000000-0000-4000-8000-000000000000"
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import ray
-from conftest import LiveServer
+from support import LiveServer
 from videos import simple_ad
 
 
