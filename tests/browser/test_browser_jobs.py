@@ -144,3 +144,27 @@ def test_bulk_delete_selected_jobs(dashboard: Any, page: Any) -> None:
         for job_id in ids:
             assert c.get(f"/jobs/{job_id}").status_code == 404
         assert c.get(f"/jobs/{keep}").status_code == 200
+
+
+def test_a_failing_job_shows_its_error_and_is_listed_under_failed(
+    dashboard: Any, page: Any
+) -> None:
+    broken = dashboard.roots / "broken-ad.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42 this is not a playable video" * 20)
+    job_id = submit_file(dashboard, str(broken))
+
+    page.goto(f"{dashboard.url}/#/jobs/{job_id}")
+    expect(page.get_by_test_id("stream-mode")).to_have_text("final", timeout=JOB_DONE_TIMEOUT_MS)
+    expect(page.locator(".detail-actions .badge")).to_have_text("Failed")
+    with api(dashboard) as c:
+        error = c.get(f"/jobs/{job_id}").json()["error"]
+    assert error
+    expect(page.locator("#progress [role=alert]")).to_have_text(error)
+    expect(page.locator(".timeline .step-failed")).to_have_count(1)
+    expect(page.get_by_role("button", name="Export CSV")).to_be_enabled()
+
+    page.get_by_role("link", name="← Jobs").click()
+    page.get_by_role("tab", name="Failed").click()
+    row = page.locator(f'tr[data-job-id="{job_id}"]')
+    expect(row).to_be_visible()
+    expect(row).to_contain_text(error[:40])
