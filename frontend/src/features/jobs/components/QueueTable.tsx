@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Tabs } from "../../../components/Tabs";
 import { ErrorBanner, ProgressBar, StatusBadge } from "../../../components/ui";
 import { categoryPath, formatPercent, formatTime } from "../../../lib/format";
 import { Link } from "../../../lib/router";
@@ -90,23 +91,17 @@ export function QueueTable({ refreshKey }: { refreshKey: number }) {
 
   return (
     <div className="queue">
-      <div className="tabs" role="tablist" aria-label="Filter by status">
-        {STATUS_TABS.map(([key, label]) => (
-          <button
-            key={key}
-            type="button"
-            role="tab"
-            aria-selected={tab === key}
-            className={`tab${tab === key ? " tab-active" : ""}`}
-            onClick={() => {
-              setTab(key);
-              setPage(0);
-            }}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        items={STATUS_TABS.map(([key, label]) => ({ key, label }))}
+        selected={tab}
+        onSelect={(key) => {
+          setTab(key);
+          setPage(0);
+        }}
+        label="Filter by status"
+        idPrefix="queue-tab"
+        controls="queue-table"
+      />
       <div className="toolbar">
         <label className="search">
           <span className="sr-only">Search jobs</span>
@@ -139,7 +134,7 @@ export function QueueTable({ refreshKey }: { refreshKey: number }) {
           Not shown: jobs on unreachable node{unavailable.length === 1 ? "" : "s"} {unavailable.join(", ")}.
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" id="queue-table">
         <table className="jobs-table" data-testid="jobs-table">
           <thead>
             <tr>

@@ -1,17 +1,18 @@
 import { useState, type FormEvent } from "react";
 import type { Submitted } from "../../../api/types";
+import { Tabs, type TabItem } from "../../../components/Tabs";
 import { Link } from "../../../lib/router";
 import { submitFilePath, submitFolder, submitUrls, type SubmitInput } from "../api/jobs";
 import { DEFAULT_SETTINGS, SettingsFields, toJobSettings, type FormSettings } from "./SettingsFields";
 import { UploadDrop } from "./UploadDrop";
 
-const TABS = [
-  ["urls", "URLs"],
-  ["file", "Server file"],
-  ["folder", "Server folder"],
-  ["upload", "Upload"],
-] as const;
-type Tab = (typeof TABS)[number][0];
+type Tab = "urls" | "file" | "folder" | "upload";
+const TABS: readonly TabItem<Tab>[] = [
+  { key: "urls", label: "URLs" },
+  { key: "file", label: "Server file" },
+  { key: "folder", label: "Server folder" },
+  { key: "upload", label: "Upload" },
+];
 
 const SETTINGS_KEY = "adclf.submitSettings";
 
@@ -83,25 +84,17 @@ export function SubmitPanel({ onSubmitted }: { onSubmitted: () => void }) {
 
   return (
     <div className="submit">
-      <div className="tabs" role="tablist" aria-label="Submit jobs by">
-        {TABS.map(([key, label]) => (
-          <button
-            key={key}
-            type="button"
-            role="tab"
-            id={`submit-tab-${key}`}
-            aria-selected={tab === key}
-            aria-controls="submit-panel"
-            className={`tab${tab === key ? " tab-active" : ""}`}
-            onClick={() => {
-              setTab(key);
-              setError(null);
-            }}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        items={TABS}
+        selected={tab}
+        onSelect={(key) => {
+          setTab(key);
+          setError(null);
+        }}
+        label="Submit jobs by"
+        idPrefix="submit-tab"
+        controls="submit-panel"
+      />
       <div id="submit-panel" role="tabpanel" aria-labelledby={`submit-tab-${tab}`}>
         {tab === "upload" ? (
           <UploadDrop getInput={input} onSubmitted={done} />
