@@ -98,7 +98,8 @@ def reuse_evidence(labels: list[dict[str, Any]], args: argparse.Namespace
     for label in labels:
         cache = cache_path(label, args)
         if not cache.exists():
-            sys.exit(f"no cached evidence for {label['file']}: run without --reuse first")
+            print(f"{label['file']:<34} skipped: no cached evidence (run without --reuse)")
+            continue
         data = json.loads(cache.read_text())
         evidence = Evidence([], [OcrLine(**x) for x in data["ocr_lines"]], data["duration"])
         t0 = time.perf_counter()

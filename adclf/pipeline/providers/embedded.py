@@ -39,6 +39,7 @@ N_CANDIDATES = 10
 BRAND_QUERY_WEIGHT = 0.3  # the brand's own name, as MiniLM understands it, is a weak hint
 VISUAL_WEIGHT = 0.5  # times the label's probability: a picture is a weaker cue than the copy
 VISUAL_MIN_PROB = 0.3
+SMALL_PRINT_RATIO = 0.06  # text lower than this share of the frame height is small print
 
 
 @dataclass
@@ -80,7 +81,9 @@ def copy_lines(lines: list[OcrLine], brand: BrandGuess, duration: float = 0.0
         if not key or key in seen or key in GENERIC or key == brand_key:
             continue
         seen.add(key)
-        weight = 1.0 + (0.3 if line.height_ratio >= 0.06 else 0.0)
+        weight = 1.0 + (0.3 if line.height_ratio >= 0.08 else 0.0)
+        if 0 < line.height_ratio < SMALL_PRINT_RATIO:
+            weight *= 0.3  # legal small print: "while stocks last" is not about stocks
         weight *= 0.5 + 0.5 * max(0.0, min(1.0, line.confidence))
         if line.timestamp >= end_from and len(lines) > 3:
             weight *= 0.5

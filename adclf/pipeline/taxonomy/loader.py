@@ -129,7 +129,8 @@ def load_taxonomy_file(path: Path) -> Taxonomy:
 
 
 def load_default_taxonomy() -> Taxonomy:
-    text = resources.files("adclf.pipeline.taxonomy").joinpath("data").joinpath(DEFAULT_RESOURCE)
+    package = resources.files("adclf.pipeline.taxonomy")
+    text = package.joinpath("defaults").joinpath(DEFAULT_RESOURCE)
     return parse_taxonomy(text.read_text(encoding="utf-8"), source=f"packaged:{DEFAULT_RESOURCE}")
 
 
