@@ -79,6 +79,15 @@ def _handler(server: CountingServer) -> type[BaseHTTPRequestHandler]:
                 self._send(302, b"", "text/plain", {"Location": q["to"]})
             elif parts.path == "/loop":
                 self._send(302, b"", "text/plain", {"Location": "/loop"})
+            elif parts.path == "/big.mp4":
+                # A video header, then a declared size far over MAX_UPLOAD_MB (5 MB).
+                self.send_response(200)
+                self.send_header("Content-Type", "video/mp4")
+                self.send_header("Content-Length", str(50 * 1024 * 1024))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                with contextlib.suppress(OSError):
+                    self.wfile.write(b"\0\0\0\x18ftypmp42" + b"\0" * 4096)
             elif parts.path == "/hold":
                 # Keeps a worker busy (a pending job) until the test releases it.
                 server.release.wait(30)

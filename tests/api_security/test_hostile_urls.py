@@ -193,3 +193,14 @@ def test_a_body_that_is_not_a_video_fails_with_a_reason(extra_apps: ExtraApps,
     job = app.wait_job(r.json()[0]["job_id"])
     assert job["status"] == "failed" and "not a video" in job["error"], job["error"]
     assert target.hits == 1
+
+
+def test_a_download_over_the_size_limit_fails(extra_apps: ExtraApps,
+                                              target: CountingServer) -> None:
+    app = extra_apps.guarded  # MAX_UPLOAD_MB=5 also bounds downloads
+    with app.client() as c:
+        r = c.post("/jobs/by-urls", json={"urls": [f"{target.base}/big.mp4"]})
+    job = app.wait_job(r.json()[0]["job_id"])
+    assert job["status"] == "failed" and "larger than the 5 MB limit" in job["error"], job
+    leftovers = [p for p in (app.data_dir / "artifacts").rglob("*") if p.is_file()]
+    assert not leftovers, leftovers
