@@ -65,7 +65,9 @@ def test_every_page_renders_without_console_errors(
     expect(latest).to_be_visible()
     # The poster is the job's first frame, really loaded.
     expect(latest.get_by_role("img")).to_be_visible()
-    assert latest.get_by_role("img").evaluate("img => img.naturalWidth") > 0
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=latest-job] img');"
+        " return i && i.complete && i.naturalWidth > 0 }")
     shot(page, "overview-1280")
 
     page.get_by_role("link", name="Jobs", exact=True).click()
