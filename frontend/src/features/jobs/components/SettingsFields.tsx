@@ -61,7 +61,7 @@ export function SettingsFields({ value, onChange }: Props) {
           value={value.provider}
           onChange={(e) => set("provider", e.target.value as FormSettings["provider"])}
         >
-          <option value="embedded">Embedded (offline)</option>
+          <option value="embedded">Embedded</option>
           <option value="ollama">Ollama</option>
           <option value="openai">OpenAI-compatible</option>
         </select>
