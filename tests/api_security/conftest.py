@@ -15,16 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-# Imported by its package name: inside this folder `conftest` is this file. Re-exported too,
-# because test modules elsewhere that run after this file is loaded (`pytest tests/api_security
-# tests/api`) get this module for `from conftest import LiveServer`.
-from tests.conftest import LiveServer  # noqa: F401
+if TYPE_CHECKING:
+    from tests.support import LiveServer
 
 HOSTILE_TOKEN = "hostile-token-9f8e7d6c5b4a"
 GUARDED_TOKEN = "guarded-token-0a1b2c3d4e5f"

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
 PUBLIC = {("GET", "/health")}
 # Values that make each route reachable without side effects on the shared session node:

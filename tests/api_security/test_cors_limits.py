@@ -17,7 +17,7 @@ from tests.api_security.conftest import CORS_ORIGIN
 
 if TYPE_CHECKING:
     from tests.api_security.conftest import CountingServer, ExtraApp, ExtraApps
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
 EVIL_ORIGINS = ["http://evil.example", "null", CORS_ORIGIN + ".evil.example",
                 CORS_ORIGIN.replace("http://", "https://"), CORS_ORIGIN.rsplit(":", 1)[0]]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 if TYPE_CHECKING:
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
 Case = tuple[str, str, Callable[[Path, Path], str], tuple[int, ...]]
 

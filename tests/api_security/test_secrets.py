@@ -16,7 +16,7 @@ from tests.api_security.conftest import (
 
 if TYPE_CHECKING:
     from tests.api_security.conftest import CountingServer, ExtraApps
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
 URL_SECRETS = ["S3cr3t-pw", "tok-LEAK-1", "sig-LEAK-2", "sig-LEAK-3", "key-LEAK-4"]
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
 MB = 1024 * 1024
 BOUNDARY = "adclf-security-boundary"
