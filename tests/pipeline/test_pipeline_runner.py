@@ -88,8 +88,9 @@ def test_end_to_end_reads_the_brand_from_the_end_card(
     assert result.duration == pytest.approx(12.0, abs=0.1)
 
     # stages in order, progress only moves forward and ends before the worker's PERSIST
-    assert reporter.order == [Stage.INGEST, Stage.FRAME_EXTRACT, Stage.OCR, Stage.CLASSIFY,
-                              Stage.MAP]
+    # (a rescue attempt, if the provider was unsure, revisits frames/OCR/classify before MAP)
+    assert reporter.order[:4] == [Stage.INGEST, Stage.FRAME_EXTRACT, Stage.OCR, Stage.CLASSIFY]
+    assert reporter.order[-1] == Stage.MAP and reporter.order.count(Stage.MAP) == 1
     progress = [p for _, _, p in reporter.stages]
     assert progress == sorted(progress) and progress[0] >= 5 and 85 <= progress[-1] < 95
     assert len({p for s, _, p in reporter.stages if s == Stage.OCR}) >= 2  # moves within OCR
@@ -110,7 +111,8 @@ def test_end_to_end_reads_the_brand_from_the_end_card(
     ocr = json.loads((tmp_path / "ocr.json").read_text())
     assert [x["text"] for x in ocr["lines"]] == [x.text for x in result.ocr_lines]
     explanation = json.loads((tmp_path / "explanation.json").read_text())
-    assert explanation["attempts"][0]["accepted"] is True
+    assert [a["accepted"] for a in explanation["attempts"]].count(True) == 1
+    assert explanation["attempts"][0]["type"] == "initial"
     assert explanation["mapping"]["category_id"] == result.mapping.category_id
     assert {"frames", "ocr", "classify", "map", "total"} <= set(explanation["timings"])
 
