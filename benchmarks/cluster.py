@@ -6,7 +6,7 @@
 2. A node SIGKILLed while it holds jobs: time until the first submission lands on another node,
    until GET of one of its jobs answers 503 "unavailable", and until Ray declares it dead.
 
-    .venv/bin/python benchmarks/cluster.py [--jobs 12] [--rounds 3] [--trials 2]
+    .venv/bin/python benchmarks/cluster.py [--jobs 12] [--rounds 2] [--trials 2]
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def make_batch(folder: Path, count: int) -> Path:
     return folder
 
 
-def run_batch(ac: AdclfCluster, folder: Path) -> tuple[float, dict[str, int]]:
-    """Seconds from the submission of a folder to the last job's completion, and the spread."""
+def run_batch(ac: AdclfCluster, folder: Path) -> tuple[float, dict[str, int], float]:
+    """Seconds from the submission of a folder to the last job's completion, the spread over
+    nodes, and the mean time a worker spent per job (claim to completion)."""
     t0 = time.perf_counter()
     with ac.client() as c:
         r = c.post("/jobs/by-folder", json={"folder_path": str(folder)})
@@ -62,30 +63,37 @@ def run_batch(ac: AdclfCluster, folder: Path) -> tuple[float, dict[str, int]]:
     spread: dict[str, int] = {}
     for job_id in ids:
         spread[job_owner(job_id)] = spread.get(job_owner(job_id), 0) + 1
-    return elapsed, spread
+    per_job = statistics.fmean(float(j["duration_seconds"]) for j in done.values())
+    return elapsed, spread, per_job
 
 
-def throughput(nodes: list[str], workers: int, shared: Path) -> tuple[float, AdclfCluster]:
-    """Jobs/min for one batch on a fresh cluster of `nodes` x `workers` (left running)."""
+def throughput(nodes: list[str], workers: int, shared: Path
+               ) -> tuple[float, float, AdclfCluster]:
+    """Jobs/min and worker seconds per job for one batch on a fresh cluster (left running)."""
     base = Path(tempfile.mkdtemp(prefix="adclf-bench-cluster-"))
     ac = AdclfCluster(base, settings(base, workers))
-    ac.start(nodes)
-    ac.deploy()
-    ac.wait_workers(nodes, workers)
-    folder = ac.roots / "batch"
-    shutil.copytree(shared, folder)
-    warm = ac.roots / "warm"
-    warm.mkdir()
-    for f in sorted(shared.iterdir())[: len(nodes) * workers]:
-        shutil.copy(f, warm / f.name)
-    run_batch(ac, warm)  # the first job per worker pays one-off model/page-cache costs
-    load = os.getloadavg()[0]
-    seconds, spread = run_batch(ac, folder)
+    try:
+        ac.start(nodes)
+        ac.deploy()
+        ac.wait_workers(nodes, workers)
+        folder = ac.roots / "batch"
+        shutil.copytree(shared, folder)
+        warm = ac.roots / "warm"
+        warm.mkdir()
+        for f in sorted(shared.iterdir())[: len(nodes) * workers]:
+            shutil.copy(f, warm / f.name)
+        run_batch(ac, warm)  # the first job per worker pays one-off model/page-cache costs
+        load = os.getloadavg()[0]
+        seconds, spread, per_job = run_batch(ac, folder)
+    except BaseException:
+        stop(ac)
+        raise
     jobs = sum(spread.values())
     rate = jobs / seconds * 60
     print(f"  {len(nodes)} node(s) x {workers} worker(s): {jobs} jobs in {seconds:.1f} s = "
-          f"{rate:.1f} jobs/min; per node {spread}; load average {load:.1f}", flush=True)
-    return rate, ac
+          f"{rate:.1f} jobs/min, {per_job:.2f} worker-s per job; per node {spread}; "
+          f"load average {load:.1f}", flush=True)
+    return rate, per_job, ac
 
 
 def stop(ac: AdclfCluster) -> None:
@@ -140,7 +148,7 @@ def failover(ac: AdclfCluster, spare: Path, trials: int) -> dict[str, list[float
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobs", type=int, default=12, help="videos per measured batch")
-    ap.add_argument("--rounds", type=int, default=3, help="batches per set-up")
+    ap.add_argument("--rounds", type=int, default=2, help="batches per set-up")
     ap.add_argument("--trials", type=int, default=2, help="node kills in the failover part")
     args = ap.parse_args()
 
@@ -150,13 +158,17 @@ def main() -> None:
           f"{args.rounds} round(s), each on a fresh cluster", flush=True)
     ones: list[float] = []
     twos: list[float] = []
+    one_job: list[float] = []
+    two_job: list[float] = []
     ac: AdclfCluster | None = None
     for i in range(args.rounds):
-        rate, ac = throughput(["node-a"], 2, shared)
+        rate, per_job, ac = throughput(["node-a"], 2, shared)
         ones.append(rate)
+        one_job.append(per_job)
         stop(ac)
-        rate, ac = throughput(["node-a", "node-b"], 1, shared)
+        rate, per_job, ac = throughput(["node-a", "node-b"], 1, shared)
         twos.append(rate)
+        two_job.append(per_job)
         if i < args.rounds - 1:
             stop(ac)
     assert ac is not None
@@ -176,6 +188,9 @@ def main() -> None:
            two >= 0.9 * one)
     report("cluster layer cost (1 - 2-node/1-node)", (1 - two / one) * 100, "%", "< 10",
            two >= 0.9 * one)
+    w1, w2 = statistics.median(one_job), statistics.median(two_job)
+    report("worker time per job, 1 node (median)", w1, "s", "reference", True)
+    report("worker time per job, 2 nodes (median)", w2, "s", "<= 110% of 1", w2 <= 1.1 * w1)
     worst = {k: max(v) for k, v in times.items()}
     med = {k: statistics.median(v) for k, v in times.items()}
     report("node death -> first submission elsewhere (max)", worst["routed"], "s", "< 5",

@@ -166,6 +166,11 @@ def test_node_crash_then_return_and_a_node_joining_later(adclf_cluster: AdclfClu
         assert {j["node"] for j in listing.json()["jobs"]} == {"node-a"}
         dead = ac.node_views()["node-b"]
         assert not dead["alive"] and not dead["available"] and "dead" in dead["message"], dead
+        assert c.delete(f"/jobs/{b_ids[1]}").status_code == 503
+        bulk = c.post("/jobs/bulk-delete", json={"job_ids": [b_ids[1]]}).json()
+        assert bulk == {"deleted": [], "not_found": [], "unavailable": [b_ids[1]]}, bulk
+        for path in ("/cluster/analytics", "/metrics", "/health"):
+            assert c.get(path).status_code == 200, path
 
     # node-b comes back under the same name: its store restarts from its DuckDB file and runs
     # the jobs it had accepted; node-c is new and gets its actors from the running app.
@@ -181,4 +186,11 @@ def test_node_crash_then_return_and_a_node_joining_later(adclf_cluster: AdclfClu
         new = submit_folder(c, trio)
         assert Counter(job_owner(j) for j in new) == {"node-a": 1, "node-b": 1, "node-c": 1}
         assert c.get("/cluster/jobs").json()["unavailable_nodes"] == []
+        # The device probe runs on each node itself: its Ray node id is that node's.
+        probes = c.get("/diagnostics/device", timeout=120).json()["nodes"]
+        views = ac.node_views()
+        assert set(probes) == set(views) == {"node-a", "node-b", "node-c"}
+        for name, probe in probes.items():
+            assert probe["ray_node_id"] == views[name]["ray_node_id"], (name, probe)
+            assert probe["device"] in ("cpu", "cuda") and probe["cpu_count"] >= 1
     assert all(j["status"] == "completed" for j in ac.wait_jobs(new).values())
