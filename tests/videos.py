@@ -159,3 +159,11 @@ def still_image(path: Path, size: tuple[int, int] = (320, 240)) -> Path:
     w, h = size
     return _ffmpeg(path, ["-f", "lavfi", "-i", f"color=c=orange:s={w}x{h}:d=1",
                           "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg"])
+
+
+def audio_with_cover(path: Path, seconds: float = 2.0) -> Path:
+    """An MP3 whose album art shows up as a one-picture video stream (attached_pic)."""
+    cover = still_image(path.with_suffix(".cover.jpg"))
+    return _ffmpeg(path, ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                          "-i", str(cover), "-map", "0", "-map", "1", "-c:a", "libmp3lame",
+                          "-c:v", "mjpeg", "-disposition:v", "attached_pic"])

@@ -107,6 +107,7 @@ class VideoInfo:
     keyframes: tuple[float, ...]
     probed_with: str  # "pyav" | "ffprobe"
     rotation: int = 0  # display rotation, degrees counter-clockwise (phone videos)
+    stream: int = 0  # which of the file's video streams (cover art streams are skipped)
 
     @property
     def frame_count(self) -> int:
@@ -170,11 +171,15 @@ def _probe_pyav(video: Path) -> VideoInfo:
         fmt = container.format.name or ""
         if any(tag in fmt for tag in _REFUSED_FORMATS):
             raise PipelineError(f"not a video: the file was recognised as {fmt!r}")
-        if not container.streams.video:
+        # cover art in audio files is a one-picture "video" stream flagged attached_pic
+        videos = [v for v in container.streams.video
+                  if not v.disposition & av.stream.Disposition.attached_pic]
+        if not videos:
             if container.streams.audio:
                 raise PipelineError("the file has audio but no video stream")
             raise PipelineError("the file has no video stream")
-        stream = container.streams.video[0]
+        stream = videos[0]
+        stream_no = list(container.streams.video).index(stream)
         ctx = stream.codec_context
         width, height = int(ctx.width or 0), int(ctx.height or 0)
         if width <= 0 or height <= 0:
@@ -201,7 +206,7 @@ def _probe_pyav(video: Path) -> VideoInfo:
 
     # Decoding one frame proves the codec works before decord (which may crash) sees the file.
     with av.open(str(video), metadata_errors="ignore") as container:
-        stream = container.streams.video[0]
+        stream = container.streams.video[stream_no]
         first = None
         try:
             first = next(iter(container.decode(stream)), None)
@@ -226,6 +231,7 @@ def _probe_pyav(video: Path) -> VideoInfo:
         keyframes=tuple(sorted(k - start for k in keys)) or (0.0,),
         probed_with="pyav",
         rotation=rotation,
+        stream=stream_no,
     )
 
 
@@ -331,7 +337,7 @@ class PyAVReader:
         keys = np.asarray(info.keyframes)
         found: dict[float, tuple[float, np.ndarray]] = {}
         with av.open(str(info.path), metadata_errors="ignore") as container:
-            stream = container.streams.video[0]
+            stream = container.streams.video[info.stream]
             stream.thread_type = "AUTO"
             stream.thread_count = self._threads
             time_base = stream.time_base
@@ -413,9 +419,10 @@ def _fill(
 
 
 def open_reader(info: VideoInfo, threads: int = 0) -> FrameReader:
-    if info.probed_with == "pyav" and info.rotation:
+    if info.probed_with == "pyav" and (info.rotation or info.stream):
         # decord applies the display rotation itself (and scales before it), the other readers
-        # do not: rotated (phone) videos take PyAV so that the sampler rotates exactly once
+        # do not: rotated (phone) videos take PyAV so that the sampler rotates exactly once;
+        # decord also cannot be told which video stream to read
         return PyAVReader(info, threads)
     if info.probed_with == "pyav":
         try:

@@ -11,6 +11,7 @@ import pytest
 from tests.videos import (
     Scene,
     audio_only,
+    audio_with_cover,
     make_video,
     single_frame,
     still_image,
@@ -83,6 +84,7 @@ def bad_inputs(media_dir: Path, end_card_ad: Path) -> dict[str, Path]:
         "random": d / "random.mp4",
         "truncated": truncated_copy(end_card_ad, d / "truncated.mp4", 4_000),
         "audio": audio_only(d / "audio.m4a"),
+        "cover_art": audio_with_cover(d / "song.mp3"),
         "image": still_image(d / "image.mp4"),
         "black": make_video(d / "black.mp4", [Scene(2.0, "black", [])], size=(320, 180)),
     }
