@@ -15,6 +15,7 @@ import numpy as np
 from adclf.pipeline.embedded.text_encoder import get_text_encoder
 from adclf.pipeline.taxonomy.index import TaxonomyIndex
 from adclf.pipeline.taxonomy.model import Taxonomy
+from adclf.pipeline.taxonomy.text import fold
 
 
 @dataclass
@@ -77,7 +78,7 @@ def score_categories(
             strength = (1.0 if hit.words == 1 else 1.3) * ln.weight
             cue_score[pos[hit.node_id]] += strength
             found = cues.setdefault(hit.node_id, [])
-            if hit.alias not in found:
+            if all(fold(hit.alias) != fold(f) for f in found):  # 'hotels' = 'hôtels'
                 found.append(hit.alias)
             cue_lines.setdefault(hit.node_id, ln.text)
     if cue_score.max() > 0:
