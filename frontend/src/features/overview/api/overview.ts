@@ -19,6 +19,10 @@ export async function fetchMetrics(signal?: AbortSignal): Promise<Metrics> {
   return (await unwrap(api.GET("/metrics", { params: { query: { format: "json" } }, signal }))) as Metrics;
 }
 
+export function fetchRecent(limit: number, signal?: AbortSignal): Promise<ClusterJobs> {
+  return unwrap(api.GET("/cluster/jobs", { params: { query: { limit, offset: 0 } }, signal }));
+}
+
 export function fetchLatestCompleted(limit: number, signal?: AbortSignal): Promise<ClusterJobs> {
   return unwrap(
     api.GET("/cluster/jobs", { params: { query: { status: "completed", limit, offset: 0 } }, signal }),

@@ -1,6 +1,7 @@
 import { ErrorBanner, Empty, Loading, Section } from "../../../components/ui";
 import { usePolling } from "../../../lib/usePolling";
-import { fetchLatestCompleted, fetchMetrics, fetchNodes } from "../api/overview";
+import { fetchLatestCompleted, fetchMetrics, fetchNodes, fetchRecent } from "../api/overview";
+import { ActivityFeed } from "./ActivityFeed";
 import { LatestJobCard } from "./LatestJobCard";
 import { MetricsStrip } from "./MetricsStrip";
 import { NodeCard } from "./NodeCard";
@@ -9,6 +10,7 @@ export function OverviewPage() {
   const nodes = usePolling(fetchNodes, 5000, []);
   const metrics = usePolling(fetchMetrics, 3000, []);
   const latest = usePolling((s) => fetchLatestCompleted(6, s), 5000, []);
+  const recent = usePolling((s) => fetchRecent(8, s), 3000, []);
 
   return (
     <div className="page">
@@ -30,6 +32,10 @@ export function OverviewPage() {
       <Section title="Live counters" id="counters">
         <ErrorBanner message={metrics.error} />
         <MetricsStrip metrics={metrics.data} />
+      </Section>
+      <Section title="Activity" id="activity">
+        <ErrorBanner message={recent.error} />
+        {recent.data ? <ActivityFeed jobs={recent.data.jobs} /> : !recent.error && <Loading />}
       </Section>
       <Section title="Latest completed jobs" id="latest">
         <ErrorBanner message={latest.error} />

@@ -24,7 +24,18 @@ describe("OverviewPage", () => {
         return { json: node("node-a", { maintenance: state.maintenance }) };
       })
       .on("GET /metrics", { json: { node: "node-a", jobs_queued: 3, jobs_completed: 42, uptime_seconds: 12.5 } })
-      .on("GET /cluster/jobs", { json: { jobs: [job({ brand: "ACME" })], total: 1, limit: 6, offset: 0, unavailable_nodes: [] } })
+      .on("GET /cluster/jobs", (r) => ({
+        json: {
+          jobs:
+            r.query.get("status") === "completed"
+              ? [job({ brand: "ACME" })]
+              : [job({ job_id: "node-a-run", original_name: "running.mp4", status: "processing", stage: "frame_extract", progress: 20 }), job({ brand: "ACME" })],
+          total: 2,
+          limit: 8,
+          offset: 0,
+          unavailable_nodes: [],
+        },
+      }))
       .on("GET /jobs/*", (r) => ({
         json: { job_id: "x", frames: [
           { name: "frame_000.jpg", timestamp: 0.5, url: `${r.path}/frames/frame_000.jpg` },
@@ -52,6 +63,13 @@ describe("OverviewPage", () => {
     const img = await within(latest).findByRole("img");
     expect(img.getAttribute("src")).toBe(`${server.url}/jobs/${job().job_id}/artifacts/frames/frame_000.jpg`);
     expect(within(latest).getByRole("link")).toHaveAttribute("href", `#/jobs/${job().job_id}`);
+
+    const feed = await screen.findByTestId("activity");
+    const items = within(feed).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("running.mp4");
+    expect(items[0]).toHaveTextContent("frame extract");
+    expect(within(items[0]!).getByRole("progressbar")).toHaveAttribute("aria-valuenow", "20");
+    expect(items[1]).toHaveTextContent("Completed");
 
     const toggle = within(cards[0]!).getByRole("switch", { name: "Maintenance" });
     expect(toggle).not.toBeChecked();
