@@ -50,6 +50,17 @@ def save_frame(frame: Frame, work_dir: Path, index: int) -> Path:
     return path
 
 
+def reset(work_dir: Path) -> None:
+    """Forget a previous attempt's outputs (a retried job reuses its work dir); the downloaded
+    source, if any, is kept."""
+    frames = work_dir / FRAMES_DIR
+    if frames.is_dir():
+        for old in frames.glob("frame_*.jpg"):
+            old.unlink(missing_ok=True)
+    for name in (OCR_FILE, EXPLANATION_FILE):
+        (work_dir / name).unlink(missing_ok=True)
+
+
 def write_json(path: Path, payload: Any) -> Path:
     _atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"))
     return path

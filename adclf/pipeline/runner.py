@@ -134,6 +134,7 @@ class _Job:
     def run(self) -> PipelineResult:
         started = time.perf_counter()
         self.work_dir.mkdir(parents=True, exist_ok=True)
+        artifacts.reset(self.work_dir)
         p = self.progress
 
         p.stage(Stage.INGEST, f"resolving {self.spec.source_kind} source")

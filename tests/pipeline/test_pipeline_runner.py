@@ -77,8 +77,12 @@ def _spec(video: Path, **job: object) -> JobSpec:
 def test_end_to_end_reads_the_brand_from_the_end_card(
     pipeline: Pipeline, end_card_ad: Path, tmp_path: Path
 ) -> None:
+    stale = tmp_path / "frames" / "frame_042.jpg"  # left by an earlier attempt of this job
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
     reporter = RecordingReporter()
     result = pipeline.run(_spec(end_card_ad), tmp_path, reporter)
+    assert not stale.exists()
 
     row = result.result_row()
     assert row["brand"].casefold() == "acme"
