@@ -57,7 +57,7 @@ export function usePolling<T>(
       controller.abort();
       if (timer) clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `deps` are the caller's inputs to `fetcher` (kept in a ref so it never restarts the loop).
   }, [intervalMs, tick, ...deps]);
 
   return { data, error, loading, refresh };

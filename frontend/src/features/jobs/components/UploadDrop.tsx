@@ -146,7 +146,7 @@ export function UploadDrop({
         </ul>
       )}
       <button type="button" className="btn btn-primary" disabled={busy || pending === 0} onClick={() => void start()}>
-        {busy ? "Uploading…" : `Upload ${pending || ""} file${pending === 1 ? "" : "s"}`.replace("  ", " ")}
+        {busy ? "Uploading…" : pending === 0 ? "Upload files" : `Upload ${pending} file${pending === 1 ? "" : "s"}`}
       </button>
     </div>
   );
