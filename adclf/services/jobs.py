@@ -70,25 +70,38 @@ class JobService:
             loads.append(NodeLoad(node.name, st["jobs_queued"] + st["jobs_processing"], workers))
         return loads, maintenance
 
-    async def _owners(self, count: int) -> list[str]:
+    async def _owners(self, count: int, exclude: frozenset[str] = frozenset()) -> list[str]:
         loads, maintenance = await self.loads()
+        loads = [load for load in loads if load.name not in exclude]
         if not loads:
             why = ("all nodes are in maintenance" if maintenance else "no adclf node is alive")
             raise Unavailable(f"cannot accept jobs: {why}; try again later")
         return assign(count, loads)
 
     async def create(self, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        owners = await self._owners(len(specs))
-        by_owner: dict[str, list[int]] = {}
-        for i, owner in enumerate(owners):
-            by_owner.setdefault(owner, []).append(i)
         created: list[dict[str, Any] | None] = [None] * len(specs)
-        results = await asyncio.gather(*(
-            self.store(owner).create_jobs([specs[i] for i in idx])
-            for owner, idx in by_owner.items()))
-        for (_, idx), rows in zip(by_owner.items(), results, strict=True):
-            for i, row in zip(idx, rows, strict=True):
-                created[i] = row
+        todo = list(range(len(specs)))
+        failed: frozenset[str] = frozenset()
+        while todo:
+            owners = await self._owners(len(todo), exclude=failed)
+            by_owner: dict[str, list[int]] = {}
+            for i, owner in zip(todo, owners, strict=True):
+                by_owner.setdefault(owner, []).append(i)
+            results = await asyncio.gather(*(
+                self.store(owner).create_jobs([specs[i] for i in idx])
+                for owner, idx in by_owner.items()), return_exceptions=True)
+            todo = []
+            for (owner, idx), rows in zip(by_owner.items(), results, strict=True):
+                if isinstance(rows, Unavailable):
+                    # The owner died between placement and creation (Ray had not noticed yet):
+                    # place these jobs again on the other nodes rather than fail the request.
+                    failed |= {owner}
+                    todo += idx
+                    continue
+                if isinstance(rows, BaseException):
+                    raise rows
+                for i, row in zip(idx, rows, strict=True):
+                    created[i] = row
         return [{"job_id": r["job_id"], "status": r["status"]} for r in created if r]
 
     # ---- submissions ---------------------------------------------------------------------------
