@@ -9,6 +9,7 @@ import { useJobStream } from "../api/useJobStream";
 import { AttemptCards } from "./AttemptCards";
 import { exportResultCsv } from "./exportCsv";
 import { FramesGallery } from "./FramesGallery";
+import { MappingPanel } from "./MappingPanel";
 import { StageTimeline } from "./StageTimeline";
 import { VerdictBar } from "./VerdictBar";
 import { VideoPlayer } from "./VideoPlayer";
@@ -143,6 +144,10 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
       <Section title={`Frames (${frames.length})`} id="frames">
         <ErrorBanner message={artifacts.error && !final ? null : artifacts.error} />
         <FramesGallery frames={frames} />
+      </Section>
+
+      <Section title="Category mapping" id="mapping">
+        <MappingPanel result={result.data} top={artifacts.data?.mapper_top ?? []} timings={explanation.data?.timings} />
       </Section>
 
       <Section title="Explanation" id="explanation">

@@ -13,12 +13,21 @@ beforeEach(() => server.reset());
 function serveFinishedJob(over: Record<string, unknown> = {}) {
   server
     .on(`GET /jobs/${ID}`, { json: job(over) })
-    .on(`GET /jobs/${ID}/result`, { json: { job_id: ID, status: "completed", brand: "ACME", reasoning: "End card shows ACME and acme.com.", mapper_method: "exact" } })
+    .on(`GET /jobs/${ID}/result`, {
+      json: {
+        job_id: ID, status: "completed", brand: "ACME", reasoning: "End card shows ACME and acme.com.",
+        raw_category: "running shoes", mapper_method: "embedding", mapper_score: 0.8123, provider: "embedded",
+      },
+    })
     .on(`GET /jobs/${ID}/artifacts`, {
       json: {
         job_id: ID,
         frames: [{ name: "frame_000.jpg", timestamp: 3.2, url: `/jobs/${ID}/artifacts/frames/frame_000.jpg` }],
         ocr_text: "ACME\nacme.com",
+        mapper_top: [
+          { id: "1234", name: "Athletic Shoes", path: "Apparel > Footwear > Athletic Shoes", score: 0.8123 },
+          { id: "1250", name: "Sportswear", path: "Apparel > Sportswear", score: 0.71 },
+        ],
         video_url: `/jobs/${ID}/video`,
       },
     })
@@ -30,6 +39,7 @@ function serveFinishedJob(over: Record<string, unknown> = {}) {
           { type: "llm", trigger: "initial", accepted: false, reason: "confidence 0.41 < 0.7", result: { brand: "ACNE", confidence: 0.41 } },
           { type: "tail_ocr_dense", trigger: "low confidence", accepted: true, reason: "brand matches domain", ocr_excerpt: "ACME acme.com" },
         ],
+        timings: { frame_extract: 0.41, ocr: 1.234 },
       },
     });
 }
@@ -54,6 +64,12 @@ describe("JobDetailPage", () => {
     expect(screen.getByRole("list", { name: "Pipeline stages" }).querySelectorAll(".step-done")).toHaveLength(9);
     expect(screen.getByRole("button", { name: "Export CSV" })).toBeEnabled();
     expect(document.querySelector("video")?.getAttribute("src")).toBe(`${server.url}/jobs/${ID}/video`);
+    const mapping = screen.getByTestId("mapping");
+    expect(mapping).toHaveTextContent("running shoes");
+    expect(mapping).toHaveTextContent("embedding");
+    expect(within(mapping).getAllByRole("row")).toHaveLength(3);
+    expect(mapping).toHaveTextContent("Apparel > Footwear > Athletic Shoes");
+    expect(await screen.findByTestId("timings")).toHaveTextContent("ocr 1.23 s");
   });
 
   it("follows a running job until it completes (polling when SSE is unavailable)", async () => {
