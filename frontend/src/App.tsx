@@ -1,4 +1,5 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
+import { ErrorBoundary } from "./components/ErrorBoundary";
 import { getToken, setToken } from "./api/auth";
 import { AnalyticsPage } from "./features/analytics/components/AnalyticsPage";
 import { TokenDialog } from "./features/auth/components/TokenDialog";
@@ -46,9 +47,15 @@ function isActive(navPath: string, path: string): boolean {
 
 export function App() {
   const { path } = splitPath(useHashPath());
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
   useEffect(() => {
     const label = NAV.find(([p]) => isActive(p, path))?.[1] ?? "Job";
     document.title = `${label} · adclf`;
+    // After an in-app navigation, keyboard and screen-reader users continue at the new content,
+    // not at the link they pressed in the top bar.
+    if (firstRender.current) firstRender.current = false;
+    else mainRef.current?.focus({ preventScroll: true });
   }, [path]);
 
   return (
@@ -83,8 +90,10 @@ export function App() {
           </button>
         )}
       </header>
-      <main id="main" tabIndex={-1}>
-        <Page path={path} />
+      <main id="main" tabIndex={-1} ref={mainRef}>
+        <ErrorBoundary resetKey={path}>
+          <Page path={path} />
+        </ErrorBoundary>
       </main>
       <TokenDialog />
     </>
