@@ -185,10 +185,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--reuse", action="store_true", help="re-classify cached OCR evidence only")
     ap.add_argument("--json", type=Path, default=None, help="write rows and summaries here")
+    ap.add_argument("--shard", default="", help="K/N: run every N-th ad from the K-th (0-based), "
+                    "to run N processes side by side")
+    ap.add_argument("--summarize", type=Path, nargs="*", default=None,
+                    help="only print the summaries of earlier --json files (e.g. shards) merged")
     args = ap.parse_args(argv)
+    if args.summarize:
+        merged = [r for f in args.summarize for r in json.loads(f.read_text())["rows"]]
+        for name in ("dev", "holdout"):
+            summary([r for r in merged if r["split"] == name], name)
+        return 0
     labels = json.loads(args.labels.read_text())
     if args.split != "all":
         labels = [x for x in labels if x["split"] == args.split]
+    if args.shard:
+        k, n = (int(x) for x in args.shard.split("/"))
+        labels = labels[k::n]
     if args.limit:
         labels = labels[: args.limit]
     if not args.reuse:
