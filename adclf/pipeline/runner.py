@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -320,6 +321,7 @@ class _Job:
 
             with self.timer("provider_load"):
                 self._provider = get_provider(self.settings, self.job)
+            _limit_torch_threads(self.pipeline.threads)
         provider = self._provider
         label = "" if kind == "initial" else f"rescue {kind}: "
         p.stage(Stage.CLASSIFY, f"{label}asking {provider.name}", at)
@@ -343,6 +345,15 @@ class _Job:
     ) -> Attempt:
         return explain.make_attempt(kind, trigger, classification, evidence,
                                     require_text=self._requires_text())
+
+
+def _limit_torch_threads(threads: int) -> None:
+    """A provider that runs torch (the embedded one) gets the job's share of the cores too: on
+    2 cores with 2 workers, torch's default 2 threads spend ~4x the CPU per classification
+    (measured 0.30 s vs 0.07 s) spinning against the other worker. Only if torch is loaded."""
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 
 
 def _adds_evidence(new: Evidence, old: Evidence, sees_pictures: bool) -> bool:
