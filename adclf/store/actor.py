@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import shutil
 import time
 import uuid
@@ -397,7 +398,7 @@ class JobStore:
 
     async def ping(self) -> dict[str, Any]:
         self.db.con.execute("SELECT 1").fetchone()
-        return {"node": self.node, "db": "ok"}
+        return {"node": self.node, "db": "ok", "pid": os.getpid()}
 
     # ---- maintenance -------------------------------------------------------------------------
     async def set_maintenance(self, enabled: bool) -> bool:

@@ -46,7 +46,9 @@ def dashboard(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("live_server")
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright keeps an event loop running in the main thread while it is
+# open, which would break asyncio.run() in test folders that run after this one.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found: run scripts/setup.sh --test (Debian chromium)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import time
 from pathlib import Path
@@ -115,10 +116,14 @@ def test_restart_requeues_processing_and_loses_nothing(ray_session: None, tmp_pa
     finished = ray.get(store.claim.remote("w0", 0.0))["job_id"]
     ray.get(store.complete.remote(finished, "w0", {"brand": "B"}, None, None))
     ray.get(store.set_maintenance.remote(True))
+    old_pid = ray.get(store.ping.remote())["pid"]
     ray.kill(store, no_restart=False)  # Ray restarts it; state comes back from DuckDB
     deadline = time.monotonic() + 60
     while True:
         try:
+            # ray.kill is asynchronous: only the restarted process counts.
+            if ray.get(store.ping.remote(), timeout=5)["pid"] == old_pid:
+                raise ray.exceptions.GetTimeoutError("old incarnation still answering")
             rows = {r["job_id"]: r for r in ray.get(store.get_many.remote(ids), timeout=5)}
             break
         except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
@@ -196,7 +201,9 @@ def test_concurrent_workers_are_group_committed(ray_session: None, tmp_path: Pat
     async def run() -> list[list[str]]:
         return await asyncio.gather(*(worker(k) for k in range(8)))
 
-    results = asyncio.run(run())
+    # A fresh thread has no running event loop whatever other test plugins left behind.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        results = pool.submit(asyncio.run, run()).result()
     all_ids = [j for part in results for j in part]
     assert len(all_ids) == n and len(set(all_ids)) == n  # each job claimed exactly once
     stats = ray.get(store.stats.remote())
