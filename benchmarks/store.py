@@ -22,7 +22,7 @@ from adclf.cluster.nodes import JobStoreActor  # noqa: E402
 from adclf.config import Settings  # noqa: E402
 
 N = 10_000
-WORKERS = 32
+WORKER_COUNTS = (32, 128)
 
 
 def spec(i: int) -> dict:
@@ -64,14 +64,19 @@ def run(node: str, data: Path, n: int, workers: int) -> tuple[float, float]:
 
 def main() -> None:
     ray.init(address="local", include_dashboard=False, log_to_driver=False)
+    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
-        t_create, total = run("bench-a", Path(tmp), N, WORKERS)
+        for workers in WORKER_COUNTS:
+            runs[workers] = run(f"bench-{workers}", Path(tmp), N, workers)
         base_n = 1000
-        _, base_total = run("bench-b", Path(tmp), base_n, 1)
-    print(f"store benchmark: {N} jobs, {WORKERS} concurrent workers, DuckDB file")
-    report("create (one bulk call)", t_create, "s", "-", True)
-    report("create + claim + complete, 10,000 jobs", total, "s", "<= 10 s", total <= 10)
-    report("  throughput", N / total, "jobs/s", ">= 1000/s", N / total >= 1000)
+        _, base_total = run("bench-seq", Path(tmp), base_n, 1)
+    print(f"store benchmark: {N} jobs through one JobStore actor, DuckDB file")
+    for workers, (t_create, total) in runs.items():
+        report(f"[{workers} workers] create (one bulk call)", t_create, "s", "-", True)
+        report(f"[{workers} workers] create+claim+complete 10,000", total, "s", "<= 10 s",
+               total <= 10)
+        report(f"[{workers} workers]   throughput", N / total, "jobs/s", ">= 1000/s",
+               N / total >= 1000)
     report(f"baseline: 1 sequential caller, {base_n} jobs", base_total, "s", "-", True)
     report("  baseline extrapolated to 10,000 jobs", base_total * N / base_n, "s", "-", True)
     ray.shutdown()
