@@ -95,15 +95,18 @@ class _Timer:
             self.timings[name] = round(self.timings.get(name, 0.0) + elapsed, 4)
 
 
-def threads_per_job(settings: Settings) -> int:
-    """CPU threads one job may use: the node's cores shared by its parallel workers."""
-    return max(1, (os.cpu_count() or 1) // max(1, settings.WORKERS_PER_NODE))
+def threads_per_job(settings: Settings, cpus: float | None = None) -> int:
+    """CPU threads one job may use: the node's cores shared by its parallel workers. `cpus` is
+    the node's CPU count as the scheduler sees it (several Ray nodes may share one machine)."""
+    cores = int(cpus) if cpus else (os.cpu_count() or 1)
+    return max(1, cores // max(1, settings.WORKERS_PER_NODE))
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, frame_source: FrameSource | None = None) -> None:
+    def __init__(self, settings: Settings, frame_source: FrameSource | None = None,
+                 cpus: float | None = None) -> None:
         self.settings = settings
-        self.threads = threads_per_job(settings)
+        self.threads = threads_per_job(settings, cpus)
         set_default_threads(self.threads)  # so a worker's warm-up loads the model jobs will use
         self.frame_source: FrameSource = frame_source or VideoFrameSource(threads=self.threads)
 

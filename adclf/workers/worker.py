@@ -84,7 +84,10 @@ class Worker:
         if self._pipeline is None:
             from adclf.pipeline.runner import Pipeline
 
-            self._pipeline = Pipeline(self.settings)
+            here = ray.get_runtime_context().get_node_id()
+            cpus = next((n["Resources"].get("CPU") for n in ray.nodes()
+                         if n["NodeID"] == here), None)
+            self._pipeline = Pipeline(self.settings, cpus=cpus)
         return self._pipeline
 
     def _run(self, store: WorkerStoreClient, row: dict[str, Any]) -> None:
