@@ -129,10 +129,14 @@ def read_brand(lines: list[OcrLine], duration: float) -> BrandGuess:
         cand.height = max(cand.height, line.height_ratio)
         cand.end_card = cand.end_card or line.timestamp >= end_from
         compact = _compact(text)
+        # 'Moët & Chandon' goes with moet.com: its first word is the domain's name; 'Booking.yeah'
+        # does not go with booking.com (one token that merely starts like it).
+        first = _compact(text.split()[0]) if text.split() else ""
         for domain, dkey in domain_keys:
             if len(compact) >= 2 and (
                 compact == dkey
-                or (len(compact) >= 3 and (dkey.startswith(compact) or compact.startswith(dkey)))
+                or (len(compact) >= 3 and dkey.startswith(compact))
+                or (first == dkey and len(text.split()) > 1)
             ):
                 cand.domain_match = domain
     if not cands and not domains:

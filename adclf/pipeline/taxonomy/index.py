@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from adclf.pipeline.taxonomy.model import Taxonomy
-from adclf.pipeline.taxonomy.text import fold, tokens
+from adclf.pipeline.taxonomy.text import STOP_WORDS, fold, tokens
 
 MAX_CUE_WORDS = 5
 
@@ -35,7 +35,7 @@ class TaxonomyIndex:
             self.by_name.setdefault(fold(taxonomy.path(node.id)), []).append(node.id)
             for alias in node.aliases:
                 key = fold(alias)
-                if key:
+                if key and key not in STOP_WORDS:
                     self.by_alias.setdefault(key, []).append((node.id, alias))
         self._emb_lock = threading.Lock()
         self._node_ids: list[str] = []
