@@ -153,3 +153,30 @@ def test_no_network_needed_for_the_model(tmp_path: Path) -> None:
     path = model_dir()
     assert (path / "model.safetensors").exists()
     assert path.is_absolute() and "site-packages" in str(path)
+
+
+def _line(text: str, at: float, height: float = 0.1) -> OcrLine:
+    return OcrLine(text, at, 0.99, height)
+
+
+def test_brand_reading_rules() -> None:
+    from adclf.pipeline.providers.embedded_brand import read_brand
+
+    # a slogan that only starts like the domain is not the brand; the domain names it
+    slogan = [_line("Compare hotels", 2), _line("Staylo.yeah", 10, 0.2), _line("staylo.com", 18)]
+    assert read_brand(slogan, 20).brand == "Staylo"
+    # a two-word brand whose first word is the domain's name keeps its on-screen spelling
+    two_words = [_line("Sparkling wine", 2), _line("Mavel & Fils", 18, 0.2), _line("mavel.fr", 18)]
+    assert read_brand(two_words, 20).brand == "Mavel & Fils"
+    # calls to action and prices are never the brand
+    cta = [_line("Shop now", 18, 0.2), _line("29,99 €", 18, 0.2), _line("Korvo", 18, 0.12)]
+    assert read_brand(cta, 20).brand == "Korvo"
+
+
+def test_everyday_words_are_not_product_cues() -> None:
+    from adclf.pipeline.taxonomy.index import get_index
+
+    index = get_index(load_taxonomy())
+    # 'thé' (tea) folds to 'the'; 'or' (gold) is a conjunction in English
+    assert index.cues("Live for the story, or not") == []
+    assert {hit.node_id for hit in index.cues("Green tea, the classic")} == {"1133"}
