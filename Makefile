@@ -30,8 +30,10 @@ lint:
 bench: setup
 	$(PY) benchmarks/store.py
 	$(PY) benchmarks/api.py
-	$(PY) benchmarks/pipeline.py
-	$(PY) benchmarks/quality.py
+	$(PY) -m benchmarks.pipeline
+	$(PY) -m benchmarks.devset.generate
+	$(PY) -m benchmarks.quality --split all
+	$(PY) -m benchmarks.cluster
 
 openapi: setup
 	$(PY) -m adclf.api.openapi > frontend/openapi.json
