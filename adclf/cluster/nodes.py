@@ -47,7 +47,7 @@ class AdclfNode:
             "node": self.name, "ray_node_id": self.node_id, "alive": self.alive,
             "address": self.address,
             "resources": {"CPU": res.get("CPU", 0.0), "GPU": res.get("GPU", 0.0),
-                          "memory_bytes": res.get("memory", 0.0)},
+                          "memory": res.get("memory", 0.0)},
         }
 
 

@@ -74,6 +74,7 @@ def test_listings_cluster_admin_and_export(live_server: LiveServer, sample_ad: P
         nodes = c.get("/cluster/nodes").json()
         assert nodes[0]["node"] == "node-a" and nodes[0]["alive"] and nodes[0]["workers"] >= 1
         assert nodes[0]["resources"]["CPU"] > 0
+        assert nodes[0]["resources"]["memory"] > 0  # bytes, the key the dashboard reads
         csv = c.get("/jobs/export", params={"format": "csv"})
         assert csv.status_code == 200 and job_id in csv.text
         assert csv.text.splitlines()[0].startswith("job_id,node,status")

@@ -88,7 +88,7 @@ def test_jobs_spread_over_nodes_and_every_view_agrees(adclf_cluster: AdclfCluste
     assert set(views) == {"node-a", "node-b"}
     for name, v in views.items():
         assert v["alive"] and v["available"] and not v["maintenance"], v
-        assert v["resources"]["CPU"] == ac.cpus_per_node and v["resources"]["memory_bytes"] > 0
+        assert v["resources"]["CPU"] == ac.cpus_per_node and v["resources"]["memory"] > 0
         assert v["workers"] == 1 and v["queued"] == 0 and v["processing"] == 0, v
         assert v["completed"] == sum(1 for j in ids if job_owner(j) == name), v
 
