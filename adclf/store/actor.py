@@ -1,8 +1,12 @@
 """The JobStore actor: one per adclf node, the only writer of that node's DuckDB file.
 
-Active jobs (queued, re-queued, processing) live in memory and are authoritative there; every change
-is staged and group-committed to DuckDB in one transaction before the caller is answered, so many
-concurrent workers cost one commit, not one each, and nothing acknowledged is lost."""
+Active jobs (queued, re-queued, processing) live in memory and are authoritative there. Changes are
+staged and group-committed to DuckDB, many callers per transaction:
+- durable changes (creation, completion, failure, re-queue, deletion, maintenance) are committed
+  before the caller is answered, so nothing acknowledged is lost;
+- in-flight changes (a claim, a stage or progress report) are written behind, within
+  LAZY_FLUSH_SECONDS or with the next durable commit, whichever comes first. Losing one in a crash
+  is harmless: a restarted store re-queues every job it finds unfinished, claimed or not."""
 
 from __future__ import annotations
 
@@ -28,6 +32,8 @@ RESULT_FIELDS = (
     "industry_id", "industry_name", "confidence", "reasoning",
 )
 WORKER_SEEN_SECONDS = 30.0
+LAZY_FLUSH_SECONDS = 0.05
+GROUP_COMMIT_WAIT = 0.004
 CHUNK_LIMIT = 8 * 1024 * 1024
 
 
@@ -54,6 +60,7 @@ class JobStore:
         self._meta: dict[str, str] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self._flush_task: asyncio.Task[None] | None = None
+        self._lazy_timer: asyncio.TimerHandle | None = None
         self._changed: asyncio.Event | None = None
         self._work: asyncio.Event | None = None
         self._background: list[asyncio.Task[None]] = []
@@ -107,42 +114,80 @@ class JobStore:
         loop = asyncio.get_running_loop()
         fut: asyncio.Future[None] = loop.create_future()
         self._waiters.append(fut)
-        if self._flush_task is None:
-            self._flush_task = loop.create_task(self._flush())
+        self._start_writer()
         await fut
 
-    async def _flush(self) -> None:
-        # One turn of the loop lets concurrently arriving calls stage their changes too.
-        await asyncio.sleep(0)
-        self._flush_task = None
-        inserts = [r for j, r in self._dirty.items() if j in self._new]
-        updates = [r for j, r in self._dirty.items() if j not in self._new]
-        deletes, events, meta = self._deletes, self._events, self._meta
-        waiters = self._waiters
-        self._dirty, self._deletes, self._events, self._meta, self._waiters = {}, [], [], {}, []
-        self._new = set()
+    def _commit_later(self) -> None:
+        """Written behind: the change is visible in memory now and reaches the file soon."""
+        self._ensure_background()
+        self._notify()
+        if self._lazy_timer is None and self._flush_task is None:
+            self._lazy_timer = asyncio.get_running_loop().call_later(
+                LAZY_FLUSH_SECONDS, self._start_writer)
+
+    def _start_writer(self) -> None:
+        if self._lazy_timer is not None:
+            self._lazy_timer.cancel()
+            self._lazy_timer = None
+        if self._flush_task is None and self._staged():
+            self._flush_task = asyncio.get_running_loop().create_task(self._writer())
+
+    def _staged(self) -> bool:
+        return bool(self._waiters or self._dirty or self._deletes or self._events or self._meta)
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    async def _writer(self) -> None:
+        """Commit batches until nothing is staged; calls that arrived during a commit form the
+        next batch, so under load batches grow instead of the number of commits.
+
+        The commit runs on the event loop thread on purpose: in a writer thread DuckDB spent most
+        of its time waiting for the GIL held by the loop (measured: 9.3 s vs 7.8 s for the store
+        benchmark)."""
+        try:
+            # One turn of the loop lets concurrently arriving calls stage their changes too.
+            await asyncio.sleep(0)
+            while self._staged():
+                callers = self._write_batch()
+                # Several callers in a row means sustained load: waiting a moment for the ones
+                # just answered to come back makes the next commit bigger (fewer commits, each
+                # costing ~5 ms however few rows it has). A lone caller is never kept waiting.
+                await asyncio.sleep(GROUP_COMMIT_WAIT if callers > 1 else 0)
+        finally:
+            self._flush_task = None
+
+    def _write_batch(self) -> int:
+        """Commit everything staged; returns how many callers were waiting for it."""
+        dirty, new = self._dirty, self._new
+        inserts = [r for j, r in dirty.items() if j in new]
+        updates = [r for j, r in dirty.items() if j not in new]
+        deletes, events, meta, waiters = self._deletes, self._events, self._meta, self._waiters
+        self._dirty, self._new = {}, set()
+        self._deletes, self._events, self._meta, self._waiters = [], [], {}, []
         t0 = time.perf_counter()
         try:
             self.db.commit(inserts, updates, deletes, events, meta)
-            self.commits += 1
-            self.commit_seconds += time.perf_counter() - t0
-            self.committed_changes += len(inserts) + len(updates) + len(deletes)
         except Exception as exc:  # pragma: no cover - disk full / corrupt file
             log.exception("store %s: commit failed", self.node)
             for w in waiters:
                 if not w.done():
                     w.set_exception(exc)
-            return
+            return len(waiters)
+        self.commits += 1
+        self.commit_seconds += time.perf_counter() - t0
+        self.committed_changes += len(inserts) + len(updates) + len(deletes)
         for w in waiters:
             if not w.done():
                 w.set_result(None)
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = asyncio.Event()
+        self._notify()
+        return len(waiters)
 
     async def flush(self) -> None:
         """Wait until everything staged so far is committed."""
-        if self._waiters or self._dirty or self._deletes or self._events:
+        if self._staged() or self._flush_task is not None:
             await self._commit()
 
     # ---- creation ----------------------------------------------------------------------------
@@ -190,26 +235,10 @@ class JobStore:
         self._ensure_background()
         deadline = time.monotonic() + wait
         while True:
-            self.workers_seen[worker_id] = time.time()
-            while self.queue:
-                job_id = self.queue.popleft()
-                row = self.active.get(job_id)
-                if row is None or row["status"] not in (Status.QUEUED, Status.REQUEUED):
-                    continue
-                now = time.time()
-                row.update(
-                    status=Status.PROCESSING.value, stage=Stage.CLAIM.value,
-                    stage_detail=f"claimed by {worker_id}", worker_id=worker_id,
-                    lease_until=now + self.settings.LEASE_SECONDS,
-                    attempts=int(row["attempts"] or 0) + 1, updated_at=now,
-                    progress=STAGE_PROGRESS[Stage.CLAIM],
-                    started_at=row["started_at"] or now,
-                )
-                self._stage_row(row)
-                self._stage_event(job_id, Stage.CLAIM,
-                                  f"attempt {row['attempts']} claimed by {worker_id}")
-                await self._commit()
-                return dict(row)
+            row = self._take(worker_id)
+            if row is not None:
+                self._commit_later()
+                return _work_order(row)
             assert self._work is not None
             self._work.clear()
             remaining = deadline - time.monotonic()
@@ -217,6 +246,28 @@ class JobStore:
                 return None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._work.wait(), timeout=remaining)
+
+    def _take(self, worker_id: str) -> Row | None:
+        self.workers_seen[worker_id] = time.time()
+        while self.queue:
+            job_id = self.queue.popleft()
+            row = self.active.get(job_id)
+            if row is None or row["status"] not in (Status.QUEUED, Status.REQUEUED):
+                continue
+            now = time.time()
+            row.update(
+                status=Status.PROCESSING.value, stage=Stage.CLAIM.value,
+                stage_detail=f"claimed by {worker_id}", worker_id=worker_id,
+                lease_until=now + self.settings.LEASE_SECONDS,
+                attempts=int(row["attempts"] or 0) + 1, updated_at=now,
+                progress=STAGE_PROGRESS[Stage.CLAIM],
+                started_at=row["started_at"] or now,
+            )
+            self._stage_row(row)
+            self._stage_event(job_id, Stage.CLAIM,
+                              f"attempt {row['attempts']} claimed by {worker_id}")
+            return row
+        return None
 
     def _owned(self, job_id: str, worker_id: str) -> Row | None:
         row = self.active.get(job_id)
@@ -248,7 +299,7 @@ class JobStore:
         self._stage_row(row)
         if changed_stage or detail:
             self._stage_event(job_id, stage, detail)
-        await self._commit()
+        self._commit_later()
         return True
 
     async def add_event(self, job_id: str, worker_id: str, message: str) -> bool:
@@ -256,12 +307,30 @@ class JobStore:
         if row is None:
             return False
         self._stage_event(job_id, row["stage"], message)
-        await self._commit()
+        self._commit_later()
         return True
 
     async def complete(self, job_id: str, worker_id: str, result: dict[str, Any],
                        explanation: dict[str, Any] | None, artifacts: dict[str, Any] | None
                        ) -> bool:
+        done = self._complete(job_id, worker_id, result, explanation, artifacts)
+        if done:
+            await self._commit()
+        return done
+
+    async def complete_and_claim(self, job_id: str, worker_id: str, result: dict[str, Any],
+                                 explanation: dict[str, Any] | None,
+                                 artifacts: dict[str, Any] | None) -> dict[str, Any]:
+        """A worker's usual round trip: record the result and take the next queued job (if any)
+        in one call and one commit, instead of two calls."""
+        done = self._complete(job_id, worker_id, result, explanation, artifacts)
+        row = self._take(worker_id)
+        if done or row is not None:
+            await self._commit()
+        return {"completed": done, "next": _work_order(row) if row is not None else None}
+
+    def _complete(self, job_id: str, worker_id: str, result: dict[str, Any],
+                  explanation: dict[str, Any] | None, artifacts: dict[str, Any] | None) -> bool:
         row = self._owned(job_id, worker_id)
         if row is None:
             return False
@@ -276,7 +345,6 @@ class JobStore:
         self._finish(row)
         self._stage_event(job_id, Stage.COMPLETED,
                           f"brand={result.get('brand')!r} category={result.get('category_name')!r}")
-        await self._commit()
         return True
 
     async def fail(self, job_id: str, worker_id: str, error: str, retry: bool = False,
@@ -559,6 +627,15 @@ class JobStore:
             return tmp.read_bytes()
         finally:
             tmp.unlink(missing_ok=True)
+
+
+WORK_ORDER_FIELDS = ("job_id", "node", "status", "mode", "source_kind", "source", "original_name",
+                     "settings", "attempts", "lease_until")
+
+
+def _work_order(row: Row) -> Row:
+    """What a worker needs to run a claimed job: smaller to send than the whole row."""
+    return {k: row[k] for k in WORK_ORDER_FIELDS}
 
 
 def _json(value: Any) -> Any:

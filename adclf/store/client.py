@@ -143,6 +143,15 @@ class WorkerStoreClient:
         return bool(ray.get(self.handle.complete.remote(job_id, worker_id, result, explanation,
                                                         artifacts)))
 
+    def complete_and_claim(self, job_id: str, worker_id: str, result: dict[str, Any],
+                           explanation: dict[str, Any] | None,
+                           artifacts: dict[str, Any] | None) -> tuple[bool, Row | None]:
+        """Record the result and take the next queued job (None when the queue is empty)."""
+        got = cast("dict[str, Any]", ray.get(self.handle.complete_and_claim.remote(
+            job_id, worker_id, result, explanation, artifacts)))
+        nxt = got["next"]
+        return bool(got["completed"]), dict(nxt) if nxt is not None else None
+
     def fail(self, job_id: str, worker_id: str, error: str, retry: bool = False,
              artifacts: dict[str, Any] | None = None) -> bool:
         return bool(ray.get(self.handle.fail.remote(job_id, worker_id, error, retry, artifacts)))

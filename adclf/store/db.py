@@ -34,8 +34,13 @@ class JobDB:
         self.con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
+        # Reads use their own connection: the writer connection commits in another thread while
+        # the actor's event loop reads (DuckDB's MVCC shows readers the last committed state).
+        self.con.execute("SET threads = 1")
+        self.read = self.con.cursor()
 
     def close(self) -> None:
+        self.con.close()
         self.con.close()
 
     # ---- reads -------------------------------------------------------------------------------
@@ -186,15 +191,13 @@ class JobDB:
         DuckDB is columnar: one statement over an Arrow batch costs about what one single-row
         statement costs, so batches go through Arrow and lone rows through parameters."""
         con = self.con
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
         try:
             if deletes:
                 con.execute("DELETE FROM jobs WHERE job_id IN (SELECT unnest(?))", [deletes])
                 con.execute("DELETE FROM events WHERE job_id IN (SELECT unnest(?))", [deletes])
             if inserts:
-                con.register("_inserts", _job_table(inserts))
-                con.execute("INSERT INTO jobs SELECT * FROM _inserts")
-                con.unregister("_inserts")
+                con.from_arrow(_job_table(inserts)).insert_into("jobs")
             if len(updates) <= 2:
                 for row in updates:
                     con.execute(_UPDATE_ONE, [row.get(c) for c in _UPDATABLE] + [row["job_id"]])
@@ -205,18 +208,15 @@ class JobDB:
             if 0 < len(events) <= 4:
                 con.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", [list(e) for e in events])
             elif events:
-                etable = pa.Table.from_pylist(
-                    [{"job_id": j, "ts": t, "stage": s, "message": m} for j, t, s, m in events],
-                    schema=EVENT_ARROW_SCHEMA,
-                )
-                con.register("_events", etable)
-                con.execute("INSERT INTO events SELECT * FROM _events")
-                con.unregister("_events")
+                cols = list(zip(*events, strict=True))
+                con.from_arrow(pa.Table.from_arrays([pa.array(c) for c in cols],
+                                                    schema=EVENT_ARROW_SCHEMA)
+                               ).insert_into("events")
             for key, value in (meta or {}).items():
                 con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
-            con.execute("COMMIT")
+            con.commit()
         except Exception:
-            con.execute("ROLLBACK")
+            con.rollback()
             raise
 
     def trim_events(self) -> None:

@@ -67,18 +67,20 @@ class Worker:
     def _loop(self) -> None:
         self._warm()
         store: WorkerStoreClient | None = None
+        row: dict[str, Any] | None = None
         while not self._stop.is_set():
-            try:
-                if store is None:
-                    store = self._store()
-                row = store.claim(self.worker_id, wait=2.0)
-            except Exception:
-                # Store restarting or not created yet: back off and look it up again.
-                store = None
-                time.sleep(1.0)
-                continue
-            if row is not None:
-                self._run(store, row)
+            if row is None:
+                try:
+                    if store is None:
+                        store = self._store()
+                    row = store.claim(self.worker_id, wait=2.0)
+                except Exception:
+                    # Store restarting or not created yet: back off and look it up again.
+                    store = None
+                    time.sleep(1.0)
+                    continue
+            if row is not None and store is not None:
+                row = self._run(store, row)
 
     def _pipeline_obj(self) -> Any:
         if self._pipeline is None:
@@ -90,7 +92,8 @@ class Worker:
             self._pipeline = Pipeline(self.settings, cpus=cpus)
         return self._pipeline
 
-    def _run(self, store: WorkerStoreClient, row: dict[str, Any]) -> None:
+    def _run(self, store: WorkerStoreClient, row: dict[str, Any]) -> dict[str, Any] | None:
+        """Run one job; returns the next job when finishing it also claimed one."""
         import json
 
         job_id = row["job_id"]
@@ -112,9 +115,15 @@ class Worker:
             from adclf.pipeline.artifacts import artifact_index
 
             artifacts = artifact_index(result, work_dir)
-            store.complete(job_id, self.worker_id, result.result_row(), result.explanation(),
-                           artifacts)
+            nxt: dict[str, Any] | None = None
+            if self._stop.is_set():
+                store.complete(job_id, self.worker_id, result.result_row(),
+                               result.explanation(), artifacts)
+            else:
+                _, nxt = store.complete_and_claim(job_id, self.worker_id, result.result_row(),
+                                                  result.explanation(), artifacts)
             self.processed += 1
+            return nxt
         except JobCancelled:
             log.info("%s: job %s was deleted or re-assigned; dropping it", self.worker_id, job_id)
             if reporter.lost.is_set() and not _still_exists(store, job_id, self.worker_id):
@@ -132,6 +141,7 @@ class Worker:
         finally:
             reporter.close()
             self.current = None
+        return None
 
 
 def _still_exists(store: WorkerStoreClient, job_id: str, worker_id: str) -> bool:
