@@ -1,7 +1,7 @@
 """The Serve app on loopback: GET /jobs/{id} latency, one POST with 1,000 URLs, resident memory.
 
-Baselines in the same run: GET /health through the same proxy (no store call), and a POST with
-one URL."""
+Baselines in the same run: GET /health through the same proxy (it pings the store actor too, so it
+is the floor for any route that reads the store), and a POST with one URL."""
 
 from __future__ import annotations
 

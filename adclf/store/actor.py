@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ RESULT_FIELDS = (
 WORKER_SEEN_SECONDS = 30.0
 LAZY_FLUSH_SECONDS = 0.05
 GROUP_COMMIT_WAIT = 0.004
+RECENT_FINISHED_CACHED = 1000
 CHUNK_LIMIT = 8 * 1024 * 1024
 
 
@@ -51,6 +52,7 @@ class JobStore:
         self.submitted_this_process = 0
         self.workers_seen: dict[str, float] = {}
         self._dirty: dict[str, Row] = {}
+        self._recent: OrderedDict[str, Row] = OrderedDict()
         self._new: set[str] = set()
         self.commits = 0
         self.commit_seconds = 0.0
@@ -384,6 +386,15 @@ class JobStore:
     def _finish(self, row: Row) -> None:
         self._stage_row(row)
         self.active.pop(row["job_id"], None)
+        self._remember(row)
+
+    def _remember(self, row: Row) -> None:
+        """Finished rows never change again (only deletion, which goes through this actor), so
+        the most recent ones are answered from memory instead of a DuckDB query."""
+        self._recent[row["job_id"]] = row
+        self._recent.move_to_end(row["job_id"])
+        while len(self._recent) > RECENT_FINISHED_CACHED:
+            self._recent.popitem(last=False)
 
     async def _reaper(self) -> None:
         """Re-queue jobs whose worker stopped heart-beating (died, node lost)."""
@@ -400,10 +411,14 @@ class JobStore:
 
     # ---- reads -------------------------------------------------------------------------------
     async def get(self, job_id: str) -> Row | None:
-        row = self.active.get(job_id) or self._dirty.get(job_id)
+        row = self.active.get(job_id) or self._dirty.get(job_id) or self._recent.get(job_id)
         if row is not None:
             return dict(row)
-        return self.db.get(job_id)
+        row = self.db.get(job_id)
+        if row is not None and row["status"] in FINAL_STATUSES:
+            self._remember(row)
+            return dict(row)
+        return row
 
     async def get_many(self, job_ids: list[str]) -> list[Row]:
         found = []
@@ -486,6 +501,7 @@ class JobStore:
                 continue
             self.active.pop(job_id, None)
             self._dirty.pop(job_id, None)
+            self._recent.pop(job_id, None)
             if job_id in self._new:
                 self._new.discard(job_id)  # never reached the file: nothing to delete there
             else:

@@ -179,6 +179,10 @@ def test_complete_and_claim_hands_over_the_next_job(ray_session: None, tmp_path:
     rows = {r["job_id"]: r for r in ray.get(store.get_many.remote(ids))}
     assert [rows[j]["brand"] for j in ids] == ["A", "B"]
     assert all(rows[j]["status"] == "completed" for j in ids)
+    # Finished rows are served from memory: a delete must still make them disappear.
+    assert ray.get(store.delete.remote([ids[0]]))["deleted"] == [ids[0]]
+    assert ray.get(store.get.remote(ids[0])) is None
+    assert ray.get(store.get.remote(ids[1]))["brand"] == "B"
     ray.kill(store)
 
 
