@@ -3,14 +3,37 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 
 TEST_TOKEN = "test-token-0123456789"
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """Base for the small loopback HTTP servers tests run: no access log on stderr, and one way to
+    send a complete response."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+    def send_body(self, status: int, body: bytes, ctype: str,
+                  extra: dict[str, str] | None = None, length: int | None = None) -> None:
+        """`length` lets a test declare a Content-Length that differs from the body sent."""
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.send_header("Connection", "close")
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        with contextlib.suppress(OSError):  # the client may hang up first: that is its test
+            self.wfile.write(body)
 
 
 def free_port() -> int:

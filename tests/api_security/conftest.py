@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.support import QuietHandler
+
 if TYPE_CHECKING:
     from tests.support import LiveServer
 
@@ -51,32 +53,17 @@ class CountingServer:
 
 
 def _handler(server: CountingServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _send(self, status: int, body: bytes, ctype: str,
-                  extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
-            for k, v in (extra or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            with contextlib.suppress(OSError):
-                self.wfile.write(body)
 
         def _any(self) -> None:
             server.paths.append(self.path)
             parts = urlsplit(self.path)
             q = {k: v[0] for k, v in parse_qs(parts.query).items()}
             if parts.path == "/bounce":
-                self._send(302, b"", "text/plain", {"Location": q["to"]})
+                self.send_body(302, b"", "text/plain", {"Location": q["to"]})
             elif parts.path == "/loop":
-                self._send(302, b"", "text/plain", {"Location": "/loop"})
+                self.send_body(302, b"", "text/plain", {"Location": "/loop"})
             elif parts.path == "/big.mp4":
                 # A video header, then a declared size far over MAX_UPLOAD_MB (5 MB).
                 self.send_response(200)
@@ -89,9 +76,9 @@ def _handler(server: CountingServer) -> type[BaseHTTPRequestHandler]:
             elif parts.path == "/hold":
                 # Keeps a worker busy (a pending job) until the test releases it.
                 server.release.wait(30)
-                self._send(200, b"<html>released</html>", "text/html")
+                self.send_body(200, b"<html>released</html>", "text/html")
             else:
-                self._send(200, b"<!DOCTYPE html><html><body>not a video</body></html>",
+                self.send_body(200, b"<!DOCTYPE html><html><body>not a video</body></html>",
                            "text/html")
 
         do_GET = _any

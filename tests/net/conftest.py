@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from adclf.config import Settings
+from tests.support import QuietHandler
 from tests.videos import Scene, make_video
 
 
@@ -40,29 +40,8 @@ class Server:
 
 
 def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _send(
-            self,
-            status: int,
-            body: bytes,
-            ctype: str,
-            extra: dict[str, str] | None = None,
-            length: int | None = None,
-        ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body) if length is None else length))
-            self.send_header("Connection", "close")
-            for k, v in (extra or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            with contextlib.suppress(OSError):
-                self.wfile.write(body)
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
@@ -72,27 +51,28 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
             )
             route = parts.path
             if route == "/video.mp4":
-                self._send(200, server.video, "video/mp4")
+                self.send_body(200, server.video, "video/mp4")
             elif route == "/video-as-html":
-                self._send(200, server.video, "text/html")
+                self.send_body(200, server.video, "text/html")
             elif route == "/html":
-                self._send(200, b"<!DOCTYPE html><html><body>Not found</body></html>", "text/html")
+                self.send_body(200, b"<!DOCTYPE html><html><body>Not found</body></html>",
+                               "text/html")
             elif route == "/json":
-                self._send(200, b'{"error": "no video here"}', "application/json")
+                self.send_body(200, b'{"error": "no video here"}', "application/json")
             elif route == "/text":
-                self._send(200, b"just some text\n", "text/plain")
+                self.send_body(200, b"just some text\n", "text/plain")
             elif route == "/binary":
-                self._send(200, bytes(range(256)) * 8, "application/octet-stream")
+                self.send_body(200, bytes(range(256)) * 8, "application/octet-stream")
             elif route == "/empty":
-                self._send(200, b"", "video/mp4")
+                self.send_body(200, b"", "video/mp4")
             elif route == "/redirect":
-                self._send(int(q.get("code", "302")), b"", "text/plain", {"Location": q["to"]})
+                self.send_body(int(q.get("code", "302")), b"", "text/plain", {"Location": q["to"]})
             elif route.startswith("/chain/"):
                 n = int(route.rsplit("/", 1)[1])
                 target = "/video.mp4" if n <= 1 else f"/chain/{n - 1}"  # n redirects
-                self._send(302, b"", "text/plain", {"Location": target})
+                self.send_body(302, b"", "text/plain", {"Location": target})
             elif route == "/loop":
-                self._send(302, b"", "text/plain", {"Location": "/loop"})
+                self.send_body(302, b"", "text/plain", {"Location": "/loop"})
             elif route == "/drip":
                 # valid video bytes, but one small piece every 0.1 s: no single read is slow
                 self.send_response(200)
@@ -116,7 +96,7 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 except OSError:
                     pass
             elif route == "/big-declared":
-                self._send(200, server.video[:1024], "video/mp4", length=50 * 1024 * 1024)
+                self.send_body(200, server.video[:1024], "video/mp4", length=50 * 1024 * 1024)
             elif route == "/big-stream":
                 # no Content-Length: the limit must hold while streaming
                 self.send_response(200)
@@ -130,9 +110,9 @@ def _handler(server: Server) -> type[BaseHTTPRequestHandler]:
                 except OSError:
                     pass
             elif route == "/short-body":
-                self._send(200, server.video[:2048], "video/mp4", length=len(server.video) * 2)
+                self.send_body(200, server.video[:2048], "video/mp4", length=len(server.video) * 2)
             else:
-                self._send(404, b"not found", "text/plain")
+                self.send_body(404, b"not found", "text/plain")
 
     return Handler
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -11,21 +13,15 @@ import pydantic
 
 from adclf.config import Settings
 from adclf.errors import PipelineError
-from adclf.jobs import JobSettings
+from adclf.pipeline.providers.chat import Ask, ChatProvider
 from adclf.pipeline.providers.prompt import (
     RESPONSE_SCHEMA,
     SYSTEM_PROMPT,
-    Conversation,
     InvalidAnswer,
     Transient,
     connect_detail,
-    encode_jpeg,
-    previous_summary,
     redact_url,
-    select_frames,
-    user_prompt,
 )
-from adclf.pipeline.types import Classification, Evidence
 
 
 def ollama_error(err: BaseException, host: str, model: str, timeout: float) -> Exception:
@@ -53,40 +49,20 @@ def ollama_error(err: BaseException, host: str, model: str, timeout: float) -> E
     return PipelineError(f"Ollama call failed: {type(err).__name__}: {err}")
 
 
-class OllamaProvider:
+class OllamaProvider(ChatProvider):
     name = "ollama"
 
-    def __init__(
-        self, settings: Settings, job_settings: JobSettings, *, backoff: float = 0.5
-    ) -> None:
-        self.settings = settings
-        self.job_settings = job_settings
-        self.model = job_settings.model_name or settings.OLLAMA_MODEL
-        self.host = settings.OLLAMA_HOST
-        self.timeout = settings.PROVIDER_TIMEOUT
-        self.backoff = backoff
+    def default_model(self, settings: Settings) -> str:
+        return settings.OLLAMA_MODEL
 
-    def classify(self, evidence: Evidence) -> Classification:
-        frames = select_frames(evidence.frames)
-        images = [encode_jpeg(f.image) for f in frames]
-        ctx = self.job_settings.context_size
-        conversation = Conversation(
-            self.name, self.model, self.settings.PROVIDER_RETRIES, backoff=self.backoff
-        )
+    @property
+    def host(self) -> str:
+        return self.settings.OLLAMA_HOST
+
+    @contextmanager
+    def session(self) -> Iterator[Ask]:
         with ollama.Client(host=self.host, timeout=self.timeout) as client:
-
-            def ask(prompt: str) -> str:
-                return self._chat(client, prompt, images)
-
-            result = conversation.classify(
-                ask,
-                user_prompt(evidence, frames, ctx),
-                lambda first: user_prompt(
-                    evidence, frames, ctx, strict_previous=previous_summary(first)
-                ),
-            )
-        result.raw["frames"] = [f.timestamp for f in frames]
-        return result
+            yield lambda prompt, images: self._chat(client, prompt, images)
 
     def _chat(self, client: ollama.Client, prompt: str, images: list[bytes]) -> str:
         messages: list[dict[str, Any]] = [

@@ -4,6 +4,8 @@ LM Studio...). The API key never appears in errors, events or `Classification.ra
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, cast
 
 import openai
@@ -11,21 +13,15 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from adclf.config import Settings
 from adclf.errors import PipelineError
-from adclf.jobs import JobSettings
+from adclf.pipeline.providers.chat import Ask, ChatProvider
 from adclf.pipeline.providers.prompt import (
     RESPONSE_SCHEMA,
     SYSTEM_PROMPT,
-    Conversation,
     InvalidAnswer,
     Transient,
     connect_detail,
-    encode_jpeg,
-    previous_summary,
     redact_url,
-    select_frames,
-    user_prompt,
 )
-from adclf.pipeline.types import Classification, Evidence
 
 NO_KEY = "not-needed"
 
@@ -72,29 +68,21 @@ def image_part(jpeg: bytes) -> dict[str, Any]:
     return {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{data}"}}
 
 
-class OpenAICompatProvider:
+class OpenAICompatProvider(ChatProvider):
     name = "openai"
 
-    def __init__(
-        self, settings: Settings, job_settings: JobSettings, *, backoff: float = 0.5
-    ) -> None:
-        self.settings = settings
-        self.job_settings = job_settings
-        self.model = job_settings.model_name or settings.OPENAI_MODEL
-        self.base_url = settings.OPENAI_BASE_URL
-        self.timeout = settings.PROVIDER_TIMEOUT
-        self.backoff = backoff
+    def default_model(self, settings: Settings) -> str:
+        return settings.OPENAI_MODEL
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.OPENAI_BASE_URL
 
     def __repr__(self) -> str:  # the default would be harmless, but keep settings out of logs
         return f"OpenAICompatProvider(base_url={redact_url(self.base_url)!r}, model={self.model!r})"
 
-    def classify(self, evidence: Evidence) -> Classification:
-        frames = select_frames(evidence.frames)
-        images = [image_part(encode_jpeg(f.image)) for f in frames]
-        ctx = self.job_settings.context_size
-        conversation = Conversation(
-            self.name, self.model, self.settings.PROVIDER_RETRIES, backoff=self.backoff
-        )
+    @contextmanager
+    def session(self) -> Iterator[Ask]:
         # Retries are ours (same policy and record as the Ollama provider), not the client's.
         with openai.OpenAI(
             base_url=self.base_url,
@@ -102,19 +90,8 @@ class OpenAICompatProvider:
             timeout=self.timeout,
             max_retries=0,
         ) as client:
-
-            def ask(prompt: str) -> str:
-                return self._complete(client, prompt, images)
-
-            result = conversation.classify(
-                ask,
-                user_prompt(evidence, frames, ctx),
-                lambda first: user_prompt(
-                    evidence, frames, ctx, strict_previous=previous_summary(first)
-                ),
-            )
-        result.raw["frames"] = [f.timestamp for f in frames]
-        return result
+            yield lambda prompt, images: self._complete(
+                client, prompt, [image_part(jpeg) for jpeg in images])
 
     def _complete(self, client: openai.OpenAI, prompt: str, images: list[dict[str, Any]]) -> str:
         messages = cast(
