@@ -208,10 +208,12 @@ class JobDB:
             if 0 < len(events) <= 4:
                 con.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", [list(e) for e in events])
             elif events:
-                cols = list(zip(*events, strict=True))
-                con.from_arrow(pa.Table.from_arrays([pa.array(c) for c in cols],
-                                                    schema=EVENT_ARROW_SCHEMA)
-                               ).insert_into("events")
+                # Explicit types: inferring them costs pyarrow a module import per call.
+                cols = zip(*events, strict=True)
+                con.from_arrow(pa.Table.from_arrays(
+                    [pa.array(c, type=f.type) for c, f in zip(cols, EVENT_ARROW_SCHEMA,
+                                                              strict=True)],
+                    schema=EVENT_ARROW_SCHEMA)).insert_into("events")
             for key, value in (meta or {}).items():
                 con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
             con.commit()
