@@ -34,13 +34,10 @@ class JobDB:
         self.con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         )
-        # Reads use their own connection: the writer connection commits in another thread while
-        # the actor's event loop reads (DuckDB's MVCC shows readers the last committed state).
+        # Statements here are small; DuckDB's thread pool only adds hand-over costs to them.
         self.con.execute("SET threads = 1")
-        self.read = self.con.cursor()
 
     def close(self) -> None:
-        self.con.close()
         self.con.close()
 
     # ---- reads -------------------------------------------------------------------------------
