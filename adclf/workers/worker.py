@@ -68,7 +68,9 @@ class Worker:
         self._warm()
         store: WorkerStoreClient | None = None
         row: dict[str, Any] | None = None
-        while not self._stop.is_set():
+        # A job already handed over (by complete_and_claim) is run even if a stop came meanwhile,
+        # as a claimed job always was: otherwise it would sit leased until its lease expired.
+        while row is not None or not self._stop.is_set():
             if row is None:
                 try:
                     if store is None:
