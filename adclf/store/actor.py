@@ -610,21 +610,19 @@ class JobStore:
             return None
         return path
 
-    async def file_info(self, job_id: str, name: str) -> dict[str, Any] | None:
+    async def _file_of(self, job_id: str, name: str) -> Path | None:
         row = await self.get(job_id)
-        if row is None:
-            return None
-        path = self._job_file(row, name)
+        return None if row is None else self._job_file(row, name)
+
+    async def file_info(self, job_id: str, name: str) -> dict[str, Any] | None:
+        path = await self._file_of(job_id, name)
         if path is None:
             return None
         return {"size": path.stat().st_size, "name": path.name}
 
     async def read_file(self, job_id: str, name: str, offset: int = 0,
                         length: int = CHUNK_LIMIT) -> bytes | None:
-        row = await self.get(job_id)
-        if row is None:
-            return None
-        path = self._job_file(row, name)
+        path = await self._file_of(job_id, name)
         if path is None:
             return None
         with path.open("rb") as fh:

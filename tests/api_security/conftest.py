@@ -79,7 +79,7 @@ def _handler(server: CountingServer) -> type[BaseHTTPRequestHandler]:
                 self.send_body(200, b"<html>released</html>", "text/html")
             else:
                 self.send_body(200, b"<!DOCTYPE html><html><body>not a video</body></html>",
-                           "text/html")
+                               "text/html")
 
         do_GET = _any
         do_POST = _any
