@@ -41,6 +41,29 @@ class OcrLine:
 
 
 @dataclass
+class SpeechLine:
+    """One stretch of transcribed speech (a phrase between pauses)."""
+
+    text: str
+    start: float  # seconds from the start of the video
+    end: float
+    confidence: float  # 0..1
+    language: str = "en"
+
+
+@dataclass
+class LogoDetection:
+    """A brand logo seen in a sampled frame."""
+
+    brand: str  # the catalogue's brand name (display form)
+    score: float  # 0..1, higher is surer
+    timestamp: float  # frame time in seconds
+    box: list[float] = field(default_factory=list)  # x0, y0, x1, y1 in frame pixels
+    source: str = "gallery"  # gallery (shipped) | user (LOGO_DIR)
+    key: str = ""  # gallery key (e.g. the simple-icons slug or the user file's stem)
+
+
+@dataclass
 class Evidence:
     """Everything a classifier provider gets."""
 
@@ -48,6 +71,13 @@ class Evidence:
     ocr_lines: list[OcrLine]
     duration: float
     visual_labels: list[tuple[str, float]] = field(default_factory=list)
+    speech_lines: list[SpeechLine] = field(default_factory=list)
+    logos: list[LogoDetection] = field(default_factory=list)
+    speech_note: str = ""  # why speech is empty (no audio track, silence, unreadable audio)
+
+    @property
+    def speech_text(self) -> str:
+        return " ".join(line.text for line in self.speech_lines)
 
     @property
     def ocr_text(self) -> str:
@@ -141,6 +171,18 @@ class OcrEngine(Protocol):
     name: str
 
     def read(self, frames: list[Frame]) -> list[OcrLine]: ...
+
+
+class SpeechRecognizer(Protocol):
+    name: str
+
+    def transcribe(self, audio: Path, language: str | None = None) -> list[SpeechLine]:
+        """audio: 16 kHz mono 16-bit PCM WAV. language None = detect/try each available."""
+        ...
+
+
+class LogoMatcher(Protocol):
+    def detect(self, frames: list[Frame]) -> list[LogoDetection]: ...
 
 
 class ClassifierProvider(Protocol):
