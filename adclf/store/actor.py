@@ -4,9 +4,14 @@ Active jobs (queued, re-queued, processing) live in memory and are authoritative
 staged and group-committed to DuckDB, many callers per transaction:
 - durable changes (creation, completion, failure, re-queue, deletion, maintenance) are committed
   before the caller is answered, so nothing acknowledged is lost;
-- in-flight changes (a claim, a stage or progress report) are written behind, within
-  LAZY_FLUSH_SECONDS or with the next durable commit, whichever comes first. Losing one in a crash
-  is harmless: a restarted store re-queues every job it finds unfinished, claimed or not."""
+- a claim is committed before the worker gets its work order, so the attempt count is on disk
+  before the pipeline touches the job: a video that crashes its node every time still reaches
+  MAX_ATTEMPTS (a restarted store fails such a job instead of re-queueing it for ever). It costs
+  no extra commit on the busy path: `complete_and_claim` commits the result and the next claim
+  together;
+- progress (a stage or progress report, an event) is written behind, within LAZY_FLUSH_SECONDS
+  or with the next durable commit, whichever comes first. Losing one in a crash is harmless: a
+  restarted store re-queues every job it finds unfinished."""
 
 from __future__ import annotations
 
@@ -78,9 +83,13 @@ class JobStore:
         now = time.time()
         for row in self.db.active_rows():
             if row["status"] == Status.PROCESSING:
+                if self._give_up_after_crash(row, now):
+                    continue
                 row.update(status=Status.REQUEUED, stage=Stage.QUEUED, worker_id=None,
                            lease_until=None, progress=0.0, updated_at=now,
-                           stage_detail="re-queued after the job store restarted")
+                           stage_detail=f"re-queued after the job store restarted during "
+                                        f"attempt {row['attempts']} of "
+                                        f"{self.settings.MAX_ATTEMPTS}")
                 self._stage_row(row)
                 self._stage_event(row["job_id"], Stage.QUEUED, row["stage_detail"])
             self.active[row["job_id"]] = row
@@ -91,6 +100,22 @@ class JobStore:
             self._events.clear()
         log.info("store %s: %d active jobs recovered from %s", self.node, len(self.active),
                  self.db.path)
+
+    def _give_up_after_crash(self, row: Row, now: float) -> bool:
+        """A job still processing when its store died was cut off by a crash (of the store, or
+        of the whole node with its worker). One that used its last attempt that way fails
+        here: a poison video that kills its node would otherwise take it down for ever."""
+        attempts = int(row["attempts"] or 0)
+        if attempts < self.settings.MAX_ATTEMPTS:
+            return False
+        error = (f"gave up after {attempts} attempts: the node or job store crashed while "
+                 f"each one was running (the input may crash the pipeline)")
+        row.update(status=Status.FAILED.value, stage=Stage.FAILED.value, stage_detail=error,
+                   error=error, progress=100.0, updated_at=now, finished_at=now,
+                   worker_id=None, lease_until=None)
+        self._stage_row(row)
+        self._stage_event(row["job_id"], Stage.FAILED, error)
+        return True
 
     def _ensure_background(self) -> None:
         if self._background:
@@ -239,7 +264,7 @@ class JobStore:
         while True:
             row = self._take(worker_id)
             if row is not None:
-                self._commit_later()
+                await self._commit()  # the attempt count is on disk before any work starts
                 return _work_order(row)
             assert self._work is not None
             self._work.clear()

@@ -152,9 +152,17 @@ def test_node_crash_then_return_and_a_node_joining_later(adclf_cluster: AdclfClu
         b_ids = [j for j in ids if job_owner(j) == "node-b"]
         assert len(b_ids) == 3, ids
 
-        def b_processing() -> bool:
-            return any(c.get(f"/jobs/{j}").json()["status"] == "processing" for j in b_ids)
-        wait_for("node-b to start one of its jobs", b_processing, 120, every=0.2)
+        def b_running_with_more_queued() -> bool:
+            # Past the claim stage, the worker has its work order, and the claim (with its
+            # attempt count) was committed before that. Another job still queued makes the
+            # check exact: if the running one finishes in the instant before the kill, the next
+            # one is claimed (committed with the result) and is the one cut off.
+            jobs = [c.get(f"/jobs/{j}").json() for j in b_ids]
+            running = any(j["status"] == "processing" and j["stage"] not in ("queued", "claim")
+                          for j in jobs)
+            return running and any(j["status"] in ("queued", "re-queued") for j in jobs)
+        wait_for("node-b to run one of its jobs with another queued",
+                 b_running_with_more_queued, 120, every=0.1)
 
         ac.kill_node("node-b")  # SIGKILL: its raylet, store and worker die mid-job
         died = time.monotonic()

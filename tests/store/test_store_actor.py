@@ -145,21 +145,52 @@ def _restart_and_get(store, ids: list[str]) -> dict[str, dict]:
             time.sleep(0.5)
 
 
-def test_claims_are_written_behind_without_a_durable_call(ray_session: None,
-                                                         tmp_path: Path) -> None:
-    # A claim is answered before it is committed; the write-behind timer must still get it into
-    # the file on its own, or a restart would show the job as never claimed.
+def test_a_claim_is_on_disk_before_the_worker_gets_it(ray_session: None,
+                                                     tmp_path: Path) -> None:
+    # No pause between the claim and the crash: the attempt must already be in the file, or a
+    # job that crashes its node would re-run as attempt 1 for ever.
     store, _ = make_store(tmp_path, "node-t10")
     ids = [r["job_id"] for r in ray.get(store.create_jobs.remote([spec(1), spec(2)]))]
     claimed = ray.get(store.claim.remote("w0", 0.0))["job_id"]
-    assert ray.get(store.update_stage.remote(claimed, "w0", "ocr", "reading", 40.0))
-    time.sleep(1.0)
     rows = _restart_and_get(store, ids)
     assert rows[claimed]["status"] == "re-queued" and rows[claimed]["attempts"] == 1
-    events = [e["stage"] for e in ray.get(store.events.remote(claimed))]
-    assert events[:3] == ["queued", "claim", "ocr"]
+    assert "attempt 1 of 3" in rows[claimed]["stage_detail"]
     other = next(j for j in ids if j != claimed)
     assert rows[other]["status"] == "queued" and rows[other]["attempts"] == 0
+    ray.kill(store)
+
+
+def test_progress_is_written_behind_without_a_durable_call(ray_session: None,
+                                                           tmp_path: Path) -> None:
+    # A stage report is answered before it is committed; the write-behind timer must still get
+    # it into the file on its own.
+    store, _ = make_store(tmp_path, "node-t12")
+    ids = [r["job_id"] for r in ray.get(store.create_jobs.remote([spec(1)]))]
+    claimed = ray.get(store.claim.remote("w0", 0.0))["job_id"]
+    assert ray.get(store.update_stage.remote(claimed, "w0", "ocr", "reading", 40.0))
+    time.sleep(1.0)
+    _restart_and_get(store, ids)
+    events = [e["stage"] for e in ray.get(store.events.remote(claimed))]
+    assert events[:3] == ["queued", "claim", "ocr"]
+    ray.kill(store)
+
+
+def test_a_job_that_crashes_the_store_every_time_fails_after_max_attempts(
+        ray_session: None, tmp_path: Path) -> None:
+    store, _ = make_store(tmp_path, "node-t13", MAX_ATTEMPTS=3)
+    ids = [r["job_id"] for r in ray.get(store.create_jobs.remote([spec(1), spec(2)]))]
+    poison = ids[0]
+    for attempt in range(1, 4):
+        got = ray.get(store.claim.remote(f"w{attempt}", 0.0))
+        assert got["job_id"] == poison and got["attempts"] == attempt
+        rows = _restart_and_get(store, ids)  # the crash, right after the claim
+    assert rows[poison]["status"] == "failed", rows[poison]
+    assert "gave up after 3 attempts" in rows[poison]["error"]
+    assert "crashed" in rows[poison]["error"]
+    # The other job was never touched and is the next one given out.
+    assert rows[ids[1]]["status"] == "queued" and rows[ids[1]]["attempts"] == 0
+    nxt = ray.get(store.claim.remote("w9", 0.0))
+    assert nxt["job_id"] == ids[1]
     ray.kill(store)
 
 

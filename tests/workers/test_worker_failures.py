@@ -50,3 +50,60 @@ def test_corrupt_file_fails_with_reason_and_other_jobs_complete(live_server: Liv
     assert results[2]["status"] == "completed"
     # Deterministic failures are not retried.
     assert results[0]["attempts"] == 1 and results[1]["attempts"] == 1
+
+
+def test_poison_job_that_crashes_its_node_every_time_fails_and_others_complete(
+        live_server: LiveServer) -> None:
+    """Each time the poison job is running, its worker and the node's job store are killed
+    together (what a video that crashes the node does). The attempt count must survive each
+    crash, so the job ends failed after MAX_ATTEMPTS with a reason, and the others complete."""
+    poison_ad = simple_ad(live_server.roots / "poison.mp4", brand="VOLVO", domain="volvo.com",
+                          seconds=20)
+    good_ad = simple_ad(live_server.roots / "after-poison.mp4", brand="FILA", domain="fila.com")
+    store = ray.get_actor("adclf-store-node-a", namespace="adclf")
+    with live_server.client() as c:
+        poison = c.post("/jobs/by-filepath", json={
+            "file_path": str(poison_ad), "settings": {"scan_mode": "Full Video"}}).json()["job_id"]
+        others = [c.post("/jobs/by-filepath", json={"file_path": str(good_ad)}).json()["job_id"]
+                  for _ in range(2)]
+        crashes = killed_attempt = 0
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            r = c.get(f"/jobs/{poison}")
+            job = r.json() if r.status_code == 200 else {}
+            if job.get("status") == "failed":
+                break
+            # Past the claim stage the worker is running the pipeline on its work order.
+            # (An attempt is killed once: the old store process may answer for a moment.)
+            if job.get("status") == "processing" and job.get("stage") not in ("queued", "claim") \
+                    and job["attempts"] > killed_attempt:
+                holder = re.search(r"node-a-w(\d+)", " ".join(
+                    e["message"] for e in c.get(f"/jobs/{poison}/events").json()
+                    if f"attempt {job['attempts']} claimed" in e["message"]))
+                assert holder, job
+                worker = ray.get_actor(f"adclf-worker-node-a-{holder.group(1)}",
+                                       namespace="adclf")
+                old_pid = ray.get(store.ping.remote())["pid"]
+                ray.kill(worker, no_restart=False)
+                ray.kill(store, no_restart=False)
+                crashes += 1
+                killed_attempt = job["attempts"]
+                _wait_new_store(store, old_pid, deadline)
+            time.sleep(0.1)
+        done = live_server.wait_job(poison, timeout=60)
+        assert done["status"] == "failed", done
+        assert crashes == 3 and done["attempts"] == 3, (crashes, done)
+        assert "gave up after 3 attempts" in done["error"] and "crash" in done["error"], done
+    finished = [live_server.wait_job(j, timeout=240) for j in others]
+    assert all(j["status"] == "completed" for j in finished), finished
+    assert all((j["brand"] or "").upper() == "FILA" for j in finished), finished
+
+
+def _wait_new_store(store: ray.actor.ActorHandle, old_pid: int, deadline: float) -> None:
+    """Until the job store answers from a new process (ray.kill is asynchronous)."""
+    while time.monotonic() < deadline:
+        try:
+            if ray.get(store.ping.remote(), timeout=5)["pid"] != old_pid:
+                return
+        except (ray.exceptions.RayActorError, ray.exceptions.GetTimeoutError):
+            time.sleep(0.3)
