@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     PROVIDER_RETRIES: int = Field(2, ge=0, le=10)
     TAXONOMY_PATH: Path | None = None
 
+    # evidence beyond on-screen text (all offline)
+    ASR_ENABLED: bool = True
+    LOGOS_ENABLED: bool = True
+    LOGO_DIR: Path | None = None
+    LOGO_MIN_SCORE: float = Field(0.5, ge=0, le=1)
+    BRANDS_PATH: Path | None = None
+
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator(
@@ -80,6 +87,13 @@ class Settings(BaseSettings):
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("LOGO_DIR", "BRANDS_PATH")
+    @classmethod
+    def _existing(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.expanduser().exists():
+            raise ValueError(f"{value} does not exist")
+        return value.expanduser().resolve() if value is not None else None
 
     @field_validator("LOG_LEVEL", mode="before")
     @classmethod

@@ -22,6 +22,8 @@ class Stage(StrEnum):
     INGEST = "ingest"
     FRAME_EXTRACT = "frame_extract"
     OCR = "ocr"
+    LOGOS = "logos"
+    ASR = "asr"
     CLASSIFY = "classify"
     MAP = "map"
     PERSIST = "persist"
@@ -35,7 +37,9 @@ STAGE_PROGRESS: dict[Stage, float] = {
     Stage.CLAIM: 2,
     Stage.INGEST: 5,
     Stage.FRAME_EXTRACT: 15,
-    Stage.OCR: 35,
+    Stage.OCR: 30,
+    Stage.LOGOS: 45,
+    Stage.ASR: 50,
     Stage.CLASSIFY: 60,
     Stage.MAP: 85,
     Stage.PERSIST: 95,

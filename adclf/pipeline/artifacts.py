@@ -102,9 +102,32 @@ def artifact_index(result: PipelineResult, work_dir: Path) -> dict[str, Any]:
                            "index": frame.index})
     return {
         "frames": frames,
+        "speech_text": " ".join(line.text for line in result.speech_lines),
+        "speech_lines": [asdict(line) for line in result.speech_lines],
+        "speech_note": result.speech_note,
+        "logos": logo_index(result, work_dir),
+        "logo_note": result.logo_note,
         "ocr_text": "\n".join(line.text for line in result.ocr_lines),
         "ocr_lines": [asdict(line) for line in result.ocr_lines],
         "mapper_top": list(result.mapping.top),
         "trace": [asdict(a) for a in result.attempts],
         "files": [n for n in (OCR_FILE, EXPLANATION_FILE) if (work_dir / n).is_file()],
     }
+
+
+def logo_index(result: PipelineResult, work_dir: Path) -> list[dict[str, Any]]:
+    """Each detection with the frame it was seen in and its box as fractions of that frame, so
+    the dashboard can draw it on the (possibly downscaled) JPEG."""
+    out = []
+    for det in result.logos:
+        frame = min(result.frames, key=lambda f: abs(f.timestamp - det.timestamp), default=None)
+        entry: dict[str, Any] = {**asdict(det), "frame": None, "box_rel": None}
+        if frame is not None and abs(frame.timestamp - det.timestamp) < 1e-3:
+            h, w = frame.image.shape[:2]
+            entry["frame"] = _relative(frame.path, work_dir)
+            if len(det.box) == 4 and w and h:
+                x0, y0, x1, y1 = det.box
+                entry["box_rel"] = [round(x0 / w, 4), round(y0 / h, 4), round(x1 / w, 4),
+                                    round(y1 / h, 4)]
+        out.append(entry)
+    return out

@@ -1,4 +1,5 @@
-"""The pipeline: source → frames → OCR → classify → map, with a rescue ladder for thin evidence.
+"""The pipeline: source → frames → OCR → logos → speech → classify → map, with a rescue ladder for
+thin evidence.
 
 Plain Python (no Ray, no HTTP): a worker constructs `Pipeline(settings)` once and calls `run` per
 job. Everything the user sees while it runs goes through the `Reporter` (stages, a progress value
@@ -21,7 +22,7 @@ import numpy as np
 from adclf.config import Settings
 from adclf.errors import PipelineError
 from adclf.jobs import STAGE_PROGRESS, JobSettings, JobSpec, Stage
-from adclf.pipeline import artifacts, explain
+from adclf.pipeline import artifacts, evidence_models, explain
 from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource, thumb_diff, thumbnail
 from adclf.pipeline.ocr import get_ocr_engine, merge_lines, set_default_threads
 from adclf.pipeline.sources import resolve_source
@@ -32,10 +33,12 @@ from adclf.pipeline.types import (
     Evidence,
     Frame,
     FrameSource,
+    LogoDetection,
     OcrEngine,
     OcrLine,
     PipelineResult,
     Reporter,
+    SpeechLine,
 )
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,10 @@ class _Seen:
     frames: list[Frame] = field(default_factory=list)
     thumbs: list[np.ndarray] = field(default_factory=list)
     readings: dict[int, list[OcrLine]] = field(default_factory=dict)  # frame index → raw lines
+    logos: dict[int, list[LogoDetection]] = field(default_factory=dict)  # frame index → logos
+    speech: list[SpeechLine] = field(default_factory=list)
+    speech_note: str = ""
+    logo_note: str = ""
 
     def match(self, thumb: np.ndarray) -> Frame | None:
         for frame, seen in zip(self.frames, self.thumbs, strict=True):
@@ -155,6 +162,8 @@ class _Job:
             frames_span=(STAGE_PROGRESS[Stage.FRAME_EXTRACT], STAGE_PROGRESS[Stage.OCR]),
             ocr_span=(STAGE_PROGRESS[Stage.OCR], STAGE_PROGRESS[Stage.CLASSIFY]),
         )
+        self._listen()
+        evidence.speech_lines, evidence.speech_note = self.seen.speech, self.seen.speech_note
         classification = self._classify(evidence, STAGE_PROGRESS[Stage.CLASSIFY], "initial")
         attempts.append(self._attempt("initial", f"scan mode {self.scan_mode}", classification,
                                       evidence))
@@ -185,6 +194,7 @@ class _Job:
                 results.append((classification, evidence))
                 continue
             evidence = richer
+            evidence.speech_lines, evidence.speech_note = self.seen.speech, self.seen.speech_note
             classification = self._classify(evidence, hi - 2, kind)
             attempts.append(self._attempt(kind, weak, classification, evidence))
             results.append((classification, evidence))
@@ -210,6 +220,10 @@ class _Job:
             mapping=mapping,
             frames=sorted(self.seen.frames, key=lambda f: f.index),
             ocr_lines=evidence.ocr_lines,
+            speech_lines=self.seen.speech,
+            speech_note=self.seen.speech_note,
+            logos=evidence.logos,
+            logo_note=self.seen.logo_note,
             attempts=attempts,
             duration=self.duration,
             timings=self.timer.timings,
@@ -261,8 +275,9 @@ class _Job:
             return Evidence(frames=frames, ocr_lines=[], duration=self.duration)
 
         lines = self._ocr_frames(frames, caps, ocr_span, label)
+        logos = self._logos(frames, label, ocr_span[1])
         return Evidence(frames=frames, ocr_lines=lines, duration=self.duration,
-                        visual_labels=self._visual_labels(frames))
+                        visual_labels=self._visual_labels(frames), logos=logos)
 
     def _register(self, sampled: list[Frame]) -> tuple[list[Frame], list[Frame]]:
         """Save new frames as artifacts; frames already saved by an earlier attempt are reused."""
@@ -313,6 +328,77 @@ class _Job:
         p.event(f"{label}OCR ({engine_name}, {self.job.ocr_mode}): {len(lines)} lines"
                 + (f": {preview}" if preview else ""))
         return lines
+
+    def _logos(self, frames: list[Frame], label: str, at: float) -> list[LogoDetection]:
+        """Logos in every frame of the attempt (each frame matched once per job); the best
+        detection per brand."""
+        p = self.progress
+        if not self.settings.LOGOS_ENABLED:
+            self.seen.logo_note = "logo recognition is off (LOGOS_ENABLED=false)"
+            return []
+        todo = [f for f in frames if f.index not in self.seen.logos]
+        p.stage(Stage.LOGOS, f"{label}matching logos in {len(todo)} frames", at)
+        with self.timer("logos"):
+            try:
+                matcher = evidence_models.get_logo_matcher(self.settings)
+            except RuntimeError as exc:
+                if not self.seen.logo_note:
+                    p.event(f"logos skipped: {exc}")
+                self.seen.logo_note = str(exc)
+                return []
+            for frame in todo:
+                self.seen.logos[frame.index] = matcher.detect([frame])
+        best: dict[str, LogoDetection] = {}
+        for frame in frames:
+            for det in self.seen.logos.get(frame.index, []):
+                if det.brand not in best or det.score > best[det.brand].score:
+                    best[det.brand] = det
+        found = sorted(best.values(), key=lambda d: -d.score)
+        if todo:
+            p.event(f"{label}logos: " + (", ".join(
+                f"{d.brand} ({d.score:.2f}) at {d.timestamp:.1f}s" for d in found[:5])
+                if found else "none recognised"))
+        return found
+
+    def _listen(self) -> None:
+        """Transcribe the whole audio track once; every attempt uses the same transcript.
+        No audio, silence or an unreadable audio stream skips it with a note, never an error."""
+        p = self.progress
+        if self.express:
+            self.seen.speech_note = "skipped (express mode)"
+        elif not self.settings.ASR_ENABLED:
+            self.seen.speech_note = "speech recognition is off (ASR_ENABLED=false)"
+        if self.seen.speech_note:
+            p.stage(Stage.ASR, self.seen.speech_note)
+            return
+        from adclf.pipeline.audio import extract_audio
+
+        p.stage(Stage.ASR, "extracting the audio track")
+        with self.timer("audio"):
+            info = extract_audio(self.video, self.work_dir / "audio.wav")
+        if info.note:
+            self.seen.speech_note = info.note
+            p.stage(Stage.ASR, f"skipped: {info.note}")
+            p.event(f"speech: skipped ({info.note})")
+            return
+        p.stage(Stage.ASR, f"transcribing {info.duration:.1f} s of audio",
+                STAGE_PROGRESS[Stage.ASR] + 3)
+        with self.timer("asr"):
+            try:
+                lines = evidence_models.get_speech_recognizer().transcribe(
+                    self.work_dir / "audio.wav")
+            except Exception as exc:  # a broken model must not fail the job: note it
+                log.exception("speech recognition failed")
+                self.seen.speech_note = f"speech recognition failed: {type(exc).__name__}"
+                p.event(f"speech: {self.seen.speech_note}")
+                return
+            finally:
+                (self.work_dir / "audio.wav").unlink(missing_ok=True)
+        self.seen.speech = lines
+        if not lines:
+            self.seen.speech_note = "no speech recognised"
+        preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in lines[:6])
+        p.event(f"speech: {len(lines)} phrases" + (f": {preview}" if preview else ""))
 
     def _visual_labels(self, frames: list[Frame]) -> list[tuple[str, float]]:
         return []
@@ -365,7 +451,7 @@ def _adds_evidence(new: Evidence, old: Evidence, sees_pictures: bool) -> bool:
         return False
     return sees_pictures or bool(
         {line.text for line in new.ocr_lines} - {line.text for line in old.ocr_lines}
-    )
+    ) or bool({d.brand for d in new.logos} - {d.brand for d in old.logos})
 
 
 def pick_for_ocr(frames: list[Frame], cap: int) -> list[Frame]:

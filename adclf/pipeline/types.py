@@ -130,6 +130,10 @@ class PipelineResult:
     attempts: list[Attempt]
     duration: float
     timings: dict[str, float] = field(default_factory=dict)
+    speech_lines: list[SpeechLine] = field(default_factory=list)
+    speech_note: str = ""
+    logos: list[LogoDetection] = field(default_factory=list)
+    logo_note: str = ""
 
     def result_row(self) -> dict[str, Any]:
         """The flat result users know from the original service."""
@@ -154,10 +158,21 @@ class PipelineResult:
         }
 
     def explanation(self) -> dict[str, Any]:
+        raw = self.classification.raw
         return {
             "attempts": [asdict(a) for a in self.attempts],
             "mapping": asdict(self.mapping),
             "timings": self.timings,
+            "brand": {
+                "sources": raw.get("brand_sources", []),
+                "disagreement": raw.get("brand_disagreement", ""),
+                "rejected": raw.get("brand_rejected", []),
+                "catalogue_brand": raw.get("catalogue_brand"),
+                "category_source": raw.get("category_source"),
+            },
+            "speech": {"note": self.speech_note,
+                       "lines": [asdict(s) for s in self.speech_lines]},
+            "logos": {"note": self.logo_note, "detections": [asdict(d) for d in self.logos]},
         }
 
 

@@ -1,7 +1,8 @@
-"""The embedded classifier: no server, CPU only, offline. Brand from the OCR evidence (end card,
-web address, large and repeated text); category by retrieval over the taxonomy with MiniLM and the
-taxonomy's product aliases; a confidence calibrated on the dev set's `dev` split (see
-benchmarks/quality.py); a reasoning sentence that names the evidence.
+"""The embedded classifier: no server, CPU only, offline. Brand from every source of evidence
+(on-screen text, web addresses, speech, logos, the brand catalogue: embedded_fusion); category
+from the catalogue when the ad names a brand it knows, else by retrieval over the taxonomy with
+MiniLM and the taxonomy's product aliases on the copy and the transcript; a confidence calibrated
+on the dev set's `dev` split (see benchmarks/quality.py); a reasoning that names the evidence.
 
 Models load once per process (module-level, thread-safe) from installed packages only."""
 
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from adclf.pipeline.brand_catalogue import get_catalogue
 from adclf.pipeline.providers.embedded_brand import (
     DOMAIN_RE,
     GENERIC,
@@ -26,6 +28,7 @@ from adclf.pipeline.providers.embedded_category import (
     CopyLine,
     score_categories,
 )
+from adclf.pipeline.providers.embedded_fusion import FusedBrand, fuse
 from adclf.pipeline.taxonomy import get_mapper
 from adclf.pipeline.taxonomy.text import fold
 from adclf.pipeline.types import Classification, Evidence, OcrLine
@@ -40,6 +43,11 @@ BRAND_QUERY_WEIGHT = 0.3  # the brand's own name, as MiniLM understands it, is a
 VISUAL_WEIGHT = 0.5  # times the label's probability: a picture is a weaker cue than the copy
 VISUAL_MIN_PROB = 0.3
 NO_CUE_MAX = 0.65
+UNKNOWN_BRAND_MAX = 0.3  # no source names the advertiser: an honest, low confidence
+SPEECH_WEIGHT = 0.8  # a transcribed phrase is a copy line, a little less sure than printed text
+# The catalogue's category for a named brand: Domino's sells pizza whatever its copy says.
+CATALOGUE_CATEGORY_PROB = 0.92
+CATALOGUE_MIN_BRAND = 0.5  # below this the brand itself is too unsure to lend its category
 SMALL_PRINT_RATIO = 0.06  # text lower than this share of the frame height is small print
 
 
@@ -105,7 +113,9 @@ class EmbeddedProvider:
     def __init__(self, settings: Settings | None = None,
                  job_settings: JobSettings | None = None) -> None:
         categories = job_settings.categories if job_settings is not None else None
+        self.settings = settings
         self.mapper = get_mapper(settings, categories)
+        self.catalogue = get_catalogue(settings.BRANDS_PATH if settings is not None else None)
         self.taxonomy = self.mapper.taxonomy
         self.index = self.mapper.index
         self.params = CategoryParams()
@@ -118,17 +128,34 @@ class EmbeddedProvider:
 
     def classify(self, evidence: Evidence) -> Classification:
         started = time.perf_counter()
-        brand = read_brand(evidence.ocr_lines, evidence.duration)
+        text_guess = read_brand(evidence.ocr_lines, evidence.duration)
+        fused = fuse(evidence, text_guess, self.catalogue,
+                     self.settings.LOGO_MIN_SCORE if self.settings is not None else 0.5)
+        brand = BrandGuess(fused.brand, fused.score, [s.describe() for s in fused.sources],
+                           text_guess.domains, text_guess.line_text if fused.brand else "")
         queries = copy_lines(evidence.ocr_lines, brand, evidence.duration)
+        for line in evidence.speech_lines:
+            if len(line.text.split()) >= 2:
+                queries.append(CopyLine(line.text, SPEECH_WEIGHT * (0.5 + 0.5 * line.confidence)))
         visual = evidence.visual_labels or self._visual_labels(evidence)
         for label, prob in visual:
             if prob >= VISUAL_MIN_PROB:
                 queries.append(CopyLine(label, VISUAL_WEIGHT * prob))
         result = score_categories(self.taxonomy, self.index, queries, self.params,
                                   self.mapper.allowed)
-        answer = self._answer(brand, result, evidence, time.perf_counter() - started, visual)
+        answer = self._answer(fused, brand, result, evidence, time.perf_counter() - started,
+                              visual)
         answer.raw["visual_labels"] = [(name, round(prob, 3)) for name, prob in visual]
+        answer.raw.update(fused.as_raw())
         return answer
+
+    def _catalogue_node(self, fused: FusedBrand) -> str | None:
+        known = fused.known
+        node = getattr(known, "category_id", None) if known is not None else None
+        if not node or fused.score < CATALOGUE_MIN_BRAND or node not in self.taxonomy.nodes:
+            return None
+        allowed = self.mapper.allowed
+        return node if allowed is None or node in allowed else None
 
     def _visual_labels(self, evidence: Evidence) -> list[tuple[str, float]]:
         if not self.use_vision or not evidence.frames:
@@ -138,58 +165,85 @@ class EmbeddedProvider:
         model = get_visual_classifier()
         return model.labels(evidence.frames) if model is not None else []
 
-    def _answer(self, brand: BrandGuess, result: CategoryResult, evidence: Evidence,
-                elapsed: float, visual: list[tuple[str, float]]) -> Classification:
+    def _answer(self, fused: FusedBrand, brand: BrandGuess, result: CategoryResult,
+                evidence: Evidence, elapsed: float, visual: list[tuple[str, float]]
+                ) -> Classification:
         raw: dict[str, Any] = {"brand_evidence": brand.evidence, "domains": brand.domains,
                                "brand_score": round(brand.score, 4), "seconds": round(elapsed, 4)}
-        if not result.ranked:
-            reason = ("No text or visual cue was read in the video, so neither the brand nor the "
-                      "product could be identified.") if not evidence.ocr_lines else (
-                      f"Read only {len(evidence.ocr_lines)} line(s) with no product cue; "
+        known_node = self._catalogue_node(fused)
+        if not result.ranked and known_node is None:
+            reason = ("No text, speech or logo was found in the video, so neither the brand nor "
+                      "the product could be identified.") if not (
+                          evidence.ocr_lines or evidence.speech_lines) else (
+                      f"Read {len(evidence.ocr_lines)} line(s) and heard "
+                      f"{len(evidence.speech_lines)} phrase(s) with no product cue; "
                       + (f"brand from {', '.join(brand.evidence)}." if brand.brand else
-                         "no brand either."))
+                         f"{fused.reason}."))
             return Classification(brand.brand, "", round(0.05 * brand.score, 4), reason, [],
                                   self.name, MODEL_NAME, raw)
-        top_id, top_score = result.ranked[0]
+        ranked = list(result.ranked)
+        if known_node is not None:
+            top_copy = ranked[0][0] if ranked else None
+            raw["copy_category_id"] = top_copy
+            ranked = [(known_node, max(1.0, ranked[0][1] if ranked else 1.0)),
+                      *[(n, s) for n, s in ranked if n != known_node]]
+        top_id, top_score = ranked[0]
         has_cue = top_id in result.cues
-        confidence = CALIBRATION(brand.score, result.industry_margin, top_score, has_cue)
+        if known_node is not None:
+            confidence = CATALOGUE_CATEGORY_PROB * (0.55 + 0.45 * min(1.0, brand.score / 0.8))
+        else:
+            confidence = CALIBRATION(brand.score, result.industry_margin, top_score, has_cue)
+        if not brand.brand:
+            confidence = min(confidence, UNKNOWN_BRAND_MAX)
         path = self.taxonomy.path(top_id)
         raw.update({"industry_margin": round(result.industry_margin, 4),
-                    "top_score": round(top_score, 4), "cues": result.cues.get(top_id, [])})
-        candidates = [(nid, round(score, 4)) for nid, score in result.ranked[:N_CANDIDATES]]
+                    "top_score": round(top_score, 4), "cues": result.cues.get(top_id, []),
+                    "category_source": "catalogue" if known_node is not None else "copy"})
+        candidates = [(nid, round(score, 4)) for nid, score in ranked[:N_CANDIDATES]]
         return Classification(
             brand=brand.brand,
             category=path,
             confidence=round(confidence, 4),
-            reasoning=self._reasoning(brand, result, path, evidence.visual_labels or visual),
+            reasoning=self._reasoning(fused, brand, result, top_id, path,
+                                      evidence.visual_labels or visual, known_node is not None),
             candidates=candidates,
             provider=self.name,
             model=MODEL_NAME,
             raw=raw,
         )
 
-    def _reasoning(self, brand: BrandGuess, result: CategoryResult, path: str,
-                   visual: list[tuple[str, float]]) -> str:
-        top_id = result.ranked[0][0]
+    def _reasoning(self, fused: FusedBrand, brand: BrandGuess, result: CategoryResult,
+                   top_id: str, path: str, visual: list[tuple[str, float]],
+                   from_catalogue: bool) -> str:
         parts: list[str] = []
         if brand.brand:
-            said = " and ".join(brand.evidence[:2])
-            parts.append(said[:1].upper() + said[1:] if said else f"Brand read as '{brand.brand}'")
+            named = ", ".join(s.describe() for s in fused.sources[:3])
+            parts.append(f"Brand {brand.brand} from {named}")
         else:
-            parts.append("No brand could be read")
+            parts.append(f"No brand: {fused.reason}" + (
+                f" (not a brand: {'; '.join(fused.rejected[:2])})" if fused.rejected else ""))
         cues = result.cues.get(top_id, [])
         line = result.best_line.get(top_id, "")
+        if from_catalogue:
+            parts.append(f"the brand catalogue files {brand.brand} under this category")
+            copy_top = result.ranked[0][0] if result.ranked else None
+            if copy_top is not None and copy_top != top_id and \
+                    self.taxonomy.industry(copy_top).id != self.taxonomy.industry(top_id).id:
+                parts.append(f"the copy alone pointed to {self.taxonomy.path(copy_top)}")
         if cues:
             words = ", ".join(f"'{c}'" for c in cues[:3])
             parts.append(f"copy mentions {words}" + (f" (\"{line}\")" if line else ""))
         elif line and any(line == name for name, _ in visual):
             parts.append(f"frames look like '{line}'")
-        elif line:
+        elif line and not from_catalogue:
             parts.append(f"copy \"{line}\" is closest to this category")
-        top_industry = self.taxonomy.industry(top_id).id
-        runner = next((nid for nid, _ in result.ranked[1:]
-                       if self.taxonomy.industry(nid).id != top_industry), None)
+        if fused.disagreement:
+            parts.append(fused.disagreement)
         tail = ""
-        if runner is not None and result.industry_margin < 0.03:
-            tail = f" (close call with {self.taxonomy.path(runner)})"
+        if not from_catalogue and result.ranked:
+            top_industry = self.taxonomy.industry(top_id).id
+            runner = next((nid for nid, _ in result.ranked[1:]
+                           if self.taxonomy.industry(nid).id != top_industry), None)
+            if runner is not None and result.industry_margin < 0.03:
+                tail = f" (close call with {self.taxonomy.path(runner)})"
         return "; ".join(parts) + f" → {path}{tail}."

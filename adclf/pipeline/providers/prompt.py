@@ -153,6 +153,15 @@ def ocr_hint_text(evidence: Evidence, max_chars: int) -> str:
     return out
 
 
+def speech_hint_text(evidence: Evidence, max_chars: int) -> str:
+    """Transcript phrases with their start time, cut to `max_chars`."""
+    out = "\n".join(f"[{ln.start:.1f}s] {' '.join(ln.text.split())}"
+                    for ln in evidence.speech_lines if ln.text.strip())
+    if len(out) > max_chars:
+        out = out[:max_chars].rsplit("\n", 1)[0] + "\n[... more speech cut ...]"
+    return out
+
+
 def ocr_budget(context_size: int, n_images: int) -> int:
     spare_tokens = context_size - n_images * _TOKENS_PER_IMAGE - 1200
     return max(600, min(_MAX_OCR_CHARS, spare_tokens * _CHARS_PER_TOKEN))
@@ -173,6 +182,16 @@ def user_prompt(
                      f"{ocr}\n</ocr>")
     else:
         parts.append("No on-screen text was read.")
+    speech = speech_hint_text(evidence, max(400, ocr_budget(context_size, len(frames)) // 2))
+    if speech:
+        parts.append("Voice-over transcribed by speech recognition (noisy hints, brand names "
+                     f"may be misheard):\n<speech>\n{speech}\n</speech>")
+    elif evidence.speech_note:
+        parts.append(f"No speech transcript: {evidence.speech_note}.")
+    if evidence.logos:
+        seen = ", ".join(f"{d.brand} at {d.timestamp:.1f}s (match {d.score:.2f})"
+                         for d in evidence.logos[:5])
+        parts.append(f"Logo recognition matched (check them against the frames): {seen}.")
     if evidence.visual_labels:
         labels = ", ".join(f"{name} ({score:.2f})" for name, score in evidence.visual_labels[:8])
         parts.append(f"An image classifier saw (weak hints): {labels}.")

@@ -24,7 +24,7 @@ from adclf.pipeline.providers.prompt import (
     select_frames,
     user_prompt,
 )
-from adclf.pipeline.types import Evidence, Frame, OcrLine
+from adclf.pipeline.types import Evidence, Frame, LogoDetection, OcrLine, SpeechLine
 
 GOOD = {"brand": "ACME", "category": "Running Shoes", "confidence": 0.9, "reasoning": "end card"}
 
@@ -121,6 +121,18 @@ def test_user_prompt_carries_ocr_frames_and_strict_suffix(evidence: Evidence) ->
     assert f"{len(frames)} frames attached" in prompt
     strict = user_prompt(evidence, frames, 8192, strict_previous='{"brand": "X"}')
     assert strict.startswith(prompt) and '{"brand": "X"}' in strict and "Look again" in strict
+
+
+def test_user_prompt_carries_speech_and_logos() -> None:
+    evidence = Evidence(
+        frames=[], ocr_lines=[OcrLine("Fresh hot pizza", 2.0, 0.9, 0.1)], duration=20.0,
+        speech_lines=[SpeechLine("Order now at dominos dot com", 14.2, 16.0, 0.8)],
+        logos=[LogoDetection("Domino's", 0.83, 18.0, [10, 10, 90, 90], key="dominos")])
+    prompt = user_prompt(evidence, [], 8192)
+    assert "<speech>\n[14.2s] Order now at dominos dot com\n</speech>" in prompt
+    assert "Domino's at 18.0s (match 0.83)" in prompt
+    silent = Evidence(frames=[], ocr_lines=[], duration=5.0, speech_note="no audio track")
+    assert "No speech transcript: no audio track." in user_prompt(silent, [], 8192)
 
 
 # ---------------------------------------------------------------- URLs and errors

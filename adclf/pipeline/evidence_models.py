@@ -1,0 +1,48 @@
+"""The speech and logo models as a worker keeps them: loaded once per process, shared by jobs.
+
+A model that cannot be loaded (the logo gallery was never built, ...) does not fail jobs: the
+stage is skipped and the job's events and explanation say why."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from adclf.config import Settings
+from adclf.pipeline.types import LogoMatcher, SpeechRecognizer
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_cache: dict[Any, Any] = {}
+
+
+def get_logo_matcher(settings: Settings) -> LogoMatcher:
+    """Raises RuntimeError with a user-facing reason when the gallery is not available."""
+    key = ("logos", settings.LOGO_DIR)
+    with _lock:
+        if key not in _cache:
+            from adclf.pipeline.logos import GalleryMatcher, GalleryMissing, LogoGallery
+
+            try:
+                gallery = LogoGallery(user_dir=_dir(settings.LOGO_DIR)).warm()
+            except GalleryMissing as exc:
+                raise RuntimeError(f"logo gallery not available: {exc}") from exc
+            _cache[key] = GalleryMatcher(gallery).warm()
+        matcher: LogoMatcher = _cache[key]
+        return matcher
+
+
+def get_speech_recognizer() -> SpeechRecognizer:
+    with _lock:
+        if "speech" not in _cache:
+            from adclf.pipeline.speech import get_recognizer
+
+            _cache["speech"] = get_recognizer()
+        recognizer: SpeechRecognizer = _cache["speech"]
+        return recognizer
+
+
+def _dir(path: Path | None) -> Path | None:
+    return path if path is not None and path.is_dir() else None

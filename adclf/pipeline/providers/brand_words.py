@@ -1,0 +1,50 @@
+"""Is a reading a plausible brand name when nothing else confirms it?
+
+An ad's end card often shows a tagline or a call to action instead of the name ("Just do it",
+"Think different", "Belong anywhere") and OCR reads single letters off logos ("M"). None of
+those is a brand. A name that nothing confirms (no web address, no known brand, no logo, no
+speech) must look like a name: a few words, letters in it, and not made only of everyday words of
+English or French (word frequencies from the `wordfreq` package, offline)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from adclf.pipeline.providers.embedded_brand import GENERIC, PRICE_RE, STOP_WORDS
+from adclf.pipeline.taxonomy.text import fold
+
+# Zipf frequency (log10 per billion words + 3): 'think' 6.1, 'belong' 4.4, 'nike' 3.9,
+# 'zalando' 1.7. A word at or above this in English or French is an everyday word.
+EVERYDAY_ZIPF = 4.0
+MAX_WORDS = 4
+
+
+@lru_cache(maxsize=20_000)
+def everyday(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= EVERYDAY_ZIPF
+
+
+def looks_like_a_name(text: str) -> tuple[bool, str]:
+    """(True, "") or (False, why not)."""
+    raw = text.strip()
+    key = fold(raw)
+    letters = sum(ch.isalpha() for ch in raw)
+    if letters < 2:
+        return False, "a single character or a number is not a brand"
+    if PRICE_RE.search(raw) or re.fullmatch(r"[\d\s.,:%/-]+", raw):
+        return False, "a price or a number is not a brand"
+    words = re.findall(r"[^\W\d_]+", key)
+    if not words:
+        return False, "no word in it"
+    if key in GENERIC or all(w in STOP_WORDS or w in GENERIC for w in words):
+        return False, "a call to action or generic words"
+    if len(words) > MAX_WORDS:
+        return False, "a sentence, not a name"
+    if len(words) >= 3 and any(w in STOP_WORDS for w in words):
+        return False, "a sentence, not a name"
+    if all(everyday(w) or w in STOP_WORDS for w in words):
+        return False, "only everyday words (a tagline or a slogan)"
+    return True, ""

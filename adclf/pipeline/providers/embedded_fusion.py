@@ -1,0 +1,246 @@
+"""Who is advertising: every source of evidence weighed together.
+
+Sources, each independent of the others: the on-screen text (end card, large text, a web address),
+known brand names found in the text and in the transcript (the brand catalogue, read fuzzily since
+OCR and speech recognition misspell them), web addresses spoken in the voice-over, and logos seen
+in the frames. A brand is reported only when some source names it: taglines, calls to action,
+prices, numbers, single characters and everyday words are never a brand on their own evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from adclf.pipeline.providers.brand_words import looks_like_a_name
+from adclf.pipeline.providers.embedded_brand import BrandGuess, end_card_start, find_domains
+from adclf.pipeline.taxonomy.text import fold
+from adclf.pipeline.types import Evidence, LogoDetection, OcrLine, SpeechLine
+
+if TYPE_CHECKING:
+    from adclf.brands import Brand, BrandCatalogue
+
+# How much one source alone makes us believe a brand (combined as independent evidence).
+W_TEXT_WITH_DOMAIN = 0.85  # the end card's name and its web address agree
+W_DOMAIN_KNOWN = 0.8  # a web address the catalogue knows
+W_DOMAIN = 0.6  # a web address alone ('uber.com' → 'Uber')
+W_TEXT_NAME = 0.35  # large text that looks like a name but nothing confirms it
+W_CATALOGUE_TEXT = 0.6  # a known brand written on screen
+W_CATALOGUE_TEXT_BIG = 0.75  # ... in large type or on the end card
+W_SPEECH = 0.6  # a known brand said in the voice-over
+W_SPOKEN_DOMAIN_KNOWN = 0.75
+W_SPOKEN_DOMAIN = 0.45
+W_LOGO_BASE, W_LOGO_SPAN = 0.45, 0.45  # a logo: 0.45 + 0.45 x its match score
+FUZZY_FACTOR = 0.7  # a misspelt reading counts this share of an exact one
+WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') needs support
+DISAGREE_MIN = 0.45  # a second brand this strong is reported as a disagreement
+
+SPOKEN_DOMAIN_RE = re.compile(
+    r"\b([a-z0-9][a-z0-9 -]{1,40}?)\s+(?:dot|point)\s+(com|ca|fr|org|net|co|io|be|ch|uk)\b")
+
+
+@dataclass
+class BrandSource:
+    source: str  # end card | on-screen text | web address | speech | spoken web address | logo
+    text: str  # what was read, heard or seen
+    timestamp: float | None
+    score: float
+
+    def describe(self) -> str:
+        at = f" at {self.timestamp:.1f} s" if self.timestamp is not None else ""
+        return f"{self.source}{at} ('{self.text}')"
+
+
+@dataclass
+class _Candidate:
+    name: str
+    known: Brand | None = None
+    sources: dict[str, BrandSource] = field(default_factory=dict)  # best per source kind
+
+    def add(self, src: BrandSource) -> None:
+        old = self.sources.get(src.source)
+        if old is None or src.score > old.score:
+            self.sources[src.source] = src
+
+    @property
+    def score(self) -> float:
+        miss = 1.0
+        for src in self.sources.values():
+            miss *= 1.0 - min(0.97, src.score)
+        return 1.0 - miss
+
+
+@dataclass
+class FusedBrand:
+    brand: str
+    score: float
+    sources: list[BrandSource] = field(default_factory=list)
+    known: Brand | None = None
+    disagreement: str = ""
+    reason: str = ""  # why the brand is empty
+    rejected: list[str] = field(default_factory=list)  # readings refused as brands, and why
+
+    def as_raw(self) -> dict[str, Any]:
+        return {
+            "brand_sources": [
+                {"source": s.source, "text": s.text, "timestamp": s.timestamp,
+                 "score": round(s.score, 3)} for s in self.sources],
+            "brand_disagreement": self.disagreement,
+            "brand_rejected": self.rejected[:10],
+            "catalogue_brand": self.known.name if self.known is not None else None,
+            "catalogue_category_id": getattr(self.known, "category_id", None),
+        }
+
+
+class _Pool:
+    def __init__(self, catalogue: BrandCatalogue | None) -> None:
+        self.catalogue = catalogue
+        self.by_key: dict[str, _Candidate] = {}
+
+    def add(self, name: str, src: BrandSource, known: Brand | None = None) -> None:
+        if known is None and self.catalogue is not None:
+            known = self.catalogue.get(name)
+        if known is not None and getattr(known, "exclude", False):
+            return
+        display = known.name if known is not None else name
+        key = fold(display).replace(" ", "").replace("-", "").replace("'", "")
+        cand = self.by_key.setdefault(key, _Candidate(display, known))
+        cand.known = cand.known or known
+        cand.add(src)
+
+
+def fuse(evidence: Evidence, text_guess: BrandGuess, catalogue: BrandCatalogue | None,
+         logo_min_score: float = 0.5) -> FusedBrand:
+    pool = _Pool(catalogue)
+    rejected: list[str] = []
+    _from_text(pool, evidence.ocr_lines, evidence.duration, text_guess, rejected)
+    _from_speech(pool, evidence.speech_lines)
+    _from_logos(pool, evidence.logos, logo_min_score)
+    ranked = sorted(pool.by_key.values(), key=lambda c: -c.score)
+    if not ranked:
+        return FusedBrand("", 0.0, reason=_why_unknown(evidence), rejected=rejected)
+    best = ranked[0]
+    sources = sorted(best.sources.values(), key=lambda s: -s.score)
+    fused = FusedBrand(best.name, best.score, sources, best.known, rejected=rejected)
+    runner = next((c for c in ranked[1:] if c.score >= DISAGREE_MIN), None)
+    if runner is not None:
+        fused.disagreement = (
+            f"sources disagree: {best.name} from {_kinds(best)} vs {runner.name} from "
+            f"{_kinds(runner)}; kept {best.name} ({best.score:.2f} vs {runner.score:.2f})")
+    return fused
+
+
+def _kinds(cand: _Candidate) -> str:
+    return " and ".join(src.describe() for src in cand.sources.values())
+
+
+def _why_unknown(evidence: Evidence) -> str:
+    heard = "speech" if evidence.speech_lines else (
+        f"speech ({evidence.speech_note})" if evidence.speech_note else "speech")
+    return f"no brand named in on-screen text, {heard} or logos"
+
+
+# ---- on-screen text ---------------------------------------------------------------------------
+
+def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandGuess,
+               rejected: list[str]) -> None:
+    catalogue = pool.catalogue
+    domains = find_domains(lines)
+    domain_time = {d: min((ln.timestamp for ln in lines if d.split(".")[0] in ln.text.lower()),
+                          default=None) for d, _ in domains}
+    for domain, _ in domains:
+        known = catalogue.by_domain(domain) if catalogue is not None else None
+        if known is not None:
+            pool.add(known.name, BrandSource("web address", domain, domain_time.get(domain),
+                                             W_DOMAIN_KNOWN), known)
+    if guess.brand:
+        confirmed = bool(guess.domains) and any(
+            "matches" in e or e.startswith("web address") or e.startswith("'")
+            for e in guess.evidence)
+        line = next((ln for ln in lines if ln.text.strip() and guess.line_text
+                     and fold(ln.text) == fold(guess.line_text)), None)
+        where = "end card" if line is not None and line.timestamp >= end_card_start(
+            lines, duration) else "on-screen text"
+        stamp = line.timestamp if line is not None else None
+        if confirmed and guess.line_text:
+            pool.add(guess.brand, BrandSource(where, guess.line_text, stamp, W_TEXT_WITH_DOMAIN))
+        elif confirmed or (guess.domains and not guess.line_text):
+            pool.add(guess.brand, BrandSource("web address", guess.domains[-1], None, W_DOMAIN))
+        else:
+            ok, why = looks_like_a_name(guess.brand)
+            if ok:
+                pool.add(guess.brand, BrandSource(where, guess.brand, stamp, W_TEXT_NAME))
+            else:
+                rejected.append(f"'{guess.brand}': {why}")
+    if catalogue is None:
+        return
+    end_from = end_card_start(lines, duration)
+    for line in lines:
+        for hit in catalogue.find_in_text(line.text):
+            big = line.height_ratio >= 0.08 or line.timestamp >= end_from
+            weight = W_CATALOGUE_TEXT_BIG if big else W_CATALOGUE_TEXT
+            weight *= _hit_factor(hit)
+            pool.add(hit.brand.name, BrandSource("on-screen text", hit.matched, line.timestamp,
+                                                 weight), hit.brand)
+
+
+def _hit_factor(hit: Any) -> float:
+    factor = FUZZY_FACTOR if getattr(hit, "kind", "exact") == "fuzzy" else 1.0
+    if getattr(hit, "weak", False):
+        factor *= WEAK_FACTOR
+    return factor * max(0.3, min(1.0, float(getattr(hit, "score", 1.0)) / 0.9))
+
+
+# ---- speech -----------------------------------------------------------------------------------
+
+def spoken_domains(text: str) -> list[str]:
+    """'visit nike dot com' → 'nike.com'; 'renault point f r' → 'renault.fr'."""
+    text = re.sub(r"\b([a-z])\s(?=[a-z]\b)", r"\1", fold(text))  # spelled letters: 'f r' → 'fr'
+    found = []
+    for m in SPOKEN_DOMAIN_RE.finditer(text):
+        words = m.group(1).split()
+        label = words[-1] if words else ""
+        if words[:1] in (["www"], ["w"]):
+            label = "".join(words[1:])
+        if len(label) >= 2:
+            found.append(f"{label}.{m.group(2)}")
+    return found
+
+
+def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
+    catalogue = pool.catalogue
+    for line in lines:
+        trust = 0.5 + 0.5 * max(0.0, min(1.0, line.confidence))
+        for domain in spoken_domains(line.text):
+            known = catalogue.by_domain(domain) if catalogue is not None else None
+            if known is not None:
+                pool.add(known.name, BrandSource("spoken web address", domain, line.start,
+                                                 W_SPOKEN_DOMAIN_KNOWN * trust), known)
+            else:
+                ok, _ = looks_like_a_name(domain.split(".")[0])
+                if ok:
+                    label = domain.split(".")[0]
+                    pool.add(label[:1].upper() + label[1:],
+                             BrandSource("spoken web address", domain, line.start,
+                                         W_SPOKEN_DOMAIN * trust))
+        if catalogue is None:
+            continue
+        for hit in catalogue.find_in_text(line.text):
+            pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
+                                                 W_SPEECH * trust * _hit_factor(hit)), hit.brand)
+
+
+# ---- logos ------------------------------------------------------------------------------------
+
+def _from_logos(pool: _Pool, logos: list[LogoDetection], min_score: float) -> None:
+    catalogue = pool.catalogue
+    for det in logos:
+        if det.score < min_score:
+            continue
+        known = None
+        if catalogue is not None:
+            known = (catalogue.by_logo(det.key) if det.key and det.source == "gallery" else None) \
+                or catalogue.get(det.brand)
+        weight = W_LOGO_BASE + W_LOGO_SPAN * max(0.0, min(1.0, det.score))
+        pool.add(known.name if known is not None else det.brand,
+                 BrandSource("logo", det.brand, det.timestamp, weight), known)
