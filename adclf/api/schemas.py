@@ -119,15 +119,56 @@ class FrameArtifact(BaseModel):
     url: str
 
 
+class SpeechLineView(BaseModel):
+    text: str
+    start: float
+    end: float
+    confidence: float
+    language: str = "en"
+
+
+class LogoView(BaseModel):
+    brand: str
+    score: float
+    timestamp: float
+    box: list[float] = Field(default_factory=list, description="x0, y0, x1, y1 in frame pixels")
+    box_rel: list[float] | None = Field(None, description="the box as fractions of the frame")
+    frame: str | None = Field(None, description="artifact name of the frame it was seen in")
+    frame_url: str | None = None
+    source: str = "gallery"
+    key: str = ""
+
+
 class ArtifactsView(BaseModel):
     job_id: str
     frames: list[FrameArtifact] = Field(default_factory=list)
     ocr_text: str = ""
     ocr_lines: list[dict[str, Any]] = Field(default_factory=list)
+    speech_text: str = ""
+    speech_lines: list[SpeechLineView] = Field(default_factory=list)
+    speech_note: str = Field("", description="why there is no transcript (no audio, silence...)")
+    logos: list[LogoView] = Field(default_factory=list)
+    logo_note: str = ""
     mapper_top: list[dict[str, Any]] = Field(default_factory=list)
     trace: list[dict[str, Any]] = Field(default_factory=list)
     video_url: str | None = None
     poster_url: str | None = None
+
+
+class BrandSourceView(BaseModel):
+    source: str = Field(description="end card | on-screen text | web address | speech | "
+                                    "spoken web address | logo")
+    text: str
+    timestamp: float | None = None
+    score: float
+
+
+class BrandEvidenceView(BaseModel):
+    sources: list[BrandSourceView] = Field(default_factory=list)
+    disagreement: str = ""
+    rejected: list[str] = Field(default_factory=list)
+    catalogue_brand: str | None = None
+    category_source: str | None = Field(None, description="catalogue | copy")
 
 
 class EventView(BaseModel):
@@ -141,6 +182,9 @@ class ExplanationView(BaseModel):
     attempts: list[dict[str, Any]] = Field(default_factory=list)
     mapping: dict[str, Any] | None = None
     timings: dict[str, float] = Field(default_factory=dict)
+    brand: BrandEvidenceView | None = None
+    speech: dict[str, Any] | None = None
+    logos: dict[str, Any] | None = None
 
 
 class JobsPage(BaseModel):

@@ -67,9 +67,17 @@ def artifacts_view(row: Row, base: str) -> dict[str, Any]:
     ]
     has_video = bool(art.get("video")) or row.get("source_kind") in ("file", "upload") or \
         row.get("status") == "completed"
+    logos = [
+        {**logo, "frame_url": f"{base}/jobs/{job_id}/artifacts/{logo['frame']}"
+         if logo.get("frame") else None}
+        for logo in art.get("logos", [])
+    ]
     return {
         "job_id": job_id, "frames": frames, "ocr_text": art.get("ocr_text", ""),
-        "ocr_lines": art.get("ocr_lines", []), "mapper_top": art.get("mapper_top", []),
+        "ocr_lines": art.get("ocr_lines", []),
+        "speech_text": art.get("speech_text", ""), "speech_lines": art.get("speech_lines", []),
+        "speech_note": art.get("speech_note", ""), "logos": logos,
+        "logo_note": art.get("logo_note", ""), "mapper_top": art.get("mapper_top", []),
         "trace": art.get("trace", []),
         "video_url": f"{base}/jobs/{job_id}/video" if has_video else None,
         "poster_url": frames[-1]["url"] if frames else None,
@@ -79,7 +87,8 @@ def artifacts_view(row: Row, base: str) -> dict[str, Any]:
 def explanation_view(row: Row) -> dict[str, Any]:
     exp = _json(row.get("explanation")) or {}
     return {"job_id": row["job_id"], "attempts": exp.get("attempts", []),
-            "mapping": exp.get("mapping"), "timings": exp.get("timings", {})}
+            "mapping": exp.get("mapping"), "timings": exp.get("timings", {}),
+            "brand": exp.get("brand"), "speech": exp.get("speech"), "logos": exp.get("logos")}
 
 
 def event_view(ev: Row) -> dict[str, Any]:

@@ -529,6 +529,13 @@ export interface components {
             frames?: components["schemas"]["FrameArtifact"][];
             /** Job Id */
             job_id: string;
+            /**
+             * Logo Note
+             * @default
+             */
+            logo_note?: string;
+            /** Logos */
+            logos?: components["schemas"]["LogoView"][];
             /** Mapper Top */
             mapper_top?: {
                 [key: string]: unknown;
@@ -544,12 +551,58 @@ export interface components {
             ocr_text?: string;
             /** Poster Url */
             poster_url?: string | null;
+            /** Speech Lines */
+            speech_lines?: components["schemas"]["SpeechLineView"][];
+            /**
+             * Speech Note
+             * @description why there is no transcript (no audio, silence...)
+             * @default
+             */
+            speech_note?: string;
+            /**
+             * Speech Text
+             * @default
+             */
+            speech_text?: string;
             /** Trace */
             trace?: {
                 [key: string]: unknown;
             }[];
             /** Video Url */
             video_url?: string | null;
+        };
+        /** BrandEvidenceView */
+        BrandEvidenceView: {
+            /** Catalogue Brand */
+            catalogue_brand?: string | null;
+            /**
+             * Category Source
+             * @description catalogue | copy
+             */
+            category_source?: string | null;
+            /**
+             * Disagreement
+             * @default
+             */
+            disagreement?: string;
+            /** Rejected */
+            rejected?: string[];
+            /** Sources */
+            sources?: components["schemas"]["BrandSourceView"][];
+        };
+        /** BrandSourceView */
+        BrandSourceView: {
+            /** Score */
+            score: number;
+            /**
+             * Source
+             * @description end card | on-screen text | web address | speech | spoken web address | logo
+             */
+            source: string;
+            /** Text */
+            text: string;
+            /** Timestamp */
+            timestamp?: number | null;
         };
         /** BulkDeleteRequest */
         BulkDeleteRequest: {
@@ -672,10 +725,19 @@ export interface components {
             attempts?: {
                 [key: string]: unknown;
             }[];
+            brand?: components["schemas"]["BrandEvidenceView"] | null;
             /** Job Id */
             job_id: string;
+            /** Logos */
+            logos?: {
+                [key: string]: unknown;
+            } | null;
             /** Mapping */
             mapping?: {
+                [key: string]: unknown;
+            } | null;
+            /** Speech */
+            speech?: {
                 [key: string]: unknown;
             } | null;
             /** Timings */
@@ -887,6 +949,42 @@ export interface components {
                 [key: string]: string;
             }[];
         };
+        /** LogoView */
+        LogoView: {
+            /**
+             * Box
+             * @description x0, y0, x1, y1 in frame pixels
+             */
+            box?: number[];
+            /**
+             * Box Rel
+             * @description the box as fractions of the frame
+             */
+            box_rel?: number[] | null;
+            /** Brand */
+            brand: string;
+            /**
+             * Frame
+             * @description artifact name of the frame it was seen in
+             */
+            frame?: string | null;
+            /** Frame Url */
+            frame_url?: string | null;
+            /**
+             * Key
+             * @default
+             */
+            key?: string;
+            /** Score */
+            score: number;
+            /**
+             * Source
+             * @default gallery
+             */
+            source?: string;
+            /** Timestamp */
+            timestamp: number;
+        };
         /** MaintenanceRequest */
         MaintenanceRequest: {
             /** Enabled */
@@ -969,6 +1067,22 @@ export interface components {
              * @default 0
              */
             workers?: number;
+        };
+        /** SpeechLineView */
+        SpeechLineView: {
+            /** Confidence */
+            confidence: number;
+            /** End */
+            end: number;
+            /**
+             * Language
+             * @default en
+             */
+            language?: string;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
         };
         /**
          * SubmitResponse
