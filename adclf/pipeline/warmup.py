@@ -28,6 +28,26 @@ def warmup(settings: Settings) -> float:
                             ocr_lines=[OcrLine("warm up", 0.0, 1.0, 0.05)])
         classification = get_provider(settings, JobSettings()).classify(evidence)
         get_mapper(settings).map(classification, evidence)
+    _warm_evidence_models(settings, frame)
     elapsed = time.perf_counter() - t0
     log.info("models warmed up in %.1f s", elapsed)
     return elapsed
+
+
+def _warm_evidence_models(settings: Settings, frame: Frame) -> None:
+    """Speech and logo models, and the everyday-word list the brand rules use. A model that
+    cannot load is logged here and noted on each job, never fatal."""
+    from adclf.pipeline import evidence_models
+    from adclf.pipeline.providers.brand_words import everyday
+
+    everyday("warm")
+    if settings.LOGOS_ENABLED:
+        try:
+            evidence_models.get_logo_matcher(settings).detect([frame])
+        except Exception:
+            log.exception("logo matcher not available")
+    if settings.ASR_ENABLED:
+        try:
+            evidence_models.get_speech_recognizer()
+        except Exception:
+            log.exception("speech recognizer not available")

@@ -36,7 +36,9 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
         return False, "a single character or a number is not a brand"
     if PRICE_RE.search(raw) or re.fullmatch(r"[\d\s.,:%/-]+", raw):
         return False, "a price or a number is not a brand"
-    words = re.findall(r"[^\W\d_]+", key)
+    # "lovin'" is the everyday word "loving" spelt as it is said
+    words = [w[:-2] + "ing" if w.endswith("in") and f"{w}'" in raw.lower() else w
+             for w in re.findall(r"[^\W\d_]+", key)]
     if not words:
         return False, "no word in it"
     if key in GENERIC or all(w in STOP_WORDS or w in GENERIC for w in words):

@@ -8,12 +8,12 @@ prices, numbers, single characters and everyday words are never a brand on their
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from adclf.pipeline.providers.brand_words import looks_like_a_name
 from adclf.pipeline.providers.embedded_brand import BrandGuess, end_card_start, find_domains
+from adclf.pipeline.speech.spoken import domains
 from adclf.pipeline.taxonomy.text import fold
 from adclf.pipeline.types import Evidence, LogoDetection, OcrLine, SpeechLine
 
@@ -34,9 +34,6 @@ W_LOGO_BASE, W_LOGO_SPAN = 0.45, 0.45  # a logo: 0.45 + 0.45 x its match score
 FUZZY_FACTOR = 0.7  # a misspelt reading counts this share of an exact one
 WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') needs support
 DISAGREE_MIN = 0.45  # a second brand this strong is reported as a disagreement
-
-SPOKEN_DOMAIN_RE = re.compile(
-    r"\b([a-z0-9][a-z0-9 -]{1,40}?)\s+(?:dot|point)\s+(com|ca|fr|org|net|co|io|be|ch|uk)\b")
 
 
 @dataclass
@@ -193,25 +190,12 @@ def _hit_factor(hit: Any) -> float:
 
 # ---- speech -----------------------------------------------------------------------------------
 
-def spoken_domains(text: str) -> list[str]:
-    """'visit nike dot com' → 'nike.com'; 'renault point f r' → 'renault.fr'."""
-    text = re.sub(r"\b([a-z])\s(?=[a-z]\b)", r"\1", fold(text))  # spelled letters: 'f r' → 'fr'
-    found = []
-    for m in SPOKEN_DOMAIN_RE.finditer(text):
-        words = m.group(1).split()
-        label = words[-1] if words else ""
-        if words[:1] in (["www"], ["w"]):
-            label = "".join(words[1:])
-        if len(label) >= 2:
-            found.append(f"{label}.{m.group(2)}")
-    return found
-
-
 def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
     catalogue = pool.catalogue
     for line in lines:
         trust = 0.5 + 0.5 * max(0.0, min(1.0, line.confidence))
-        for domain in spoken_domains(line.text):
+        # Whisper often writes the address itself ("nike.com"); "nike dot com" is converted.
+        for domain in domains(line.text):
             known = catalogue.by_domain(domain) if catalogue is not None else None
             if known is not None:
                 pool.add(known.name, BrandSource("spoken web address", domain, line.start,
