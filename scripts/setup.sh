@@ -16,6 +16,10 @@ command -v tesseract >/dev/null || apt_pkgs+=(tesseract-ocr tesseract-ocr-eng te
 [ -d /usr/share/fonts/truetype/liberation ] || apt_pkgs+=(fonts-liberation)
 if [ "$want_test" = 1 ]; then
   command -v chromium >/dev/null || apt_pkgs+=(chromium)
+  # benchmarks/devset: voice-overs, logo rasterising, nature photographs for footage scenes
+  command -v espeak-ng >/dev/null || apt_pkgs+=(espeak-ng)
+  command -v rsvg-convert >/dev/null || apt_pkgs+=(librsvg2-bin)
+  [ -d /usr/share/backgrounds/mate/nature ] || apt_pkgs+=(mate-backgrounds)
 fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${apt_pkgs[*]}"

@@ -231,3 +231,14 @@ BRANDS: tuple[Brand, ...] = (
           ("Free eye test", "Two pairs of glasses from 69", "Should've gone to Specsavers"),
           ("Examen de vue gratuit", "Deux paires de lunettes dès 69 €", "Votre opticien")),
 )
+
+
+@dataclass(frozen=True)
+class ShapeBrand(Brand):
+    """A brand of the harder shapes: also its end-card line, its Simple Icons logo and the way
+    the voice-over says it (letters spelled out where a synthetic voice would mangle them)."""
+
+    tag_en: str = ""
+    tag_fr: str = ""
+    icon: str = ""  # simple-icons slug; '' when the collection has no logo for the brand
+    say: str = ""  # how the voice says the name; '' means the name itself

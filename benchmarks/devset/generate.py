@@ -1,12 +1,15 @@
 """Render the labelled dev set: ad-like 720p videos (15-30 s) made with ffmpeg only.
 
     python -m benchmarks.devset.generate [--out benchmarks/devset/videos] [--jobs 2] [--only dev]
+            [--shape text,logo_only,spoken_only,footage_supers,early_brand] [--limit N]
 
 Every brand in `brands.py` gets one `dev` video (its copy in one language) and one `holdout` video
 (the other language, other seed: other fonts, colours, motion). Scenes carry product copy with
 motion (scrolling, sliding, fading text, moving shapes), optional film noise and small print; the
-last scene is an end card with the brand and its web address. Labels go to `labels.json` beside
-this file; videos to a gitignored folder.
+last scene is an end card with the brand and its web address (shape `text`). shapes.py adds the
+harder shapes (logo only, spoken only, footage with small supers, brand only at the start) with
+their own brands. Every video has a sound track (a music bed; voice-overs where planned). Labels
+of all shapes go to `labels.json` beside this file; videos to a gitignored folder.
 """
 
 from __future__ import annotations
@@ -22,8 +25,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from benchmarks.devset.audio import mix_args
 from benchmarks.devset.brands import BRANDS, Brand
+
+if TYPE_CHECKING:
+    from benchmarks.devset.shapes import ShapeSpec
 
 HERE = Path(__file__).resolve().parent
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
@@ -182,9 +190,12 @@ def render(spec: Spec, out_dir: Path) -> float:
             filters.append(scene_filter(i, scene, tmp, rng))
         n = len(spec.scenes)
         filters.append("".join(f"[v{i}]" for i in range(n)) + f"concat=n={n}:v=1:a=0[out]")
-        cmd = ["ffmpeg", "-y", "-loglevel", "error", *inputs, "-filter_complex", ";".join(filters),
-               "-map", "[out]", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "26",
-               "-pix_fmt", "yuv420p", str(target)]
+        # Own seed for the sound, so the pictures stay those of earlier renders.
+        a_in, a_filter, a_out = mix_args(spec.duration, [], random.Random(spec.seed * 13 + 5), n)
+        cmd = ["ffmpeg", "-y", "-loglevel", "error", *inputs, *a_in,
+               "-filter_complex", ";".join([*filters, a_filter]), "-map", "[out]", "-map", a_out,
+               "-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-pix_fmt", "yuv420p",
+               "-c:a", "aac", "-b:a", "96k", "-shortest", str(target)]
         subprocess.run(cmd, check=True, timeout=600)
     return time.monotonic() - start
 
@@ -199,31 +210,61 @@ def label(spec: Spec) -> dict[str, object]:
         "industry_id": spec.brand.industry_id,
         "industry_name": tax.nodes[spec.brand.industry_id].name,
         "leaf_id": spec.brand.leaf_id, "leaf_name": tax.nodes[spec.brand.leaf_id].name,
-        "duration": spec.duration, "seed": spec.seed,
+        "duration": spec.duration, "seed": spec.seed, "shape": "text",
+        # On-screen lines that are not the brand: a brand answer equal to one was made up.
+        "taglines": sorted({str(s[k]) for s in spec.scenes
+                            for k in (("text", "small") if s["kind"] == "copy" else ("cta",))
+                            if s.get(k)}),
     }
 
 
+def shape_label(spec: ShapeSpec) -> dict[str, object]:
+    row = label(Spec(spec.file, spec.split, spec.language, spec.brand, spec.seed))
+    logo = [s["logo"]["slug"] for s in spec.scenes if s.get("logo")]
+    row.update({"duration": spec.duration, "shape": spec.shape, "taglines": spec.taglines,
+                "voice": [v.text for v in spec.voices], "logo": logo[0] if logo else ""})
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks.devset.render import render_shape
+    from benchmarks.devset.shapes import SHAPES, plan_all
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", type=Path, default=HERE / "videos")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--only", choices=("dev", "holdout"), default=None)
-    ap.add_argument("--limit", type=int, default=0, help="first N brands only (smoke runs)")
+    ap.add_argument("--shape", default="", help="comma-separated shapes to render (default all): "
+                    + ", ".join(["text", *SHAPES]))
+    ap.add_argument("--limit", type=int, default=0, help="first N brands per shape (smoke runs)")
     ap.add_argument("--force", action="store_true", help="re-render existing files")
     args = ap.parse_args(argv)
     if shutil.which("ffmpeg") is None:
         sys.exit("ffmpeg is not installed (apt-get install ffmpeg)")
-    brands = BRANDS[: args.limit] if args.limit else BRANDS
-    specs = [plan(b, i, split) for split in ("dev", "holdout") for i, b in enumerate(brands)]
-    labels = [label(s) for s in specs]
+    wanted = [x for x in args.shape.split(",") if x] or ["text", *SHAPES]
+    unknown = set(wanted) - {"text", *SHAPES}
+    if unknown:
+        sys.exit(f"unknown shape(s): {sorted(unknown)}")
+    specs = [plan(b, i, split) for split in ("dev", "holdout") for i, b in enumerate(BRANDS)]
+    shape_specs = plan_all()
+    labels = [label(s) for s in specs] + [shape_label(s) for s in shape_specs]
     if not args.limit:
         (HERE / "labels.json").write_text(json.dumps(labels, indent=1, ensure_ascii=False) + "\n")
-    todo = [s for s in specs if (args.only in (None, s.split))
-            and (args.force or not (args.out / s.file).exists())]
+    jobs: list[tuple[str, str, str, float, Any]] = []
+    for s in specs:
+        if "text" in wanted and (not args.limit or specs.index(s) % len(BRANDS) < args.limit):
+            jobs.append((s.file, s.split, s.language, s.duration, lambda s=s: render(s, args.out)))
+    for t in shape_specs:
+        index = int(Path(t.file).name.split("-")[0])
+        if t.shape in wanted and (not args.limit or index < args.limit):
+            jobs.append((t.file, t.split, t.language, t.duration,
+                         lambda t=t: render_shape(t, args.out)))
+    todo = [j for j in jobs if args.only in (None, j[1])
+            and (args.force or not (args.out / j[0]).exists())]
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for spec, secs in zip(todo, pool.map(lambda s: render(s, args.out), todo), strict=True):
-            print(f"{secs:5.1f}s  {spec.file}  ({spec.duration:.1f}s video, {spec.language})")
+        for job, secs in zip(todo, pool.map(lambda j: j[4](), todo), strict=True):
+            print(f"{secs:5.1f}s  {job[0]}  ({job[3]:.1f}s video, {job[2]})", flush=True)
     print(f"rendered {len(todo)} videos in {time.monotonic() - t0:.0f}s into {args.out}")
     return 0
 
