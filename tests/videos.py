@@ -38,6 +38,7 @@ class Scene:
     lines: list[str] = field(default_factory=list)
     font_size: int = 64
     font_color: str = "white"
+    image: Path | None = None  # a picture (a logo) centred in the scene, above the text
 
 
 def make_video(
@@ -49,14 +50,17 @@ def make_video(
     codec: str = "libx264",
     audio: bool = False,
     gop: int | None = None,
+    audio_file: Path | None = None,
 ) -> Path:
-    """Concatenate solid-colour scenes with centred text lines into one video file."""
+    """Concatenate solid-colour scenes with centred text lines into one video file. `audio` adds
+    a 440 Hz tone; `audio_file` (a WAV) is laid under the video from 0 s, padded with silence."""
     if shutil.which("ffmpeg") is None:
         raise RuntimeError("ffmpeg is not installed: run scripts/setup.sh")
     w, h = size
     font = font_path()
     inputs: list[str] = []
     filters: list[str] = []
+    images: list[Path] = []
     for i, scene in enumerate(scenes):
         source = f"color=c={scene.color}:s={w}x{h}:r={fps}:d={scene.seconds}"
         inputs += ["-f", "lavfi", "-i", source]
@@ -70,17 +74,30 @@ def make_video(
                 f":fontcolor={scene.font_color}:x=(w-text_w)/2:y={y}"
             )
         chain += ",".join(draws) if draws else "null"
+        if scene.image is not None:
+            images.append(scene.image)
+            chain += f"[t{i}];[img{len(images) - 1}]format=rgba[i{i}];" \
+                     f"[t{i}][i{i}]overlay=(W-w)/2:(H-h)/2-{h // 8}"
         chain += f",format=yuv420p[v{i}]"
         filters.append(chain)
     concat = "".join(f"[v{i}]" for i in range(len(scenes)))
     filters.append(f"{concat}concat=n={len(scenes)}:v=1:a=0[out]")
     total = sum(s.seconds for s in scenes)
     cmd = ["ffmpeg", "-y", "-loglevel", "error", *inputs]
+    for k, image in enumerate(images):
+        cmd += ["-i", str(image)]
+        filters.insert(0, f"[{len(scenes) + k}:v]null[img{k}]")
+    n_inputs = len(scenes) + len(images)
     if audio:
         cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={total}"]
+    elif audio_file is not None:
+        cmd += ["-i", str(audio_file)]
     cmd += ["-filter_complex", ";".join(filters), "-map", "[out]"]
     if audio:
-        cmd += ["-map", f"{len(scenes)}:a", "-c:a", "aac", "-shortest"]
+        cmd += ["-map", f"{n_inputs}:a", "-c:a", "aac", "-shortest"]
+    elif audio_file is not None:
+        cmd += ["-map", f"{n_inputs}:a", "-af", f"apad=whole_dur={total}", "-c:a", "aac",
+                "-t", str(total)]
     cmd += ["-c:v", codec]
     if codec == "libx264":
         cmd += ["-preset", "ultrafast", "-pix_fmt", "yuv420p"]
@@ -167,3 +184,37 @@ def audio_with_cover(path: Path, seconds: float = 2.0) -> Path:
     return _ffmpeg(path, ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
                           "-i", str(cover), "-map", "0", "-map", "1", "-c:a", "libmp3lame",
                           "-c:v", "mjpeg", "-disposition:v", "attached_pic"])
+
+
+def speak(text: str, path: Path, voice: str = "en-us", speed: int = 150) -> Path:
+    """A voice-over read by espeak-ng (Debian) into a WAV file."""
+    if shutil.which("espeak-ng") is None:
+        raise RuntimeError("espeak-ng is not installed: run scripts/setup.sh --test")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text],
+                   check=True, timeout=60)
+    return path
+
+
+def music_bed(path: Path, seconds: float) -> Path:
+    """A few seconds of synthetic 'music' (a chord with a beat) and no words."""
+    expr = ("0.2*sin(2*PI*220*t)+0.15*sin(2*PI*277*t)+0.15*sin(2*PI*330*t)"
+            "+0.2*sin(2*PI*55*t)*gt(mod(t\\,0.5)\\,0.4)")
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"aevalsrc={expr}:s=16000:d={seconds}", str(path)], check=True, timeout=60)
+    return path
+
+
+def logo_png(svg: Path, path: Path, colour: str = "#DA291C", background: str | None = None,
+             height: int = 200) -> Path:
+    """A monochrome Simple Icons SVG drawn in `colour` (on `background`, or transparent)."""
+    if shutil.which("rsvg-convert") is None:
+        raise RuntimeError("rsvg-convert is not installed: run scripts/setup.sh --test")
+    body = svg.read_text().replace("<path ", f'<path fill="{colour}" ')
+    tmp = path.with_suffix(".svg")
+    tmp.write_text(body)
+    cmd = ["rsvg-convert", "-h", str(height), "-o", str(path)]
+    if background:
+        cmd += ["-b", background]
+    subprocess.run([*cmd, str(tmp)], check=True, timeout=60)
+    return path
