@@ -17,7 +17,12 @@ export type Job = Json200<"/jobs/{job_id}", "get">;
 export type JobResult = Json200<"/jobs/{job_id}/result", "get">;
 export type Artifacts = Json200<"/jobs/{job_id}/artifacts", "get">;
 export type Frame = NonNullable<Artifacts["frames"]>[number];
+export type SpeechLine = NonNullable<Artifacts["speech_lines"]>[number];
+export type Logo = NonNullable<Artifacts["logos"]>[number];
 export type Explanation = Json200<"/jobs/{job_id}/explanation", "get">;
+/** How the brand was decided: the sources that named it, disagreements, refused readings. */
+export type BrandEvidence = NonNullable<Explanation["brand"]>;
+export type BrandSource = NonNullable<BrandEvidence["sources"]>[number];
 /** One recorded try of the pipeline. The API types attempts loosely (free-form dicts), so the
  *  dashboard reads them through `toAttempt`. */
 export type Attempt = {

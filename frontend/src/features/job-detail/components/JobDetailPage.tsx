@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { toAttempt } from "../../../api/types";
 import { ErrorBanner, Loading, ProgressBar, Section, StatusBadge } from "../../../components/ui";
 import { formatDuration, formatTime } from "../../../lib/format";
@@ -7,9 +7,12 @@ import { usePolling } from "../../../lib/usePolling";
 import { deleteJob, fetchArtifacts, fetchEvents, fetchExplanation, fetchResult } from "../api/jobDetail";
 import { useJobStream } from "../api/useJobStream";
 import { AttemptCards } from "./AttemptCards";
+import { BrandPanel } from "./BrandPanel";
 import { exportResultCsv } from "./exportCsv";
 import { FramesGallery } from "./FramesGallery";
+import { LogoList } from "./LogoList";
 import { MappingPanel } from "./MappingPanel";
+import { SpeechPanel } from "./SpeechPanel";
 import { StageTimeline } from "./StageTimeline";
 import { VerdictBar } from "./VerdictBar";
 import { VideoPlayer } from "./VideoPlayer";
@@ -51,6 +54,14 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
     job?.status,
   ]);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  // Transcript lines and logo times move the player; it is paused or playing as the user left it.
+  const seek = useCallback((seconds: number) => {
+    const video = videoRef.current;
+    if (!video) return;
+    video.currentTime = seconds;
+    video.scrollIntoView?.({ block: "nearest", behavior: "smooth" });
+  }, []);
 
   if (!job) {
     return (
@@ -76,6 +87,8 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
 
   const frames = artifacts.data?.frames ?? [];
   const reasoning = result.data?.reasoning;
+  const art = artifacts.data;
+  const canSeek = art?.video_url === null ? undefined : seek;
   return (
     <div className="page job-detail">
       <p>
@@ -120,6 +133,20 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
       </Section>
 
       <VerdictBar job={job} />
+      <Section title="Why this brand" id="why-brand">
+        <BrandPanel
+          job={job}
+          evidence={explanation.data?.brand}
+          reasoning={reasoning}
+          notes={{ speech: art?.speech_note, logos: art?.logo_note }}
+          final={final}
+          // The reason for an unknown brand is in the result's reasoning: wait for both.
+          loading={
+            (!explanation.data && !explanation.error) ||
+            (job.status === "completed" && !result.data && !result.error)
+          }
+        />
+      </Section>
       {reasoning && (
         <Section title="Reasoning" id="reasoning">
           <p className="reasoning">{reasoning}</p>
@@ -128,7 +155,12 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
 
       <div className="detail-grid">
         <Section title="Video" id="video">
-          <VideoPlayer jobId={job.job_id} videoUrl={artifacts.data ? artifacts.data.video_url : undefined} poster={frames[0]?.url} />
+          <VideoPlayer
+            jobId={job.job_id}
+            videoUrl={art ? art.video_url : undefined}
+            poster={frames[0]?.url}
+            videoRef={videoRef}
+          />
         </Section>
         <Section title="OCR text" id="ocr">
           {artifacts.data?.ocr_text ? (
@@ -139,11 +171,16 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
             <p className="muted">No text read{final ? "." : " yet."}</p>
           )}
         </Section>
+        <Section title="Speech" id="speech">
+          <SpeechPanel lines={art?.speech_lines ?? []} note={art?.speech_note} final={final} onSeek={canSeek} />
+        </Section>
       </div>
 
       <Section title={`Frames (${frames.length})`} id="frames">
         <ErrorBanner message={artifacts.error && !final ? null : artifacts.error} />
-        <FramesGallery frames={frames} />
+        <FramesGallery frames={frames} logos={art?.logos ?? []} />
+        <h3 className="subhead">Logos</h3>
+        <LogoList logos={art?.logos ?? []} note={art?.logo_note} final={final} onSeek={canSeek} />
       </Section>
 
       <Section title="Category mapping" id="mapping">

@@ -7,6 +7,8 @@ export const STAGES = [
   ["ingest", "Ingest"],
   ["frame_extract", "Frames"],
   ["ocr", "OCR"],
+  ["logos", "Logos"],
+  ["asr", "Speech"],
   ["classify", "Classify"],
   ["map", "Map"],
   ["persist", "Persist"],

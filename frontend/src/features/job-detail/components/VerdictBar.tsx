@@ -8,8 +8,9 @@ export function VerdictBar({ job }: { job: Job }) {
     <div className="verdict" data-testid="verdict">
       <div className="verdict-item">
         <span className="verdict-label">Brand</span>
-        <strong className="verdict-brand" data-testid="verdict-brand">
-          {job.brand || "—"}
+        {/* A finished job without a brand says so; "Why this brand" below gives the reason. */}
+        <strong className={`verdict-brand${job.brand ? "" : " verdict-brand-unknown"}`} data-testid="verdict-brand">
+          {job.brand || (job.status === "completed" || job.status === "failed" ? "Unknown brand" : "—")}
         </strong>
       </div>
       <div className="verdict-item verdict-category">

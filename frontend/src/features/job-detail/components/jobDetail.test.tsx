@@ -61,7 +61,7 @@ describe("JobDetailPage", () => {
     expect(items[0]).toHaveTextContent("Rejected");
     expect(items[0]).toHaveTextContent("confidence 0.41 < 0.7");
     expect(items[1]).toHaveTextContent("Accepted");
-    expect(screen.getByRole("list", { name: "Pipeline stages" }).querySelectorAll(".step-done")).toHaveLength(9);
+    expect(screen.getByRole("list", { name: "Pipeline stages" }).querySelectorAll(".step-done")).toHaveLength(11);
     expect(screen.getByRole("button", { name: "Export CSV" })).toBeEnabled();
     expect(document.querySelector("video")?.getAttribute("src")).toBe(`${server.url}/jobs/${ID}/video`);
     const mapping = screen.getByTestId("mapping");
