@@ -1,0 +1,275 @@
+"""Find catalogue brands in OCR or transcript text.
+
+Index (built once per catalogue): every name and alias folded to its joined key ("Coca-Cola",
+"coca cola" and "cocacola" all give "cocacola"), plus a symmetric-delete table (each key with one
+letter dropped) for misspellings. A call tokenises the text once, looks up every run of up to
+`max_tokens` tokens (joining them, so ASR's "mc donalds" meets "mcdonalds"), keeps the longest
+non-overlapping matches, then tries misspellings on the words nothing matched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from adclf.brands.model import Brand, BrandHit, HitKind
+from adclf.brands.normalize import dictionary, fold, key_tokens, tokens
+
+if TYPE_CHECKING:
+    from adclf.brands.catalogue import BrandCatalogue
+
+# (brand index, start, end, kind, weak, score) of one mention
+_Found = list[tuple[int, int, int, HitKind, bool, float]]
+SCORE = {"exact": 0.95, "alias": 0.9, "domain": 0.97}
+WEAK_SCORE = {"exact": 0.35, "alias": 0.3, "domain": 0.97}
+_TLDS = ("com|ca|fr|net|org|co|io|us|uk|be|ch|de|es|it|app|tv|me|ai|gg|eu|info|biz|shop|store|"
+         "quebec|paris|ly|to|so|xyz|dev|online|site")
+_DOMAIN = re.compile(rf"(?<![a-z0-9.@-])((?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS}))"
+                     r"(?![a-z0-9-])")
+_SPOKEN = re.compile(rf"\b([a-z0-9][a-z0-9-]*)\s+(?:dot|point)\s+({_TLDS})\b")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    brand: int  # index into Matcher.brands
+    kind: HitKind  # exact | alias
+    ntok: int  # tokens of the name as written
+    weak: bool
+
+
+def _osa(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance, or limit + 1 once it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def allowed_edits(length: int) -> int:
+    return 0 if length < 5 else 1 if length < 8 else 2
+
+
+class Matcher:
+    def __init__(self, brands: list[Brand], catalogue: BrandCatalogue | None = None) -> None:
+        self.brands = brands
+        self.catalogue = catalogue
+        common, proper = dictionary()
+        self._common = common
+        self._words = common | proper
+        self.index: dict[str, list[_Entry]] = {}
+        self.deletes: dict[str, set[str]] = {}
+        # first and last words of multi-word names: a fuzzy guess over several words of the text
+        # must begin or end with one of them ("tim hortens", "burgr king")
+        self.multi_ends: set[str] = set()
+        self.short: dict[str, set[str]] = {}  # 4-letter names: only "name + 1 letter" is fuzzy
+        self.max_tokens = 1
+        self.max_len = 1
+        for i, b in enumerate(brands):
+            for text, kind in self._variants(b):
+                toks = key_tokens(text)
+                k = "".join(toks)
+                if not k:
+                    continue
+                weak = self._weak(b, kind, toks)
+                entry = _Entry(i, kind, len(toks), weak)
+                bucket = self.index.setdefault(k, [])
+                if all(e.brand != i for e in bucket):
+                    bucket.append(entry)
+                self.max_tokens = max(self.max_tokens, len(toks) + 1)
+                self.max_len = max(self.max_len, len(k))
+                if len(k) == 4 and k.isalpha() and self._fuzzy_ok(b, weak, k + "?"):
+                    self.short.setdefault(k, set()).add(k)
+                if self._fuzzy_ok(b, weak, k) and len(toks) >= 2:
+                    self.multi_ends |= {toks[0], toks[-1]}
+                if self._fuzzy_ok(b, weak, k):
+                    self.deletes.setdefault(k, set()).add(k)
+                    for d in {k[:j] + k[j + 1:] for j in range(len(k))}:
+                        self.deletes.setdefault(d, set()).add(k)
+        self.max_tokens = min(self.max_tokens, 8)
+        # every prefix of every key: a run of words stops growing as soon as it leaves this set
+        self.prefixes = {k[:n] for k in self.index for n in range(1, len(k) + 1)}
+        self.multi_ends -= {w for w in self.multi_ends if len(w) <= 3 and w in self._common}
+        self._pos = {id(b): i for i, b in enumerate(brands)}
+
+    @staticmethod
+    def _variants(b: Brand) -> list[tuple[str, HitKind]]:
+        out: list[tuple[str, HitKind]] = [(b.name, "exact")]
+        out += [(a, "alias") for a in b.aliases]
+        for text, _ in list(out):
+            if "&" in text:
+                out += [(text.replace("&", " and "), "alias"), (text.replace("&", " et "), "alias")]
+        if b.name.lower().startswith("the ") and len(key_tokens(b.name)) >= 3:
+            out.append((b.name[4:], "alias"))
+        return out
+
+    def _weak(self, b: Brand, kind: HitKind, toks: list[str]) -> bool:
+        if b.kind == "tech" or len("".join(toks)) <= 2:
+            return True
+        if kind == "exact":
+            return b.common_word
+        if len(toks) == 1:
+            return b.common_word or toks[0] in self._words
+        return all(t in self._common for t in toks)  # "The Bay", "Like a good neighbor"
+
+    def _fuzzy_ok(self, b: Brand, weak: bool, k: str) -> bool:
+        return (not weak and not b.exclude and b.kind != "tech" and len(k) >= 5
+                and k[0].isalpha() and k not in self._common)
+
+    def _everyday(self, q: str) -> bool:
+        """A real word is not a misspelling. Longer proper nouns may be ("Toyoda" is a name, and
+        ASR's spelling of Toyota); short ones are too often first names ("Linda" vs Lindt)."""
+        return q in self._common or (len(q) <= 5 and q in self._words)
+
+    # matching
+    def _lookup(self, k: str, n: int) -> list[_Entry]:
+        entries = self.index.get(k)
+        if not entries:
+            return []
+        return [e for e in entries if e.ntok == n or len(k) >= 6]
+
+    def find(self, text: str) -> list[BrandHit]:
+        import unicodedata
+
+        text = unicodedata.normalize("NFC", text)
+        toks = tokens(text)
+        words = [t[0] for t in toks]
+        covered = [False] * len(toks)
+        found: _Found = []  # brand, start, end, ...
+        self._domains(text, toks, covered, found)
+        cands: list[tuple[int, int, list[_Entry]]] = []
+        for i in range(len(toks)):
+            k = ""
+            for j in range(i, min(len(toks), i + self.max_tokens)):
+                k += words[j]
+                entries = self._lookup(k, j - i + 1)
+                if not entries and toks[j][3]:  # "Nike's" -> "nike"
+                    entries = self._lookup(k[:-1], j - i + 1)
+                if entries:
+                    cands.append((i, j, entries))
+                if k not in self.prefixes:
+                    break
+        cands.sort(key=lambda c: (c[0] - c[1], c[0]))  # longest spans first
+        for i, j, entries in cands:
+            if any(covered[i:j + 1]):
+                continue
+            for t in range(i, j + 1):
+                covered[t] = True
+            exact = [e for e in entries if e.kind == "exact"] or entries
+            brandish = [e for e in exact if self.brands[e.brand].kind == "brand"] or exact
+            ambiguous = len(brandish) > 1
+            for e in brandish:
+                weak = e.weak or ambiguous
+                score = (WEAK_SCORE if weak else SCORE)[e.kind]
+                found.append((e.brand, toks[i][1], toks[j][2], e.kind, weak, score))
+        self._fuzzy(toks, words, covered, found)
+        return self._collect(text, found)
+
+    def _domains(self, text: str, toks: list[tuple[str, int, int, bool]], covered: list[bool],
+                 found: _Found) -> None:
+        if self.catalogue is None or ("." not in text and " dot " not in text.lower()
+                                      and " point " not in text.lower()):
+            return
+        folded = fold(text)
+        spans = [(m.start(1), m.end(1), m.group(1)) for m in _DOMAIN.finditer(folded)]
+        spans += [(m.start(), m.end(), f"{m.group(1)}.{m.group(2)}")
+                  for m in _SPOKEN.finditer(folded)]
+        pos = self._pos
+        for s, e, dom in spans:
+            b = self.catalogue.by_domain(dom)
+            if b is None or id(b) not in pos:
+                continue
+            found.append((pos[id(b)], s, e, "domain", False, SCORE["domain"]))
+            for t, (_, ts, te, _) in enumerate(toks):
+                if ts >= s and te <= e:
+                    covered[t] = True
+
+    def _fuzzy(self, toks: list[tuple[str, int, int, bool]], words: list[str],
+               covered: list[bool], found: _Found) -> None:
+        cache: dict[str, tuple[str, int] | None] = {}
+        picks: list[tuple[int, int, int, str]] = []  # -len, i, j, key
+        for i in range(len(toks)):
+            q = ""
+            for j in range(i, min(len(toks), i + 3)):
+                if covered[j]:
+                    break
+                q += words[j]
+                n = j - i + 1
+                if len(q) < 4 or q.isdigit() or (n == 1 and self._everyday(q)):
+                    continue
+                if n > 1 and words[i] not in self.multi_ends and words[j] not in self.multi_ends:
+                    continue
+                if len(q) > self.max_len + 2:
+                    break
+                if q not in cache:
+                    cache[q] = self._nearest(q)
+                hit = cache[q]
+                if hit is None:
+                    continue
+                k, _ = hit
+                if n > 1 and all(abs(e.ntok - n) > 1 or e.ntok < 2 for e in self.index[k]):
+                    continue  # don't glue words into a one-word brand by guesswork
+                picks.append((-len(q), i, j, q))
+        picks.sort()
+        for _, i, j, q in picks:
+            if any(covered[i:j + 1]):
+                continue
+            hit = cache[q]
+            assert hit is not None
+            k, dist = hit
+            for t in range(i, j + 1):
+                covered[t] = True
+            for e in self.index[k]:
+                score = (0.8 if dist == 1 and len(k) >= 8 else 0.7 if dist == 1 else 0.6)
+                score -= 0.05 if e.kind == "alias" else 0.0
+                found.append((e.brand, toks[i][1], toks[j][2], "fuzzy", False, score))
+
+    def _nearest(self, q: str) -> tuple[str, int] | None:
+        if len(q) == 5 and q[:4] in self.short and q.isalpha():  # ASR's "nikey" for "Nike"
+            return q[:4], 1
+        cands: set[str] = set()
+        for v in {q} | {q[:j] + q[j + 1:] for j in range(len(q))}:
+            got = self.deletes.get(v)
+            if got:
+                cands |= got
+        best: tuple[int, int, str] | None = None
+        for k in cands:
+            if k == q or k[0] != q[0]:
+                continue
+            limit = allowed_edits(len(k))
+            if limit == 0:
+                continue
+            d = _osa(q, k, limit)
+            if d <= limit and (best is None or (d, -len(k)) < (best[0], best[1])):
+                best = (d, -len(k), k)
+        return (best[2], best[0]) if best else None
+
+    def _collect(self, text: str,
+                 found: _Found) -> list[BrandHit]:
+        best: dict[int, BrandHit] = {}
+        for bi, s, e, kind, weak, score in found:
+            b = self.brands[bi]
+            if b.exclude:
+                continue
+            prev = best.get(bi)
+            count = 1 if prev is None else prev.count + 1
+            if prev is None or (not weak, score) > (not prev.weak, prev.score):
+                best[bi] = BrandHit(b, text[s:e], score, kind, weak, s, e, count)
+            else:
+                best[bi] = BrandHit(prev.brand, prev.matched, prev.score, prev.kind, prev.weak,
+                                    prev.start, prev.end, count)
+        return sorted(best.values(), key=lambda h: (h.weak, -h.score, h.start))
