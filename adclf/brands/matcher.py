@@ -105,6 +105,8 @@ class Matcher:
         self.prefixes = {k[:n] for k in self.index for n in range(1, len(k) + 1)}
         self.multi_ends -= {w for w in self.multi_ends if len(w) <= 3 and w in self._common}
         self._pos = {id(b): i for i, b in enumerate(brands)}
+        # misspelling look-ups are pure functions of the word: keep them across calls
+        self._near_cache: dict[str, tuple[str, int] | None] = {}
 
     @staticmethod
     def _variants(b: Brand) -> list[tuple[str, HitKind]]:
@@ -211,12 +213,20 @@ class Matcher:
                 n = j - i + 1
                 if len(q) < 4 or q.isdigit() or (n == 1 and self._everyday(q)):
                     continue
-                if n > 1 and words[i] not in self.multi_ends and words[j] not in self.multi_ends:
-                    continue
+                if n > 1 and (words[i] not in self.multi_ends and words[j] not in self.multi_ends
+                              or all(w in self._common for w in words[i:j + 1])):
+                    continue  # a misspelt name has a word that is no real word
                 if len(q) > self.max_len + 2:
                     break
                 if q not in cache:
-                    cache[q] = self._nearest(q)
+                    if q in self._near_cache:
+                        near = self._near_cache[q]
+                    else:
+                        near = self._nearest(q)
+                        if len(self._near_cache) > 200_000:
+                            self._near_cache.clear()
+                        self._near_cache[q] = near
+                    cache[q] = near
                 hit = cache[q]
                 if hit is None:
                     continue

@@ -1,0 +1,161 @@
+"""find_in_text on OCR and ASR-like text: spellings, spoken forms, misspellings, everyday words,
+domains, speed."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+import pytest
+
+from adclf.brands import BrandCatalogue, BrandHit, default_catalogue
+
+
+@pytest.fixture(scope="module")
+def cat() -> BrandCatalogue:
+    return default_catalogue()
+
+
+def strong(hits: list[BrandHit]) -> dict[str, BrandHit]:
+    return {h.brand.name: h for h in hits if not h.weak}
+
+
+@pytest.mark.parametrize(("text", "brand"), [
+    ("Venez chez McDonald's", "McDonald's"),
+    ("MCDONALD’S", "McDonald's"),
+    ("i'm lovin it at mcdonalds", "McDonald's"),
+    ("mc donalds breakfast", "McDonald's"),
+    ("Mc Donald's", "McDonald's"),
+    ("ice cold coca cola", "Coca-Cola"),
+    ("COCA-COLA", "Coca-Cola"),
+    ("always fresh at tim hortons", "Tim Hortons"),
+    ("chez Vidéotron", "Vidéotron"),
+    ("chez videotron", "Vidéotron"),
+    ("loto quebec", "Loto-Québec"),
+    ("LOTO-QUÉBEC", "Loto-Québec"),
+    ("Canadian Tire", "Canadian Tire"),
+    ("le nouveau Peugeot 3008", "Peugeot"),
+    ("shop at h and m", "H&M"),
+    ("stream it on disney plus", "Disney+"),
+    ("Nike's new shoe", "Nike"),
+    ("BNP PARIBAS", "BNP Paribas"),
+    ("chez e leclerc", "E.Leclerc"),
+])
+def test_exact_and_spoken_forms(cat: BrandCatalogue, text: str, brand: str) -> None:
+    hits = strong(cat.find_in_text(text))
+    assert brand in hits, (text, [h.brand.name for h in cat.find_in_text(text)])
+    assert hits[brand].kind in ("exact", "alias")
+    assert hits[brand].score >= 0.85
+
+
+@pytest.mark.parametrize(("text", "brand"), [
+    ("Mcdonals", "McDonald's"),
+    ("toyoda", "Toyota"),
+    ("nikey", "Nike"),
+    ("tim hortens", "Tim Hortons"),
+    ("burgr king", "Burger King"),
+    ("Canadian Tlre", "Canadian Tire"),
+    ("Volkswagon", "Volkswagen"),
+    ("Sherwin Wiliams", "Sherwin-Williams"),
+    ("Desjardin", "Desjardins"),
+    ("Starbuks coffee", "Starbucks"),
+])
+def test_misspellings_match(cat: BrandCatalogue, text: str, brand: str) -> None:
+    hits = strong(cat.find_in_text(text))
+    assert brand in hits, (text, [(h.brand.name, h.kind) for h in cat.find_in_text(text)])
+    assert hits[brand].kind == "fuzzy"
+    assert 0.5 <= hits[brand].score < 0.9
+
+
+@pytest.mark.parametrize("text", [
+    "the tide is high", "time to shell out", "grandma's apple pie", "just do it", "go",
+    "let's go to the target range", "mind the gap", "a white dove", "an orange juice",
+    "free shipping on all orders", "ring the bell", "take the subway home",
+    "swift and smart", "less is more", "a visa for travel",
+])
+def test_everyday_words_are_not_strong_hits(cat: BrandCatalogue, text: str) -> None:
+    hits = cat.find_in_text(text)
+    assert strong(hits) == {}, [(h.brand.name, h.kind, h.score) for h in hits]
+    assert all(h.score <= 0.4 for h in hits)
+
+
+def test_no_fuzzy_guess_from_real_words(cat: BrandCatalogue) -> None:
+    # each is one edit from a brand (Lexus, Buick, Lowe's, Bayer, Audi, Lindt): all real words
+    text = "the nexus of a quick fix, lower prices, a buyer, an audio tour, Linda said"
+    assert strong(cat.find_in_text(text)) == {}
+
+
+def test_short_names_are_never_fuzzy(cat: BrandCatalogue) -> None:
+    hits = cat.find_in_text("kfd bmv hbo lgg")
+    assert not [h for h in hits if h.kind == "fuzzy"]
+
+
+def test_domains_in_text(cat: BrandCatalogue) -> None:
+    hits = strong(cat.find_in_text("Détails sur www.canadiantire.ca ou visitez nike dot com"))
+    assert hits["Canadian Tire"].kind == "domain"
+    assert hits["Nike"].kind == "domain"
+    assert hits["Nike"].matched == "nike dot com"
+
+
+def test_domain_corroborates_an_everyday_name(cat: BrandCatalogue) -> None:
+    hits = strong(cat.find_in_text("Tide. Learn more at tide.com"))
+    assert hits["Tide"].kind == "domain" and hits["Tide"].count == 2
+
+
+def test_longest_match_wins(cat: BrandCatalogue) -> None:
+    hits = cat.find_in_text("Bank of America and American Express and Burger King")
+    names = {h.brand.name for h in hits}
+    assert {"Bank of America", "American Express", "Burger King"} <= names
+    assert "Express" not in names and "X" not in names
+
+
+def test_offsets_and_counts(cat: BrandCatalogue) -> None:
+    text = "Pepsi? Oui, Pepsi. Et encore PEPSI!"
+    hit = strong(cat.find_in_text(text))["Pepsi"]
+    assert hit.count == 3
+    assert text[hit.start:hit.end] == hit.matched == "Pepsi"
+
+
+def test_hits_are_sorted_strong_first(cat: BrandCatalogue) -> None:
+    hits = cat.find_in_text("apple and samsung")
+    assert [h.brand.name for h in hits] == ["Samsung", "Apple"]
+    assert not hits[0].weak and hits[1].weak
+
+
+_FILLER = ("the best deals of the summer on everything you need for your home and family "
+           "profitez des meilleures offres de la saison chez nous livraison gratuite "
+           "call now limited time only see store for details conditions s'appliquent "
+           "new improved formula 50% off save $20 www example com 1-800-555-0199")
+
+
+def _ad_text(rng: random.Random, cat: BrandCatalogue, size: int = 2000) -> str:
+    words = _FILLER.split()
+    names = [b.name for b in cat if b.kind == "brand"]
+    out: list[str] = []
+    while sum(len(w) + 1 for w in out) < size:
+        r = rng.random()
+        if r < 0.05:
+            out.append(rng.choice(names))
+        elif r < 0.08:  # OCR noise
+            out.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in
+                               range(rng.randint(3, 9))))
+        else:
+            out.append(rng.choice(words))
+    return " ".join(out)[:size]
+
+
+def test_speed_2kb_under_5ms(cat: BrandCatalogue) -> None:
+    """CPU time per call (the test machine is shared: wall time also counts other processes)."""
+    rng = random.Random(7)
+    texts = [_ad_text(rng, cat) for _ in range(30)]
+    cpu, wall = [], []
+    for text in texts:  # each text is new to the matcher: few of its misspellings are cached
+        c0, w0 = time.process_time(), time.perf_counter()
+        hits = cat.find_in_text(text)
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+        assert hits
+    cpu_ms, wall_ms = statistics.median(cpu) * 1000, statistics.median(wall) * 1000
+    print(f"find_in_text on 2 KB: median CPU {cpu_ms:.2f} ms, wall {wall_ms:.2f} ms")
+    assert cpu_ms <= 5.0
