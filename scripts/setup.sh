@@ -50,4 +50,13 @@ if [ -f frontend/package.json ]; then
     (cd frontend && npm run build --silent)
   fi
 fi
+# Logo gallery: the Simple Icons collection (npm, CC0-1.0) rasterised into adclf's silhouettes.
+if [ -f third_party/simple-icons/package.json ]; then
+  si=third_party/simple-icons
+  if [ ! -d $si/node_modules/simple-icons ] || [ $si/package-lock.json -nt $si/node_modules/.package-lock.json ]; then
+    echo "setup: npm ci (logo sources)"
+    (cd $si && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  .venv/bin/python -m adclf.pipeline.logos.build  # does nothing when the gallery is current
+fi
 echo "setup: done"

@@ -1,0 +1,190 @@
+"""GalleryMatcher: finds gallery logos in frames by their silhouette.
+
+Per frame: candidate silhouettes (segment.py) -> each also under four "partly covered"
+hypotheses (the shape continues, hidden, for a third more on one side) -> retrieval by one matrix
+product against every gallery descriptor -> the best few re-scored by pixel IoU on the 64 x 64
+silhouettes with a small shift search (hidden strips excluded). Letters and plain shapes are in
+the gallery too: a candidate must fit its brand clearly better than any of them, which is what
+keeps text-only cards ("M", "SHOP NOW") from inventing brands."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from adclf.pipeline.logos import bits
+from adclf.pipeline.logos.gallery import LogoGallery
+from adclf.pipeline.logos.segment import Candidate, candidates, work_image
+from adclf.pipeline.logos.shapes import descriptor, hidden_strip, normalise
+from adclf.pipeline.types import Frame, LogoDetection
+
+TOP_BRANDS = 4  # re-scored gallery entries per hypothesis
+TOP_GENERIC = 3
+RETRIEVE_MIN = 0.62  # descriptor cosine a hypothesis needs before any pixel re-scoring
+HIDDEN_VERIFIED = 2  # covered-logo hypotheses per candidate re-scored by pixels
+HIDDEN_PENALTY = 0.04  # a covered-logo hypothesis is a weaker claim than a whole one
+# score = logistic(min((fit - FIT_MID) / FIT_SCALE, (margin - MARGIN_MID) / MARGIN_SCALE))
+FIT_MID, FIT_SCALE = 0.85, 0.03
+MARGIN_MID, MARGIN_SCALE = 0.06, 0.03
+THRESHOLD = 0.5
+
+
+@dataclass
+class Match:
+    entry: int
+    fit: float
+    generic_fit: float
+    score: float
+    box: tuple[int, int, int, int]
+
+
+class GalleryMatcher:
+    """LogoMatcher over a LogoGallery. detect() merges frames: one detection per brand, the
+    best-scoring one, carrying that frame's timestamp and box; sorted by score, best first."""
+
+    def __init__(self, gallery: LogoGallery, threshold: float = THRESHOLD) -> None:
+        self.gallery = gallery
+        self.threshold = threshold
+
+    def warm(self) -> GalleryMatcher:
+        self.gallery.warm()
+        return self
+
+    def detect(self, frames: list[Frame]) -> list[LogoDetection]:
+        best: dict[str, LogoDetection] = {}
+        for frame in frames:
+            for det in self.detect_frame(frame):
+                if det.brand not in best or det.score > best[det.brand].score:
+                    best[det.brand] = det
+        return sorted(best.values(), key=lambda d: -d.score)
+
+    def detect_frame(self, frame: Frame) -> list[LogoDetection]:
+        """Detections in one frame (non-overlapping, at most one per brand)."""
+        g = self.gallery.warm()
+        work, scale = work_image(frame.image)
+        matches = [m for m in self.match(candidates(work)) if m.score >= self.threshold]
+        matches.sort(key=lambda m: -m.score)
+        kept: list[Match] = []
+        for m in matches:
+            same = any(g.entries[k.entry].brand == g.entries[m.entry].brand for k in kept)
+            if not same and all(_box_iou(m.box, k.box) < 0.3 for k in kept):
+                kept.append(m)
+        h, w = frame.image.shape[:2]
+        out = []
+        for m in kept:
+            e = g.entries[m.entry]
+            x0, y0, x1, y1 = m.box
+            box = [
+                max(0.0, x0 * scale),
+                max(0.0, y0 * scale),
+                min(w, x1 * scale),
+                min(h, y1 * scale),
+            ]
+            out.append(
+                LogoDetection(
+                    brand=e.brand,
+                    score=round(m.score, 4),
+                    timestamp=frame.timestamp,
+                    box=[round(v, 1) for v in box],
+                    source=e.source,
+                    key=e.key,
+                )
+            )
+        return out
+
+    def match(self, cands: list[Candidate]) -> list[Match]:
+        """The best brand match of every candidate (scored, not thresholded)."""
+        g = self.gallery
+        if not cands:
+            return []
+        canv: list[np.ndarray] = []
+        desc: list[np.ndarray] = []
+        care: list[np.ndarray] = []
+        owner: list[int] = []
+        for ci, c in enumerate(cands):
+            h, w = c.mask.shape
+            for hi, box in enumerate(_hypotheses(w, h)):
+                cv = normalise(c.mask, box)
+                keep = np.ones((64, 64), bool) if hi == 0 else ~hidden_strip((h, w), box)
+                canv.append(cv >= 0.5)
+                desc.append(descriptor(cv, None if hi == 0 else keep))
+                care.append(keep)
+                owner.append(ci)
+        sims = np.stack(desc) @ g.descriptors.T
+        brand_cols = np.nonzero(g.is_brand)[0]
+        generic_cols = np.nonzero(~g.is_brand)[0]
+        top = sims[:, brand_cols].max(1)
+        # per candidate: the candidate as seen, plus its HIDDEN_VERIFIED best-retrieved
+        # covered-logo hypotheses, if retrieval found anything
+        per = top.reshape(len(cands), -1)
+        order = np.argsort(-per[:, 1:], axis=1)[:, :HIDDEN_VERIFIED] + 1
+        rows = [
+            ci * per.shape[1] + int(hi)
+            for ci in range(len(cands))
+            for hi in [0, *order[ci]]
+            if per[ci, hi] >= RETRIEVE_MIN
+        ]
+        if not rows:
+            return []
+        r = np.array(rows)
+        bsims = sims[r][:, brand_cols]
+        top_b = brand_cols[np.argpartition(-bsims, TOP_BRANDS, axis=1)[:, :TOP_BRANDS]]
+        gsims = sims[r][:, generic_cols]
+        top_g = generic_cols[np.argpartition(-gsims, TOP_GENERIC, axis=1)[:, :TOP_GENERIC]]
+        cq = bits.pack(np.stack([canv[i] for i in rows]))[:, None]
+        cr = bits.pack(np.stack([care[i] for i in rows]))[:, None]
+        fb = bits.fit(cq, g.packed[top_b], g.packed_dilated[top_b], cr)
+        fg = bits.fit(cq, g.packed[top_g], g.packed_dilated[top_g], cr).max(1)
+        # the candidate's own convex hull competes too: a blob matching a blob-like icon says
+        # nothing about a brand
+        hulls = bits.pack(np.stack([_hull(canv[i]) for i in rows]))[:, None]
+        fh = bits.fit(cq, hulls, bits.dilate(hulls), cr)[:, 0]
+        bi = fb.argmax(1)
+        best: dict[int, Match] = {}
+        for k, row in enumerate(rows):
+            hidden = row % len(HYPOTHESES) != 0
+            fit = float(fb[k, bi[k]]) - (HIDDEN_PENALTY if hidden else 0.0)
+            gfit = max(float(fg[k]), float(fh[k]))
+            score = _score(fit, fit - gfit)
+            ci = owner[row]
+            if ci not in best or score > best[ci].score:
+                best[ci] = Match(int(top_b[k, bi[k]]), fit, gfit, score, cands[ci].box)
+        return list(best.values())
+
+
+# The candidate as seen, then as a logo hidden for a fifth, a third or a half more on one side
+# (x0, y0, x1, y1 extensions in units of the candidate's width/height).
+HYPOTHESES = [(0.0, 0.0, 0.0, 0.0)] + [
+    side
+    for e in (0.2, 1 / 3, 0.5)
+    for side in ((-e, 0, 0, 0), (0, 0, e, 0), (0, -e, 0, 0), (0, 0, 0, e))
+]
+
+
+def _hypotheses(w: int, h: int) -> list[tuple[float, float, float, float]]:
+    return [(a * w, b * h, w + c * w, h + d * h) for a, b, c, d in HYPOTHESES]
+
+
+def _score(fit: float, margin: float) -> float:
+    z = (fit - FIT_MID) / FIT_SCALE
+    z = min(z, (margin - MARGIN_MID) / MARGIN_SCALE)  # both must hold: fit AND distinctness
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _hull(c: np.ndarray) -> np.ndarray:
+    pts = cv2.findNonZero(c.astype(np.uint8))
+    out = np.zeros(c.shape, np.uint8)
+    if pts is not None:
+        cv2.fillConvexPoly(out, cv2.convexHull(pts), 1)
+    return out.astype(bool)
+
+
+def _box_iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0

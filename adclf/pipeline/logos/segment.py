@@ -1,0 +1,177 @@
+"""Candidate logo regions of a frame, as binary silhouettes.
+
+A printed logo is a few regions of one flat colour. So: downscale to WORK_W, cut the frame into
+flat-colour regions (colour clusters in Lab, split again along Canny edges in each Lab channel so
+a textured photo falls apart into crumbs while a flat logo stays whole), then offer each large
+region alone and each cluster of same-colour regions lying close together (multi-part logos,
+wordmarks). Polarity and colour do not matter: every colour's regions are candidates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_W = 640  # a 6 %-of-width logo keeps ~38 px here: enough shape, and cheap
+K = 8  # colour clusters before merging near-identical ones
+MERGE = 14.0  # Lab distance under which two clusters are one colour (JPEG noise, gradients)
+MIN_SIDE = 18  # smallest candidate's longer side in work pixels (~3 % of the frame width)
+MIN_AREA = 60
+MAX_CANDIDATES = 40
+GROUP_RADII = (3, 9, 18)  # gaps bridged when grouping parts: letter spacing, detached marks
+
+
+@dataclass
+class Candidate:
+    mask: np.ndarray  # uint8 0/1, cropped to box
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in work pixels (exclusive ends)
+    strength: float = 0.0  # how much the outline stands out (see outline_strength)
+
+
+def work_image(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    """(the frame at WORK_W wide, frame pixels per work pixel)."""
+    h, w = rgb.shape[:2]
+    if w <= WORK_W:
+        return rgb, 1.0
+    scale = w / WORK_W
+    return cv2.resize(rgb, (WORK_W, round(h / scale)), interpolation=cv2.INTER_AREA), scale
+
+
+def colour_labels(lab: np.ndarray, seed: int = 0) -> np.ndarray:
+    pix = lab.reshape(-1, 3).astype(np.float32)
+    rng = np.random.default_rng(seed)  # fixed: the same frame always gives the same answer
+    sample = pix[rng.integers(0, len(pix), min(len(pix), 3000))]
+    cv2.setRNGSeed(seed)
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 8, 1.0)
+    flags = cv2.KMEANS_PP_CENTERS
+    _, _, centres = cv2.kmeans(sample, K, None, crit, 1, flags)  # type: ignore[call-overload]
+    merged: list[np.ndarray] = []
+    for c in centres:
+        if all(np.linalg.norm(c - m) >= MERGE for m in merged):
+            merged.append(c)
+    cs = np.array(merged, np.float32)
+    # nearest centre per 8 x 8 x 8 Lab bin, then one table look-up per pixel
+    bins = np.arange(32, dtype=np.float32) * 8 + 4
+    grid = np.stack(np.meshgrid(bins, bins, bins, indexing="ij"), -1).reshape(-1, 3)
+    lut = ((grid[:, None, :] - cs[None]) ** 2).sum(-1).argmin(1).astype(np.uint8)
+    q = (lab >> 3).astype(np.int32)
+    return lut[(q[..., 0] << 10) | (q[..., 1] << 5) | q[..., 2]]
+
+
+def edges(lab: np.ndarray) -> np.ndarray:
+    e = np.asarray(cv2.Canny(lab[..., 0], 40, 100)) > 0
+    e |= np.asarray(cv2.Canny(lab[..., 1], 24, 60)) > 0
+    e |= np.asarray(cv2.Canny(lab[..., 2], 24, 60)) > 0
+    return e
+
+
+def candidates(work: np.ndarray) -> list[Candidate]:
+    """Candidate silhouettes of a work-size RGB image."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(work, (3, 3), 0), cv2.COLOR_RGB2LAB)
+    labels = colour_labels(lab)
+    labels[edges(lab)] = 255
+    h, w = labels.shape
+    out: dict[tuple[int, int, int, int, int], Candidate] = {}
+    for lab_id in np.unique(labels):
+        if lab_id == 255:
+            continue
+        m = (labels == lab_id).astype(np.uint8)
+        n, cc, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
+        sx, sy, sw, sh, sa = (stats[1:, i] for i in range(5))
+        # parts: big enough to matter, not the backdrop itself
+        ok = (sa >= 12) & (sw < 0.9 * w) & (sh < 0.9 * h)
+        ids = np.nonzero(ok)[0] + 1
+        if len(ids) == 0:
+            continue
+        keep_lut = np.zeros(n, np.uint8)
+        keep_lut[ids] = 1
+        kept = keep_lut[cc]
+        for i in ids:
+            x, y, bw, bh = (int(v) for v in stats[i, :4])
+            if max(bw, bh) >= MIN_SIDE and stats[i, 4] >= MIN_AREA:
+                crop = (cc[y : y + bh, x : x + bw] == i).astype(np.uint8)
+                out.setdefault(
+                    (x, y, x + bw, y + bh, int(stats[i, 4])),
+                    Candidate(crop, (x, y, x + bw, y + bh)),
+                )
+        for r in GROUP_RADII:
+            dil = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+            gn, gcc, gstats, _ = cv2.connectedComponentsWithStats(dil, connectivity=8)
+            for g in range(1, gn):
+                x, y, bw, bh = (int(v) for v in gstats[g, :4])
+                members = kept[y : y + bh, x : x + bw] & (gcc[y : y + bh, x : x + bw] == g)
+                ys, xs = np.nonzero(members)
+                if len(xs) < MIN_AREA:
+                    continue
+                x0, y0, x1, y1 = x + xs.min(), y + ys.min(), x + xs.max() + 1, y + ys.max() + 1
+                if max(x1 - x0, y1 - y0) < MIN_SIDE or (x1 - x0) >= 0.9 * w or (y1 - y0) >= 0.9 * h:
+                    continue
+                key = (int(x0), int(y0), int(x1), int(y1), len(xs))
+                if key not in out:
+                    crop = members[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.uint8)
+                    out[key] = Candidate(crop, key[:4])
+    # A printed logo stands out from what is around it all along its outline; a crumb of a
+    # textured photo does not. Keep the candidates with the strongest outlines.
+    grad = contrast(lab)
+    big = sorted(out.values(), key=lambda c: -int(c.mask.sum()))[: 3 * MAX_CANDIDATES]
+    for c in big:
+        c.strength = outline_strength(grad, c)
+    best = sorted(big, key=lambda c: -c.strength)[:MAX_CANDIDATES]
+    for c in best:
+        refine(lab, c)
+    return best
+
+
+def refine(lab: np.ndarray, c: Candidate) -> None:
+    """Redraw the outline where the colour is nearer the shape's than its surroundings' (the
+    half-way line of the anti-aliased edge, as the gallery's alpha >= 0.5): the edge map took the
+    outermost pixels of the shape, and a thin stroke is mostly outline."""
+    x0, y0, x1, y1 = c.box
+    p = 3
+    h, w = lab.shape[:2]
+    m = cv2.copyMakeBorder(c.mask, p, p, p, p, cv2.BORDER_CONSTANT, value=0)
+    ax0, ay0 = x0 - p, y0 - p
+    sx0, sy0, sx1, sy1 = max(0, ax0), max(0, ay0), min(w, x1 + p), min(h, y1 + p)
+    sub = np.zeros((m.shape[0], m.shape[1], 3), np.float32)
+    sub[sy0 - ay0 : sy1 - ay0, sx0 - ax0 : sx1 - ax0] = lab[sy0:sy1, sx0:sx1]
+    near = cv2.dilate(m, np.ones((5, 5), np.uint8))
+    ring = cv2.dilate(m, np.ones((7, 7), np.uint8)) - near
+    inner = sub[cv2.erode(m, np.ones((3, 3), np.uint8)) > 0]
+    outer = sub[ring > 0]
+    if len(inner) < 10 or len(outer) < 10:
+        m = cv2.dilate(m, np.ones((3, 3), np.uint8))
+    else:
+        fg = np.median(inner, axis=0)
+        bg = np.median(outer, axis=0)
+        closer = ((sub - fg) ** 2).sum(-1) < ((sub - bg) ** 2).sum(-1)
+        m = (closer & (near > 0)) | (m > 0)
+        m = m.astype(np.uint8)
+    ys, xs = np.nonzero(m)
+    c.mask = m[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    c.box = (
+        ax0 + int(xs.min()),
+        ay0 + int(ys.min()),
+        ax0 + int(xs.max()) + 1,
+        ay0 + int(ys.max()) + 1,
+    )
+
+
+def contrast(lab: np.ndarray) -> np.ndarray:
+    f = lab.astype(np.float32)
+    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(f, cv2.CV_32F, 0, 1, ksize=3)
+    return np.sqrt(gx * gx + gy * gy).max(axis=2)
+
+
+def outline_strength(grad: np.ndarray, c: Candidate) -> float:
+    """Median gradient on the candidate's outline (both sides of it)."""
+    x0, y0, x1, y1 = c.box
+    h, w = grad.shape
+    m = c.mask
+    ring = cv2.dilate(m, np.ones((3, 3), np.uint8)) - cv2.erode(m, np.ones((3, 3), np.uint8))
+    gx0, gy0 = max(0, x0), max(0, y0)
+    sub = grad[gy0 : min(h, y1), gx0 : min(w, x1)]
+    ring = ring[gy0 - y0 : gy0 - y0 + sub.shape[0], gx0 - x0 : gx0 - x0 + sub.shape[1]]
+    vals = sub[ring > 0]
+    return float(np.median(vals)) if len(vals) else 0.0

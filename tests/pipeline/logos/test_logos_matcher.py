@@ -1,0 +1,121 @@
+"""GalleryMatcher on real rendered 720p JPEG frames (Simple Icons rasterised by resvg, composited
+onto plain colours, a real photo and a busy texture)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from adclf.pipeline.logos import GalleryMatcher, LogoGallery
+from adclf.pipeline.types import Frame, LogoDetection
+from tests.pipeline.logos import synth
+
+RED, YELLOW, ORANGE = (200, 16, 46), (255, 199, 44), (240, 90, 20)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> GalleryMatcher:
+    return GalleryMatcher(LogoGallery()).warm()
+
+
+def icon(slug: str):  # noqa: ANN201 - a Path
+    return synth.ICONS / f"{slug}.svg"
+
+
+def box_iou(a: list[float], b: list[int]) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def found(dets: list[LogoDetection], key: str) -> LogoDetection:
+    hits = [d for d in dets if d.key == key]
+    assert hits, f"{key} not found; got {[(d.key, d.score) for d in dets]}"
+    return hits[0]
+
+
+def test_mcdonalds_logo_only_end_card(matcher: GalleryMatcher) -> None:
+    rng = np.random.default_rng(7)
+    img, box = synth.logo_frame(icon("mcdonalds"), 0.3, YELLOW, synth.plain(RED), rng)
+    dets = matcher.detect([Frame(4.5, img, 3)])
+    d = found(dets, "mcdonalds")
+    assert d.brand == "McDonald's" and d.source == "gallery"
+    assert d.score >= 0.5 and d.timestamp == 4.5
+    assert box_iou(d.box, box) > 0.6
+    assert len(dets) == 1, dets  # nothing invented next to it
+
+
+@pytest.mark.parametrize("slug", ["nike", "adidas", "mcdonalds"])
+def test_white_on_brand_colour(matcher: GalleryMatcher, slug: str) -> None:
+    img, _ = synth.logo_frame(
+        icon(slug), 0.25, synth.WHITE, synth.plain(ORANGE), np.random.default_rng(1)
+    )
+    assert found(matcher.detect([Frame(0.0, img)]), slug).score >= 0.5
+
+
+@pytest.mark.parametrize("rel", [0.07, 0.45])
+def test_small_and_large(matcher: GalleryMatcher, rel: float) -> None:
+    img, box = synth.logo_frame(
+        icon("mcdonalds"), rel, synth.BLACK, synth.plain(synth.WHITE), np.random.default_rng(3)
+    )
+    assert box_iou(found(matcher.detect([Frame(0.0, img)]), "mcdonalds").box, box) > 0.5
+
+
+def test_on_a_real_photo_and_a_busy_texture(matcher: GalleryMatcher) -> None:
+    rng = np.random.default_rng(5)
+    photo, _ = synth.logo_frame(icon("mcdonalds"), 0.2, YELLOW, synth.photo(rng), rng)
+    texture, _ = synth.logo_frame(icon("adidas"), 0.25, synth.WHITE, synth.texture(rng), rng)
+    dets = matcher.detect([Frame(1.0, photo, 0), Frame(2.0, texture, 1)])
+    assert found(dets, "mcdonalds").timestamp == 1.0
+    assert found(dets, "adidas").timestamp == 2.0
+
+
+def test_partly_covered(matcher: GalleryMatcher) -> None:
+    rng = np.random.default_rng(0)
+    frames = []
+    for i in range(4):  # a bar over ~22 % of the logo, from a random side
+        img, _ = synth.logo_frame(
+            icon("mcdonalds"), 0.25, synth.BLACK, synth.plain(synth.WHITE), rng, occlude=0.22
+        )
+        frames.append(Frame(float(i), img, i))
+    per_frame = [matcher.detect_frame(f) for f in frames]
+    hits = sum(any(d.key == "mcdonalds" for d in dets) for dets in per_frame)
+    assert hits >= 2, per_frame
+    assert all(d.key == "mcdonalds" for dets in per_frame for d in dets), per_frame
+
+
+def test_text_only_cards_and_plain_footage_give_nothing(matcher: GalleryMatcher) -> None:
+    rng = np.random.default_rng(11)
+    frames = [
+        synth.text_frame("M", "DejaVuSans-Bold.ttf", 300, YELLOW, synth.plain(RED)),
+        synth.text_frame(
+            "M", "LiberationSerif-Regular.ttf", 300, synth.BLACK, synth.plain(synth.WHITE)
+        ),
+        synth.text_frame(
+            "O", "LiberationSans-Bold.ttf", 300, synth.WHITE, synth.plain(synth.BLACK)
+        ),
+        synth.text_frame(
+            "Just do it", "DejaVuSans-Bold.ttf", 120, synth.WHITE, synth.plain(synth.BLACK)
+        ),
+        synth.text_frame(
+            "SHOP NOW", "LiberationSansNarrow-Bold.ttf", 140, synth.WHITE, synth.plain(RED)
+        ),
+        synth.text_frame("SHOP NOW", "DejaVuSans-Bold.ttf", 90, synth.WHITE, synth.photo(rng)),
+        synth.jpeg(synth.photo(rng)),
+        synth.jpeg(synth.texture(rng)),
+        synth.jpeg(synth.gradient(rng)),
+    ]
+    dets = matcher.detect([Frame(float(i), f, i) for i, f in enumerate(frames)])
+    assert dets == []
+
+
+def test_per_brand_merge_keeps_the_best_frame(matcher: GalleryMatcher) -> None:
+    rng = np.random.default_rng(2)
+    small, _ = synth.logo_frame(icon("mcdonalds"), 0.07, YELLOW, synth.plain(RED), rng)
+    big, _ = synth.logo_frame(icon("mcdonalds"), 0.35, YELLOW, synth.plain(RED), rng)
+    per = [matcher.detect_frame(Frame(t, im)) for t, im in ((1.0, small), (9.0, big))]
+    dets = matcher.detect([Frame(1.0, small), Frame(9.0, big)])
+    assert [d.key for d in dets] == ["mcdonalds"]
+    best = max((d for p in per for d in p), key=lambda d: d.score)
+    assert dets[0].timestamp == best.timestamp and dets[0].score == best.score
