@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16_000
 SILENT_PEAK_DB = -50.0  # quieter than this everywhere = nothing to transcribe
 _VAD_FRAME = 480  # 30 ms
-_MAX_ERRORS = 50  # undecodable packets tolerated before giving up on the stream
+_MAX_ERRORS_IN_ROW = 200  # undecodable packets in a row (~4 s of AAC) before giving up
 
 
 @dataclass
@@ -64,7 +65,7 @@ def _decode(video: Path, start: float | None, end: float | None) -> tuple[np.nda
     except (av.FFmpegError, OSError, ValueError) as e:
         return np.zeros(0, np.int16), f"unreadable audio stream: {_short(e)}"
     chunks: list[np.ndarray] = []
-    errors = 0
+    errors = in_row = good = 0
     last_error = ""
     first_t: float | None = None
     with container:
@@ -83,10 +84,13 @@ def _decode(video: Path, start: float | None, end: float | None) -> tuple[np.nda
                     frames = packet.decode()
                 except (av.FFmpegError, ValueError) as e:
                     errors += 1
+                    in_row += 1
                     last_error = _short(e)
-                    if errors > _MAX_ERRORS:
+                    if in_row > _MAX_ERRORS_IN_ROW:
                         break
                     continue
+                in_row = 0
+                good += 1
                 for frame in frames:
                     t = frame.time
                     if t is not None and start and t + frame.samples / frame.rate < start:
@@ -107,6 +111,12 @@ def _decode(video: Path, start: float | None, end: float | None) -> tuple[np.nda
         pcm = _trim_to_window(pcm, first_t or 0.0, start or 0.0, end)
     if pcm.size == 0:
         return pcm, f"unreadable audio stream: {last_error or 'no decodable samples'}"
+    if errors > good:
+        # mostly garbage: the few packets that decode are noise bursts, not the ad's sound
+        return np.zeros(0, np.int16), (
+            f"unreadable audio stream: {errors} of {errors + good} packets undecodable"
+            f" ({last_error})"
+        )
     if errors:
         log.info("audio of %s: skipped %d undecodable packets (%s)", video, errors, last_error)
     return pcm, ""
@@ -122,7 +132,10 @@ def _trim_to_window(pcm: np.ndarray, first_t: float, start: float, end: float | 
 
 
 def _short(e: BaseException) -> str:
+    """PyAV's message without errno and C function noise: "Invalid data found when ..."."""
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
+    text = re.sub(r":\s*'[\w_]+\(\)'$", "", text)
     return text[:120]
 
 
@@ -161,7 +174,8 @@ def extract_audio(
     peak_db = _db(float(np.abs(x).max()))
     rms_db = _db(float(np.sqrt(np.mean(x * x))))
     speech = _active_seconds(pcm)
-    silent = peak_db < SILENT_PEAK_DB or speech == 0.0
+    # level only: a steady music bed has no "activity" above its own floor but is not silence
+    silent = peak_db < SILENT_PEAK_DB
     return AudioInfo(
         has_audio=True,
         duration=round(duration, 3),

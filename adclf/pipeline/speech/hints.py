@@ -12,15 +12,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from adclf.pipeline.speech.spoken import domain_names, spoken_to_written
 from adclf.pipeline.types import SpeechLine
 
-MIN_SCORE = 0.84  # similarity (0..1) of the spoken span to the name; exact = 1
+MIN_SCORE = 0.8  # similarity (0..1) of the spoken span to the name; exact = 1 ("Togota" 0.83)
 MIN_FUZZY = 5  # shorter names must match exactly (fuzzy "Ford"/"food", ".NET"/"next" is noise)
 # Catalogues hold brands named by everyday words ("Go", "Just", "Here", "Bit", "Target", "Orange").
-# A span made only of such words is not evidence of the brand on its own; it still counts when the
-# transcript says it as an address ("target dot com"), via domain_names().
+# A span made only of such words (this list, or Zipf frequency >= 5 in English or French: "video",
+# "next", "feeling") is not evidence of the brand on its own; it still counts when the transcript
+# says it as an address ("target dot com"), via domain_names().
+EVERYDAY_ZIPF = 5.0
 COMMON = frozenset(
     """a about after all also am an and any are as at back be been before best big bit but buy by
     call can come day did do does don't down each even every feel find first for free from fun
@@ -44,6 +47,18 @@ class HintMatch:
     score: float  # 0..1 similarity x line confidence
     start: float  # seconds, from the line
     end: float
+
+
+@lru_cache(maxsize=65536)
+def everyday(word: str) -> bool:
+    w = word.lower()
+    if w in COMMON:
+        return True
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # the list above alone still removes the worst offenders
+        return False
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "fr")) >= EVERYDAY_ZIPF
 
 
 def _key(text: str) -> str:
@@ -91,7 +106,7 @@ def _spans(text: str, longest: int = 3) -> list[str]:
     for i in range(len(words)):
         for n in range(1, longest + 1):
             part = words[i : i + n]
-            if i + n <= len(words) and not all(w.lower() in COMMON for w in part):
+            if i + n <= len(words) and not all(everyday(w) for w in part):
                 spans.append(" ".join(part))
     return spans
 

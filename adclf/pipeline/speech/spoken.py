@@ -13,7 +13,7 @@ import re
 _DOT = r"(?:dot|point)"
 _TLDS = "com|net|org|fr|co|uk|io|de|es|it|be|ch|ca|eu|us|info|biz|tv|app|shop|store|ai|me|ly|gg|nl"
 # Whisper and espeak-made captions spell letters as "N-I-K-E", "N.I.K.E." or "n i k e"
-_SPELLED = re.compile(r"\b(?:[a-z0-9][\s.\-]+){2,}[a-z0-9]\b\.?", re.IGNORECASE)
+_SPELLED = re.compile(r"(?<![\w'])(?:[a-z0-9][\s.\-]+){2,}[a-z0-9]\b\.?", re.IGNORECASE)
 _SPOKEN_DOMAIN = re.compile(rf"\b((?:[a-z0-9][a-z0-9\-]*\s+{_DOT}\s+)+)({_TLDS})\b", re.IGNORECASE)
 _WRITTEN_DOMAIN = re.compile(
     rf"\b((?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+(?:{_TLDS}))\b", re.IGNORECASE
@@ -63,30 +63,37 @@ def _spoken_domains(text: str) -> str:
 
 def number_words(text: str) -> str:
     """English/French number words to digits, as read in phone numbers and model names:
-    "one eight hundred" -> "1 800", "twenty one" -> "21". Each run of number words becomes one
-    number when they compose (twenty one) and separate digits otherwise (one eight)."""
+    "twenty one" -> "21", "two hundred fifty" -> "250", "one eight hundred five five five" ->
+    "1 800 555" (a run of single digits is one digit string, as in phone numbers)."""
 
     def value(words: list[str]) -> str:
-        out: list[str] = []
+        out: list[int] = []
+        joinable: list[bool] = []  # a lone single digit, glued to its digit neighbours
         total: int | None = None
         for w in words:
-            if w in ("hundred", "cent"):
-                total = (total or 1) * 100
-            elif w in ("thousand", "mille"):
-                total = (total or 1) * 1000
+            if w in ("hundred", "cent", "thousand", "mille"):
+                total = (total or 1) * (100 if w in ("hundred", "cent") else 1000)
+                continue
+            n = _NUMBERS[w]
+            if total is not None and total % 100 and total % 10 == 0 and total > 10 and n < 10:
+                total += n  # twenty one
+            elif total is not None and total >= 100 and total % 100 == 0 and 10 <= n < 100:
+                total += n  # two hundred fifty
             else:
-                n = _NUMBERS[w]
-                if total is not None and total % 10 == 0 and n < 10 and total % 100 != 0:
-                    total += n  # twenty one
-                elif total is not None and total % 100 == 0 and total >= 100 and n < 100:
-                    total += n  # two hundred five
-                else:
-                    if total is not None:
-                        out.append(str(total))
-                    total = n
+                if total is not None:
+                    out.append(total)
+                    joinable.append(total < 10)
+                total = n
         if total is not None:
-            out.append(str(total))
-        return " ".join(out)
+            out.append(total)
+            joinable.append(total < 10)
+        parts: list[str] = []
+        for i, (number, single) in enumerate(zip(out, joinable, strict=True)):
+            if single and i > 0 and joinable[i - 1]:
+                parts[-1] += str(number)
+            else:
+                parts.append(str(number))
+        return " ".join(parts)
 
     def repl(m: re.Match[str]) -> str:
         words = [w.lower() for w in re.findall(r"[a-z]+", m.group(0), re.IGNORECASE)]
@@ -123,8 +130,11 @@ def domains(text: str) -> list[str]:
 def domain_names(text: str) -> list[str]:
     """The name part of each address: "nike.com" -> "nike", "shop.acme.co.uk" -> "acme"."""
     names: list[str] = []
+    tlds = set(_TLDS.split("|"))
     for d in domains(text):
-        labels = [x for x in d.split(".") if x not in _TLDS.split("|")]
-        if labels and labels[-1] not in names:
+        labels = d.split(".")
+        while len(labels) > 1 and labels[-1] in tlds:
+            labels.pop()  # "acme.co.uk" -> "acme"; a lone "store.com" keeps "store"
+        if labels[-1] not in names:
             names.append(labels[-1])
     return names

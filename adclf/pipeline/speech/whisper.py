@@ -32,10 +32,11 @@ from adclf.pipeline.types import SpeechLine
 
 log = logging.getLogger(__name__)
 
-# mean word probability below which a line is dropped as likely garbage. Measured on synthetic
-# voices: clean English lines 0.6-0.97, English under loud music 0.45-0.55, French speech forced
-# through this English-only model 0.3-0.72 (the floor cannot remove all of it; see HALLUCINATIONS)
-MIN_CONFIDENCE = 0.4
+# Mean word probability below which a line is dropped as likely garbage. Measured on espeak-ng
+# voices: clean English lines 0.47-0.87, English under loud music 0.29-0.77 (lines with the brand
+# 0.44-0.77), French forced through this English-only model 0.09-0.72 (most under 0.47): the floor
+# removes most French garbage but not all of it.
+MIN_CONFIDENCE = 0.45
 PAUSE_SECONDS = 0.5  # a gap this long between words starts a new line
 NO_SPEECH_DROP = 0.8  # whisper's own "this window is not speech" probability
 # Whisper's well-known filler outputs on music, noise and foreign speech: never evidence
