@@ -16,15 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
+from adclf.pipeline.logos import bits
+from adclf.pipeline.logos.files import ARRAYS, DEFAULT_OUT, DEFAULT_SOURCE, META
 from adclf.pipeline.logos.render import generic_shapes, svg_mask
 from adclf.pipeline.logos.shapes import descriptor, normalise
 
-BUILD_VERSION = 1  # bump when shapes.py/render.py change what a gallery entry is
-ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_SOURCE = ROOT / "third_party" / "simple-icons" / "node_modules" / "simple-icons"
-DEFAULT_OUT = Path(__file__).resolve().parent / "_gallery"
-ARRAYS = "gallery.npz"
-META = "gallery.json"
+BUILD_VERSION = 2  # bump when shapes.py/render.py change what a gallery entry is
 
 
 def source_version(source: Path) -> str:
@@ -71,7 +68,8 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT, workers: int =
     stack = np.stack(kept)
     desc = np.stack([descriptor(c.astype(np.float32) / 255.0) for c in stack])
     out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / ARRAYS, canvases=stack, descriptors=desc)
+    # silhouettes bit-packed (bits.py): 512 bytes an entry, so loading is a 2 MB read
+    np.savez(out / ARRAYS, packed=bits.pack(stack >= 128), descriptors=desc)
     meta = {
         "build_version": BUILD_VERSION,
         "source": "simple-icons",

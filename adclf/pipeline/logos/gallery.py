@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from adclf.pipeline.logos import bits
-from adclf.pipeline.logos.build import ARRAYS, DEFAULT_OUT, META
+from adclf.pipeline.logos.files import ARRAYS, DEFAULT_OUT, META
 from adclf.pipeline.logos.render import logo_mask
 from adclf.pipeline.logos.shapes import binarise, descriptor, normalise
 
@@ -64,7 +64,7 @@ class LogoGallery:
             raise GalleryMissing(f"no logo gallery in {self.gallery_dir}: run scripts/setup.sh")
         meta = json.loads((self.gallery_dir / META).read_text())
         with np.load(self.gallery_dir / ARRAYS) as z:
-            canvases = binarise(z["canvases"].astype(np.float32) / 255.0)
+            packed = z["packed"]
             desc = z["descriptors"].astype(np.float32)
         entries = [
             Entry(e["brand"], e["key"], "generic" if e["kind"] == "generic" else "gallery")
@@ -75,10 +75,10 @@ class LogoGallery:
             replaced = {u[0].brand.casefold() for u in users}
             keep = [i for i, e in enumerate(entries) if e.brand.casefold() not in replaced]
             entries = [entries[i] for i in keep] + [u[0] for u in users]
-            canvases = np.concatenate([canvases[keep], np.stack([u[1] for u in users])])
+            packed = np.concatenate([packed[keep], bits.pack(np.stack([u[1] for u in users]))])
             desc = np.concatenate([desc[keep], np.stack([u[2] for u in users])])
         self.entries = entries
-        self.packed = bits.pack(canvases)
+        self.packed = np.ascontiguousarray(packed)
         self.packed_dilated = bits.dilate(self.packed)
         self.descriptors = np.ascontiguousarray(desc)
         self.is_brand = np.array([e.source != "generic" for e in entries])

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 
 from adclf.pipeline.logos import GalleryMatcher, LogoGallery  # noqa: E402
-from adclf.pipeline.logos.build import DEFAULT_SOURCE  # noqa: E402
+from adclf.pipeline.logos.files import DEFAULT_SOURCE  # noqa: E402
 from adclf.pipeline.types import Frame  # noqa: E402
 
 WORDS = [

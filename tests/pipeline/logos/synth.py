@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from adclf.pipeline.logos.build import DEFAULT_SOURCE
+from adclf.pipeline.logos.files import DEFAULT_SOURCE
 from adclf.pipeline.logos.render import find_font, logo_mask
 
 W, H = 1280, 720
