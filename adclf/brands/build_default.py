@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from adclf.brands.normalize import dictionary, fold, key
+from adclf.brands.normalize import dictionary, key
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -143,8 +143,13 @@ def merge(curated: list[dict[str, Any]], icons: list[dict[str, Any]]) -> list[di
     used: set[str] = set()
     seen: dict[str, str] = {}
     brands: list[dict[str, Any]] = []
-    dups = [f"{b['_where']}: {b['name']}" for i, b in enumerate(curated)
-            if key(b["name"]) in {key(c["name"]) for c in curated[:i]}]
+    first: dict[str, str] = {}
+    dups = []
+    for b in curated:
+        k = key(b["name"])
+        if k in first:
+            dups.append(f"{b['_where']}: {b['name']} (as {first[k]})")
+        first.setdefault(k, b["_where"])
     if dups:
         sys.exit("duplicate curated names:\n" + "\n".join(dups))
     for b in curated:
@@ -201,9 +206,9 @@ def write_words(words: Path, french: Path, out: Path) -> None:
             if raw.startswith("#"):
                 continue
             for w in raw.split():
-                if "'" in w or not w or fold(w) in kept:
+                if "'" in w or not w or w in kept:  # keep "Gap" and "gap": case matters
                     continue
-                kept.add(fold(w))
+                kept.add(w)
                 lines.append(w)
     with gzip.GzipFile(str(out), "wb", mtime=0) as fh:  # mtime=0: reproducible bytes
         fh.write(("\n".join(lines) + "\n").encode("utf-8"))

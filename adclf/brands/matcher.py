@@ -126,7 +126,8 @@ class Matcher:
             return b.common_word
         if len(toks) == 1:
             return b.common_word or toks[0] in self._words
-        return all(t in self._common for t in toks)  # "The Bay", "Like a good neighbor"
+        # "The Bay", "Like a good neighbor" (but not "H and M": letters are no phrase)
+        return all(t in self._common for t in toks) and sum(len(t) >= 3 for t in toks) >= 2
 
     def _fuzzy_ok(self, b: Brand, weak: bool, k: str) -> bool:
         return (not weak and not b.exclude and b.kind != "tech" and len(k) >= 5
@@ -171,10 +172,11 @@ class Matcher:
                 continue
             for t in range(i, j + 1):
                 covered[t] = True
-            exact = [e for e in entries if e.kind == "exact"] or entries
-            brandish = [e for e in exact if self.brands[e.brand].kind == "brand"] or exact
-            ambiguous = len(brandish) > 1
-            for e in brandish:
+            # a curated advertiser beats a simple-icons namesake; a name beats an alias
+            brandish = [e for e in entries if self.brands[e.brand].kind == "brand"] or entries
+            exact = [e for e in brandish if e.kind == "exact"] or brandish
+            ambiguous = len(exact) > 1
+            for e in exact:
                 weak = e.weak or ambiguous
                 score = (WEAK_SCORE if weak else SCORE)[e.kind]
                 found.append((e.brand, toks[i][1], toks[j][2], e.kind, weak, score))
