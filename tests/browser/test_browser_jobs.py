@@ -10,11 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import JOB_DONE_TIMEOUT_MS, api, job_id_from_url, submit_file
+from browser_helpers import (
+    JOB_DONE_TIMEOUT_MS,
+    api,
+    job_id_from_url,
+    no_horizontal_overflow,
+    submit_file,
+)
 from playwright.sync_api import expect
-from videos import simple_ad
+from videos import Scene, logo_png, make_video, simple_ad, speak
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+ICONS = (Path(__file__).resolve().parents[2]
+         / "third_party/simple-icons/node_modules/simple-icons/icons")
 
 
 def _wait_final_verdict(page: Any) -> str:
@@ -168,3 +176,87 @@ def test_a_failing_job_shows_its_error_and_is_listed_under_failed(
     row = page.locator(f'tr[data-job-id="{job_id}"]')
     expect(row).to_be_visible()
     expect(row).to_contain_text(error[:40])
+
+
+def test_detail_page_shows_speech_logos_and_why_this_brand(
+    dashboard: Any, page: Any, tmp_path: Path, shot: Callable[[Any, str], Path]
+) -> None:
+    """A real ad with an espeak-ng voice-over and a Simple Icons logo: the page shows what the
+    API holds for the transcript (or why there is none), the logos drawn where they were found
+    (or why none) and the brand's sources."""
+    voice = speak("Hot and crispy fries. Visit mcdonalds dot com.", tmp_path / "vo.wav",
+                  speed=140)
+    logo = logo_png(ICONS / "mcdonalds.svg", tmp_path / "logo.png", colour="#FFC72C", height=220)
+    video = make_video(dashboard.roots / "fries-voice.mp4",
+                       [Scene(4.0, "darkgreen", ["Hot and crispy fries"], font_size=40),
+                        Scene(4.0, "#DA291C", ["I'm lovin' it"], font_size=44, image=logo)],
+                       size=(960, 540), audio_file=voice)
+    job_id = submit_file(dashboard, str(video))
+    page.goto(f"{dashboard.url}/#/jobs/{job_id}")
+    expect(page.get_by_test_id("stream-mode")).to_have_text("final", timeout=JOB_DONE_TIMEOUT_MS)
+    with api(dashboard) as c:
+        job = c.get(f"/jobs/{job_id}").json()
+        art = c.get(f"/jobs/{job_id}/artifacts").json()
+        explanation = c.get(f"/jobs/{job_id}/explanation").json()
+    assert job["status"] == "completed", job
+
+    speech = page.get_by_role("region", name="Speech")
+    expect(speech.get_by_role("heading", name="Speech")).to_be_visible()
+    lines = art.get("speech_lines") or []
+    if lines:
+        first = speech.get_by_test_id("speech-lines").get_by_role("button").first
+        expect(first).to_contain_text(lines[0]["text"])
+        last = speech.get_by_test_id("speech-lines").get_by_role("button").last
+        last.focus()
+        page.keyboard.press("Enter")
+        # The player moved to where the line starts (keyboard activation, no mouse).
+        page.wait_for_function(
+            "(t) => Math.abs(document.querySelector('video').currentTime - t) < 0.05",
+            arg=lines[-1]["start"])
+    else:
+        note = art.get("speech_note") or ""
+        expect(speech.get_by_test_id("speech-note")).to_have_text(
+            f"No speech: {note}" if note else "No speech recognised.")
+
+    frames = page.get_by_role("region", name=re.compile(r"^Frames"))
+    logos = art.get("logos") or []
+    if logos:
+        expect(frames.get_by_test_id("logos").locator("li")).to_have_count(len(logos))
+        with_box = [lg for lg in logos if lg.get("box_rel") and lg.get("frame")]
+        expect(frames.get_by_test_id("logo-box")).to_have_count(len(with_box))
+        if with_box:
+            # Drawn where it was found: the box sits at box_rel of the (16:9) thumbnail.
+            det = with_box[0]
+            figure = frames.locator(f'figure[data-frame="{det["frame"]}"]')
+            expect(figure.get_by_role("img")).to_be_visible()
+            thumb = figure.get_by_role("link").bounding_box()
+            box = figure.get_by_test_id("logo-box").first.bounding_box()
+            assert thumb and box
+            x0, y0, x1, y1 = det["box_rel"]
+            assert abs((box["x"] - thumb["x"]) / thumb["width"] - x0) < 0.02, (box, thumb, det)
+            assert abs((box["y"] - thumb["y"]) / thumb["height"] - y0) < 0.02, (box, thumb, det)
+            assert abs(box["width"] / thumb["width"] - (x1 - x0)) < 0.02, (box, thumb, det)
+            expect(figure.get_by_test_id("logo-box").first).to_contain_text(det["brand"])
+    else:
+        expect(frames.get_by_test_id("logo-note")).to_be_visible()
+
+    why = page.get_by_role("region", name="Why this brand")
+    expect(why.get_by_test_id("brand-evidence")).to_be_visible()
+    evidence = explanation.get("brand") or {}
+    if job.get("brand"):
+        expect(why.locator(".brand-decided strong")).to_have_text(job["brand"])
+        sources = evidence.get("sources") or []
+        assert sources, f"a brand without sources in the explanation: {evidence}"
+        expect(why.get_by_test_id("brand-sources").locator("li")).to_have_count(len(sources))
+        expect(why.get_by_test_id("brand-sources").locator("li").first).to_contain_text(
+            sources[0]["source"])
+    else:
+        expect(why.get_by_test_id("unknown-brand")).to_contain_text("Unknown brand: ")
+        expect(page.get_by_test_id("verdict-brand")).to_have_text("Unknown brand")
+    if evidence.get("disagreement"):
+        expect(why.get_by_test_id("brand-disagreement")).to_contain_text(evidence["disagreement"])
+    shot(page, "job-evidence-1280")
+    page.set_viewport_size({"width": 375, "height": 812})
+    expect(why).to_be_visible()
+    assert no_horizontal_overflow(page) == 0
+    shot(page, "job-evidence-375")

@@ -31,7 +31,7 @@ export function LogoList({
           {onSeek ? (
             <button
               type="button"
-              className="btn btn-small btn-ghost"
+              className="seek-link"
               onClick={() => onSeek(l.timestamp)}
               aria-label={`Show ${l.brand} in the video at ${formatTimestamp(l.timestamp)}`}
             >
