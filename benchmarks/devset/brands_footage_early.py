@@ -149,7 +149,7 @@ THEMES: dict[str, tuple[str, ...]] = {
     "Peugeot": ("Storm", "Dune", "GreenMeadow"), "Lavazza": ("coffee", "Wood"),
     "Club Med": ("Aqua", "Dune", "FreshFlower"), "Allianz": ("Storm", "RainDrops", "Blinds"),
     "Nikon": ("camera", "astronaut", "LadyBird"), "Whiskas": ("chelsea",),
-    "Harley-Davidson": ("motorcycle_left", "Dune", "Storm"),
+    "Harley-Davidson": ("Storm", "Dune", "Wood"),
     "Husqvarna": ("Garden", "GreenMeadow", "grass"),
     "Aquarelle": ("FreshFlower", "YellowFlower", "Garden"),
     "The North Face": ("Storm", "Dune", "GreenMeadow"), "Brita": ("RainDrops", "Aqua"),

@@ -186,11 +186,13 @@ def plan_shape(shape: str, b: ShapeBrand, index: int, split: str) -> ShapeSpec:
     elif shape == "spoken_only":
         scenes = [copy_scene(x, lang, rng, font_list) for x in copy]
         bg, fg = rng.choice(PALETTE)
-        end = {"kind": "card", "base": "color", "bg": bg, "noise": False, "zoom": False,
-               "seconds": round(rng.uniform(4.0, 6.0), 1),
-               "texts": [text(tag, min(rng.randint(56, 84), int(W * 0.92 / (0.6 * len(tag)))),
-                              "(h-text_h)/2-30", fg, font),
-                         text(cta, 34, "h-110", fg, font)]}
+        seconds = round(rng.uniform(4.0, 6.0), 1)  # drawn before the size: keeps the seeds' plans
+        tag_size = min(rng.randint(56, 84), int(W * 0.92 / (0.6 * len(tag))))
+        end: dict[str, Any] = {
+            "kind": "card", "base": "color", "bg": bg, "noise": False, "zoom": False,
+            "seconds": seconds,
+            "texts": [text(tag, tag_size, "(h-text_h)/2-30", fg, font),
+                      text(cta, 34, "h-110", fg, font)]}
         voice, speed, pitch = pick_voice(lang, rng)
         name = b.say or b.name
         close = f"{name}. {tag}" if rng.random() < 0.5 else f"{tag} {name}."
