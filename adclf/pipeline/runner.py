@@ -347,7 +347,8 @@ class _Job:
                 self.seen.logo_note = str(exc)
                 return []
             for frame in todo:
-                self.seen.logos[frame.index] = matcher.detect([frame])
+                self.seen.logos[frame.index] = not_text(
+                    matcher.detect([frame]), self.seen.readings.get(frame.index, []))
         best: dict[str, LogoDetection] = {}
         for frame in frames:
             for det in self.seen.logos.get(frame.index, []):
@@ -463,3 +464,29 @@ def pick_for_ocr(frames: list[Frame], cap: int) -> list[Frame]:
         return ordered[-1:]
     picks = {round(i * (len(ordered) - 1) / (cap - 1)) for i in range(cap)}
     return [ordered[i] for i in sorted(picks)]
+
+
+def not_text(logos: list[LogoDetection], lines: list[OcrLine]) -> list[LogoDetection]:
+    """Drop a 'logo' that is a glyph of text OCR read in the same frame (an 'h' in 'Fresh'
+    matched as a letter-shaped logo), unless that text names the logo's brand (a wordmark)."""
+    kept = []
+    for det in logos:
+        inside = next((ln for ln in lines if len(ln.box) == 4 and len(det.box) == 4
+                       and _covered(det.box, ln.box) >= 0.6), None)
+        if inside is None or _compact(det.brand) in _compact(inside.text):
+            kept.append(det)
+    return kept
+
+
+def _covered(inner: list[float], outer: list[float]) -> float:
+    """Share of `inner`'s area inside `outer`."""
+    w = max(0.0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
+    h = max(0.0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
+    area = max(1e-6, (inner[2] - inner[0]) * (inner[3] - inner[1]))
+    return w * h / area
+
+
+def _compact(text: str) -> str:
+    from adclf.pipeline.taxonomy.text import fold
+
+    return "".join(ch for ch in fold(text) if ch.isalnum())

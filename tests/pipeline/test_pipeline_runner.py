@@ -93,7 +93,8 @@ def test_end_to_end_reads_the_brand_from_the_end_card(
 
     # stages in order, progress only moves forward and ends before the worker's PERSIST
     # (a rescue attempt, if the provider was unsure, revisits frames/OCR/classify before MAP)
-    assert reporter.order[:4] == [Stage.INGEST, Stage.FRAME_EXTRACT, Stage.OCR, Stage.CLASSIFY]
+    assert reporter.order[:6] == [Stage.INGEST, Stage.FRAME_EXTRACT, Stage.OCR, Stage.LOGOS,
+                                  Stage.ASR, Stage.CLASSIFY]
     assert reporter.order[-1] == Stage.MAP and reporter.order.count(Stage.MAP) == 1
     progress = [p for _, _, p in reporter.stages]
     assert progress == sorted(progress) and progress[0] >= 5 and 85 <= progress[-1] < 95

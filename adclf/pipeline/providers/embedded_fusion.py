@@ -34,6 +34,9 @@ W_LOGO_BASE, W_LOGO_SPAN = 0.45, 0.45  # a logo: 0.45 + 0.45 x its match score
 FUZZY_FACTOR = 0.7  # a misspelt reading counts this share of an exact one
 WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') needs support
 DISAGREE_MIN = 0.45  # a second brand this strong is reported as a disagreement
+# Below this nothing names the brand: weak mentions alone (an everyday word that is also a brand
+# name, 'Fresh', 'Tide') are not enough to report one.
+MIN_BRAND_SCORE = 0.25
 
 
 @dataclass
@@ -42,10 +45,12 @@ class BrandSource:
     text: str  # what was read, heard or seen
     timestamp: float | None
     score: float
+    detail: str = ""  # what confirms it ('matches brisko.com')
 
     def describe(self) -> str:
         at = f" at {self.timestamp:.1f} s" if self.timestamp is not None else ""
-        return f"{self.source}{at} ('{self.text}')"
+        more = f", {self.detail}" if self.detail else ""
+        return f"{self.source}{at} ('{self.text}'{more})"
 
 
 @dataclass
@@ -81,7 +86,7 @@ class FusedBrand:
         return {
             "brand_sources": [
                 {"source": s.source, "text": s.text, "timestamp": s.timestamp,
-                 "score": round(s.score, 3)} for s in self.sources],
+                 "score": round(s.score, 3), "detail": s.detail} for s in self.sources],
             "brand_disagreement": self.disagreement,
             "brand_rejected": self.rejected[:10],
             "catalogue_brand": self.known.name if self.known is not None else None,
@@ -114,6 +119,10 @@ def fuse(evidence: Evidence, text_guess: BrandGuess, catalogue: BrandCatalogue |
     _from_speech(pool, evidence.speech_lines)
     _from_logos(pool, evidence.logos, logo_min_score)
     ranked = sorted(pool.by_key.values(), key=lambda c: -c.score)
+    weak = [c for c in ranked if c.score < MIN_BRAND_SCORE]
+    rejected += [f"'{c.name}': a weak mention ({_kinds(c)}) with nothing to confirm it"
+                 for c in weak[:3]]
+    ranked = [c for c in ranked if c.score >= MIN_BRAND_SCORE]
     if not ranked:
         return FusedBrand("", 0.0, reason=_why_unknown(evidence), rejected=rejected)
     best = ranked[0]
@@ -160,7 +169,9 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
             lines, duration) else "on-screen text"
         stamp = line.timestamp if line is not None else None
         if confirmed and guess.line_text:
-            pool.add(guess.brand, BrandSource(where, guess.line_text, stamp, W_TEXT_WITH_DOMAIN))
+            domain = next((e.strip("'") for e in guess.evidence if e.startswith("'")), "")
+            pool.add(guess.brand, BrandSource(where, guess.line_text, stamp, W_TEXT_WITH_DOMAIN,
+                                              f"matches '{domain}'" if domain else ""))
         elif confirmed or (guess.domains and not guess.line_text):
             pool.add(guess.brand, BrandSource("web address", guess.domains[-1], None, W_DOMAIN))
         else:
