@@ -206,7 +206,10 @@ def write_words(words: Path, french: Path, out: Path) -> None:
             if raw.startswith("#"):
                 continue
             for w in raw.split():
-                if "'" in w or not w or w in kept:  # keep "Gap" and "gap": case matters
+                if w.endswith("'s"):
+                    continue
+                w = w.replace("'", "")  # contractions: "aren't" is read as "arent"
+                if not w or w in kept:  # keep "Gap" and "gap": case matters
                     continue
                 kept.add(w)
                 lines.append(w)

@@ -36,6 +36,8 @@ class _Entry:
     kind: HitKind  # exact | alias
     ntok: int  # tokens of the name as written
     weak: bool
+    initials: str  # first letter of each token: a fuzzy guess over several words must agree
+    caps: bool  # an upper-case acronym that is also a word ("UPS"): only "UPS" is strong
 
 
 def _osa(a: str, b: str, limit: int) -> int:
@@ -80,18 +82,21 @@ class Matcher:
         self.max_tokens = 1
         self.max_len = 1
         for i, b in enumerate(brands):
-            for text, kind in self._variants(b):
+            for text, kind, auto in self._variants(b):
                 toks = key_tokens(text)
                 k = "".join(toks)
                 if not k:
                     continue
                 weak = self._weak(b, kind, toks)
-                entry = _Entry(i, kind, len(toks), weak)
+                caps = text.isupper() and len(k) <= 5 and k in common
+                entry = _Entry(i, kind, len(toks), weak, "".join(t[0] for t in toks), caps)
                 bucket = self.index.setdefault(k, [])
                 if all(e.brand != i for e in bucket):
                     bucket.append(entry)
                 self.max_tokens = max(self.max_tokens, len(toks) + 1)
                 self.max_len = max(self.max_len, len(k))
+                if auto or caps:  # "A et W" is no spelling anyone misspells
+                    continue
                 if len(k) == 4 and k.isalpha() and self._fuzzy_ok(b, weak, k + "?"):
                     self.short.setdefault(k, set()).add(k)
                 if self._fuzzy_ok(b, weak, k) and len(toks) >= 2:
@@ -109,19 +114,25 @@ class Matcher:
         self._near_cache: dict[str, tuple[str, int] | None] = {}
 
     @staticmethod
-    def _variants(b: Brand) -> list[tuple[str, HitKind]]:
-        out: list[tuple[str, HitKind]] = [(b.name, "exact")]
-        out += [(a, "alias") for a in b.aliases]
-        for text, _ in list(out):
+    def _variants(b: Brand) -> list[tuple[str, HitKind, bool]]:
+        """(text, kind, generated) for the name, the aliases and their spoken forms."""
+        out: list[tuple[str, HitKind, bool]] = [(b.name, "exact", False)]
+        out += [(a, "alias", False) for a in b.aliases]
+        for text, _, _ in list(out):
             if "&" in text:
-                out += [(text.replace("&", " and "), "alias"), (text.replace("&", " et "), "alias")]
+                out += [(text.replace("&", " and "), "alias", True),
+                        (text.replace("&", " et "), "alias", True)]
         if b.name.lower().startswith("the ") and len(key_tokens(b.name)) >= 3:
-            out.append((b.name[4:], "alias"))
+            out.append((b.name[4:], "alias", True))
         return out
 
     def _weak(self, b: Brand, kind: HitKind, toks: list[str]) -> bool:
         if b.kind == "tech" or len("".join(toks)) <= 2:
             return True
+        spelt = len(toks) == 3 and toks[1] in ("and", "et") and len(toks[0]) == len(toks[2]) == 1
+        if (len(toks) >= 2 and len("".join(toks)) <= 5 and not spelt
+                and all(t in self._common for t in toks)):
+            return True  # "B&You" is "b you", "The Y" is "the y"; "h and m" is a name
         if kind == "exact":
             return b.common_word
         if len(toks) == 1:
@@ -170,14 +181,21 @@ class Matcher:
         for i, j, entries in cands:
             if any(covered[i:j + 1]):
                 continue
+            n = j - i + 1
+            if n > 1 and all(w in self._common for w in words[i:j + 1]):
+                # "differ in" is not "Differin", "point s" not "Point S"
+                entries = [e for e in entries if e.ntok >= n]
+                if not entries:
+                    continue
             for t in range(i, j + 1):
                 covered[t] = True
             # a curated advertiser beats a simple-icons namesake; a name beats an alias
             brandish = [e for e in entries if self.brands[e.brand].kind == "brand"] or entries
             exact = [e for e in brandish if e.kind == "exact"] or brandish
             ambiguous = len(exact) > 1
+            span = text[toks[i][1]:toks[j][2]]
             for e in exact:
-                weak = e.weak or ambiguous
+                weak = e.weak or ambiguous or (e.caps and not span.isupper())
                 score = (WEAK_SCORE if weak else SCORE)[e.kind]
                 found.append((e.brand, toks[i][1], toks[j][2], e.kind, weak, score))
         self._fuzzy(toks, words, covered, found)
@@ -213,7 +231,7 @@ class Matcher:
                     break
                 q += words[j]
                 n = j - i + 1
-                if len(q) < 4 or q.isdigit() or (n == 1 and self._everyday(q)):
+                if len(q) < 5 or q.isdigit() or (n == 1 and self._everyday(q)):
                     continue
                 if n > 1 and (words[i] not in self.multi_ends and words[j] not in self.multi_ends
                               or all(w in self._common for w in words[i:j + 1])):
@@ -233,8 +251,11 @@ class Matcher:
                 if hit is None:
                     continue
                 k, _ = hit
-                if n > 1 and all(abs(e.ntok - n) > 1 or e.ntok < 2 for e in self.index[k]):
-                    continue  # don't glue words into a one-word brand by guesswork
+                initials = "".join(w[0] for w in words[i:j + 1])
+                if n > 1 and all(abs(e.ntok - n) > 1 or e.ntok < 2 or e.initials[0] != q[0]
+                                 or (e.ntok == n and e.initials != initials)
+                                 for e in self.index[k]):
+                    continue  # don't glue words into a brand by guesswork
                 picks.append((-len(q), i, j, q))
         picks.sort()
         for _, i, j, q in picks:
@@ -263,8 +284,10 @@ class Matcher:
             if k == q or k[0] != q[0]:
                 continue
             limit = allowed_edits(len(k))
-            if limit == 0:
-                continue
+            if limit == 0 or (len(k) != len(q) and q in self._words):
+                continue  # a name ("Philip", "Berlin") only passes for a typo, not a letter less
+            if len(k) <= 7 and q[1] != k[1]:
+                continue  # short names: the first two letters must be right ("sniffer")
             d = _osa(q, k, limit)
             if d <= limit and (best is None or (d, -len(k)) < (best[0], best[1])):
                 best = (d, -len(k), k)
