@@ -86,6 +86,25 @@ def test_no_fuzzy_guess_from_real_words(cat: BrandCatalogue) -> None:
     assert strong(cat.find_in_text(text)) == {}
 
 
+@pytest.mark.parametrize("text", [
+    "they differ in the ordinary sense",  # Differin, The Ordinary
+    "points and b) you",  # Point S, B&You
+    "a sniffer for packets",  # Swiffer
+    "Philip went to Berlin",  # Philips, Belin: names are not misspellings
+    "you aren't done",  # Avent (aren't -> arent)
+    "ppt')) parts",  # Pop-Tarts: misspelt several-word names must keep their initials
+])
+def test_corpus_false_positives_stay_out(cat: BrandCatalogue, text: str) -> None:
+    hits = cat.find_in_text(text)
+    assert strong(hits) == {}, [(h.brand.name, h.kind, h.matched) for h in hits]
+
+
+def test_lowercase_acronym_that_is_a_word_is_weak(cat: BrandCatalogue) -> None:
+    assert "UPS" in strong(cat.find_in_text("Ship it with UPS"))
+    hits = {h.brand.name: h for h in cat.find_in_text("ups and downs")}
+    assert "UPS" not in hits or hits["UPS"].weak
+
+
 def test_short_names_are_never_fuzzy(cat: BrandCatalogue) -> None:
     hits = cat.find_in_text("kfd bmv hbo lgg")
     assert not [h for h in hits if h.kind == "fuzzy"]
