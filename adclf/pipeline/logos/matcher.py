@@ -28,7 +28,7 @@ HIDDEN_VERIFIED = 2  # covered-logo hypotheses per candidate re-scored by pixels
 HIDDEN_PENALTY = 0.04  # a covered-logo hypothesis is a weaker claim than a whole one
 # score = logistic(min((fit - FIT_MID) / FIT_SCALE, (margin - MARGIN_MID) / MARGIN_SCALE))
 FIT_MID, FIT_SCALE = 0.85, 0.03
-MARGIN_MID, MARGIN_SCALE = 0.06, 0.03
+MARGIN_MID, MARGIN_SCALE = 0.08, 0.03
 THRESHOLD = 0.5
 
 

@@ -56,6 +56,14 @@ GENERIC_FONTS = [
     "LiberationSans-Regular.ttf",
     "LiberationSerif-Regular.ttf",
     "LiberationSerif-Bold.ttf",
+    # narrower, wider and slanted cuts: letter-shaped icons (a W, a V, an O) must lose to these too
+    "DejaVuSansCondensed.ttf",
+    "DejaVuSansMono-Bold.ttf",
+    "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSerif.ttf",
+    "LiberationSansNarrow-Regular.ttf",
+    "LiberationMono-Regular.ttf",
+    "LiberationSans-BoldItalic.ttf",
 ]
 GLYPHS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789&@%#?!$"
 
