@@ -165,6 +165,9 @@ def merge(curated: list[dict[str, Any]], icons: list[dict[str, Any]]) -> list[di
         if icon is not None and icon["slug"] not in used:
             used.add(icon["slug"])
             b["logo"] = icon["slug"]
+            dom = si_domain(icon)
+            if not b["domains"] and dom:
+                b["domains"] = [dom]
             have = {key(a) for a in b["aliases"]} | {k}
             b["aliases"] += [a for a in si_aliases(icon) if key(a) not in have]
         brands.append(b)
