@@ -95,6 +95,7 @@ def photo_scene(line: str, photo: str, rng: random.Random, font: str, small: boo
                 ) -> dict[str, Any]:
     """Footage with a super: small (3-5 % of frame height, lower third) or a mid-size title."""
     size = rng.randint(int(H * 0.03), int(H * 0.05)) if small else rng.randint(40, 60)
+    size = min(size, int(W * 0.92 / (0.6 * max(len(line), 1))))  # a long line must still fit
     y = f"h*{rng.uniform(0.72, 0.84):.2f}" if small else "(h-text_h)/2"
     x = rng.choice(("(w-text_w)/2", "60")) if small else "(w-text_w)/2"
     return {"kind": "card", "seconds": round(rng.uniform(3.8, 5.8), 1), **photo_base(photo, rng),
