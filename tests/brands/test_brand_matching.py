@@ -93,6 +93,7 @@ def test_no_fuzzy_guess_from_real_words(cat: BrandCatalogue) -> None:
     "Philip went to Berlin",  # Philips, Belin: names are not misspellings
     "you aren't done",  # Avent (aren't -> arent)
     "ppt')) parts",  # Pop-Tarts: misspelt several-word names must keep their initials
+    "le vin est absolu, les conseillers attendent",  # Absolut, French words are no typos
 ])
 def test_corpus_false_positives_stay_out(cat: BrandCatalogue, text: str) -> None:
     hits = cat.find_in_text(text)
