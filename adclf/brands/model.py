@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 HitKind = Literal["exact", "alias", "fuzzy", "domain"]
@@ -50,7 +50,6 @@ class BrandHit:
     score: float  # 0..1
     kind: HitKind
     weak: bool = False
-    start: int = 0  # character offsets of `matched` in the text
+    start: int = 0  # character offsets of `matched` in the (NFC-normalised) text
     end: int = 0
     count: int = 1  # how many times the brand was found
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
