@@ -60,6 +60,11 @@ function FrameFigure({ frame, logos }: { frame: Frame; logos: Logo[] }) {
   );
 }
 
+/** The API lists frames in extraction order (the tail can come first); people read time order. */
+function byTime(frames: Frame[]): Frame[] {
+  return [...frames].sort((a, b) => (a.timestamp ?? Infinity) - (b.timestamp ?? Infinity));
+}
+
 export function FramesGallery({ frames, logos = [] }: { frames: Frame[]; logos?: Logo[] }) {
   if (frames.length === 0) return <p className="muted">No frames extracted yet.</p>;
   const byFrame = new Map<string, Logo[]>();
@@ -69,7 +74,7 @@ export function FramesGallery({ frames, logos = [] }: { frames: Frame[]; logos?:
   }
   return (
     <div className="frames" data-testid="frames">
-      {frames.map((f) => (
+      {byTime(frames).map((f) => (
         <FrameFigure key={f.name} frame={f} logos={byFrame.get(f.name) ?? []} />
       ))}
     </div>

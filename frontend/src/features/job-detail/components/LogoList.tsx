@@ -1,6 +1,6 @@
 import type { Logo } from "../../../api/types";
 import { formatTimestamp } from "../../../lib/format";
-import { formatScore } from "./evidence";
+import { absentNote, formatScore } from "./evidence";
 
 /** Every logo detection, in time order; the time is a button that moves the video there. */
 export function LogoList({
@@ -17,7 +17,7 @@ export function LogoList({
   if (logos.length === 0) {
     return (
       <p className="muted" data-testid="logo-note">
-        {note ? `No logos: ${note}` : final ? "No logo recognised." : "No logo recognised yet."}
+        {note ? absentNote("logos", note, /\blogos?\b/i) : final ? "No logo recognised." : "No logo recognised yet."}
       </p>
     );
   }

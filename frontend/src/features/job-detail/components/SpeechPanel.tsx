@@ -1,6 +1,6 @@
 import type { SpeechLine } from "../../../api/types";
 import { formatPercent } from "../../../lib/format";
-import { formatClock } from "./evidence";
+import { absentNote, formatClock } from "./evidence";
 
 /**
  * The voice-over transcript. Each line is a button that moves the job's video to where the line
@@ -20,7 +20,7 @@ export function SpeechPanel({
   if (lines.length === 0) {
     return (
       <p className="muted" data-testid="speech-note">
-        {note ? `No speech: ${note}` : final ? "No speech recognised." : "No speech transcribed yet."}
+        {note ? absentNote("speech", note, /\bspeech\b/i) : final ? "No speech recognised." : "No speech transcribed yet."}
       </p>
     );
   }

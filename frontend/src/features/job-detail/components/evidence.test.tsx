@@ -36,9 +36,10 @@ function serve(over: Over = {}) {
       json: {
         job_id: ID,
         frames: [
+          // Extraction order, as the API gives it: the end card was taken first.
+          { name: "frames/frame_020.jpg", timestamp: 20.0, url: FRAME("frame_020.jpg") },
           { name: "frames/frame_004.jpg", timestamp: 4.0, url: FRAME("frame_004.jpg") },
           { name: "frames/frame_016.jpg", timestamp: 16.0, url: FRAME("frame_016.jpg") },
-          { name: "frames/frame_020.jpg", timestamp: 20.0, url: FRAME("frame_020.jpg") },
         ],
         ocr_text: "NIKE",
         speech_text: SPEECH.map((l) => l.text).join(" "),
@@ -99,6 +100,12 @@ describe("speech panel", () => {
     expect(await screen.findByTestId("speech-note")).toHaveTextContent("No speech: no audio track");
     expect(screen.queryByTestId("speech-lines")).not.toBeInTheDocument();
   });
+
+  it("does not repeat 'speech' when the note already says what is missing", async () => {
+    serve({ artifacts: { speech_lines: [], speech_note: "no speech recognised" } });
+    render(<JobDetailPage jobId={ID} />);
+    expect(await screen.findByTestId("speech-note")).toHaveTextContent(/^No speech recognised$/);
+  });
 });
 
 describe("logos on frames", () => {
@@ -123,6 +130,8 @@ describe("logos on frames", () => {
     expect(nike.style.height).toBe("100%");
     expect(frames.querySelector('[data-frame="frames/frame_020.jpg"] [data-testid="logo-box"]')).toBeNull();
     expect(within(frames).getByAltText("Frame at 0:16.0, logos: McDonald's 0.86")).toBeInTheDocument();
+    const order = [...frames.querySelectorAll("figure")].map((f) => f.getAttribute("data-frame"));
+    expect(order).toEqual(["frames/frame_004.jpg", "frames/frame_016.jpg", "frames/frame_020.jpg"]);
   });
 
   it("lists detected logos in time order; a time seeks the video", async () => {
@@ -141,7 +150,7 @@ describe("logos on frames", () => {
     serve({ artifacts: { logos: [], logo_note: "logo recognition is off (LOGOS_ENABLED=false)" } });
     render(<JobDetailPage jobId={ID} />);
     expect(await screen.findByTestId("logo-note")).toHaveTextContent(
-      "No logos: logo recognition is off (LOGOS_ENABLED=false)",
+      "Logo recognition is off (LOGOS_ENABLED=false)",
     );
     expect(screen.queryAllByTestId("logo-box")).toHaveLength(0);
   });

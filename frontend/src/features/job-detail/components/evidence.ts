@@ -9,6 +9,13 @@ export function formatClock(seconds: number | null | undefined): string {
   return `${String(m).padStart(2, "0")}:${s.toFixed(1).padStart(4, "0")}`;
 }
 
+/** "No speech: no audio track", but "No speech recognised" rather than "No speech: no speech
+ *  recognised" when the note already names what is missing. */
+export function absentNote(what: string, note: string, names: RegExp): string {
+  const text = note.trim();
+  return names.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : `No ${what}: ${text}`;
+}
+
 export function formatScore(score: number | null | undefined): string {
   return typeof score === "number" && Number.isFinite(score) ? score.toFixed(2) : "—";
 }
