@@ -21,7 +21,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 # removes most French garbage but not all of it.
 MIN_CONFIDENCE = 0.45
 PAUSE_SECONDS = 0.5  # a gap this long between words starts a new line
+MAX_HINTS = 20  # names in the prompt; Whisper keeps ~100 prompt tokens
 NO_SPEECH_DROP = 0.8  # whisper's own "this window is not speech" probability
 # Whisper's well-known filler outputs on music, noise and foreign speech: never evidence
 HALLUCINATIONS = frozenset(
@@ -87,10 +88,13 @@ class WhisperRecognizer:
         t = np.arange(SAMPLE_RATE, dtype=np.float32) / SAMPLE_RATE
         self.transcribe_array(0.1 * np.sin(2 * np.pi * 220 * t).astype(np.float32), vad=False)
 
-    def transcribe(self, audio: Path, language: str | None = None) -> list[SpeechLine]:
+    def transcribe(
+        self, audio: Path, language: str | None = None, hints: Sequence[str] | None = None
+    ) -> list[SpeechLine]:
         """audio: 16 kHz mono s16 WAV. Returns [] for a language this model cannot hear (it is
-        English-only: French speech is not turned into invented English)."""
-        return self.transcribe_array(read_wav(audio), language)
+        English-only: French speech is not turned into invented English). See transcribe_array
+        for `hints`."""
+        return self.transcribe_array(read_wav(audio), language, hints=hints)
 
     def transcribe_array(
         self,
@@ -98,9 +102,16 @@ class WhisperRecognizer:
         language: str | None = None,
         offset: float = 0.0,
         vad: bool = True,
+        hints: Sequence[str] | None = None,
     ) -> list[SpeechLine]:
         """samples: float32 mono 16 kHz in -1..1. `offset` is added to every time (the start of the
-        extracted window within the video)."""
+        extracted window within the video).
+
+        `hints`: a few candidate names (say, from OCR or logos) put in Whisper's prompt so it
+        spells them when it hears something close. Measured on 20 espeak-ng brand phrases: brand
+        names heard 11 -> 15 of 20 (clean voice) and 7 -> 15 (voice under music) with the right
+        name among 5 hints, at about twice the CPU per call. Only the first MAX_HINTS are used;
+        a catalogue of thousands belongs in find_hints() instead."""
         if language is not None and language.split("-")[0].lower() not in self.languages:
             log.info("%s: no model for language %r, nothing transcribed", self.name, language)
             return []
@@ -116,6 +127,7 @@ class WhisperRecognizer:
                 word_timestamps=True,
                 vad_filter=vad,
                 vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+                hotwords=", ".join(list(hints)[:MAX_HINTS]) if hints else None,
             )
             lines = [ln for seg in segments for ln in self._lines(seg, offset)]
         return [ln for ln in lines if self._keep(ln)]

@@ -105,3 +105,16 @@ def test_one_recogniser_per_process_and_it_is_quick(
     cpu = time.process_time() - started
     assert len(lines) >= 4
     assert cpu < 4.0, f"{cpu:.2f} s CPU for {samples.size / SAMPLE_RATE:.0f} s of speech"
+
+
+def test_hints_keep_the_voice_and_invent_nothing_on_music(
+    recognizer: WhisperRecognizer, en_ad_music: Path, music_ad: Path, tmp_path: Path
+) -> None:
+    wav = tmp_path / "vo.wav"
+    extract_audio(en_ad_music, wav)
+    lines = recognizer.transcribe(wav, hints=["Samsung", "Amazon", "Toyota", "Nike"])
+    found = [m.hint for m in find_hints(lines, HINTS)]
+    assert "Samsung" in found and "Toyota" not in found and "Nike" not in found
+    music = tmp_path / "music.wav"
+    extract_audio(music_ad, music)
+    assert recognizer.transcribe(music, hints=["Samsung", "Toyota", "Nike"]) == []
