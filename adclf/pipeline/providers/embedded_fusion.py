@@ -29,7 +29,9 @@ W_CATALOGUE_TEXT = 0.6  # a known brand written on screen
 W_CATALOGUE_TEXT_BIG = 0.75  # ... in large type or on the end card
 W_SPEECH = 0.6  # a known brand said in the voice-over
 W_SPOKEN_DOMAIN_KNOWN = 0.75
-W_SPOKEN_DOMAIN = 0.45
+# An address heard but unknown to the catalogue is often misheard ('nike dot com' → 'Ike.com'):
+# alone it stays under MIN_BRAND_SCORE; the same name on screen confirms it.
+W_SPOKEN_DOMAIN = 0.2
 W_LOGO_BASE, W_LOGO_SPAN = 0.45, 0.45  # a logo: 0.45 + 0.45 x its match score
 FUZZY_FACTOR = 0.7  # a misspelt reading counts this share of an exact one
 WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') needs support
