@@ -9,10 +9,7 @@ import pytest
 
 from adclf.pipeline.speech import WhisperRecognizer, get_recognizer
 from tests.pipeline.speech import media
-
-VOICE_AT = 2.0  # the voice-over starts this far into the video
-SECONDS = 10.0
-EN_TEXT = "Go to amazon dot com for great deals. Buy the new Samsung Galaxy today."
+from tests.pipeline.speech.media import EN_TEXT, SECONDS, VOICE_AT
 
 
 @pytest.fixture(scope="session")

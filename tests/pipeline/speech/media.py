@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+VOICE_AT = 2.0  # the test ads' voice-over starts this far into the video
+SECONDS = 10.0
+EN_TEXT = "Go to amazon dot com for great deals. Buy the new Samsung Galaxy today."
+
 
 def need(tool: str, package: str) -> None:
     if shutil.which(tool) is None:

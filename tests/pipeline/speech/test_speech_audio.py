@@ -12,7 +12,7 @@ import pytest
 
 from adclf.pipeline.audio import SAMPLE_RATE, extract_audio, read_wav
 from tests.pipeline.speech import media
-from tests.pipeline.speech.conftest import SECONDS, VOICE_AT
+from tests.pipeline.speech.media import SECONDS, VOICE_AT
 
 
 def test_voice_over_becomes_16k_mono_wav_with_levels(en_ad: Path, tmp_path: Path) -> None:

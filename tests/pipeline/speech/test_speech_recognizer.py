@@ -13,7 +13,7 @@ from adclf.pipeline.audio import SAMPLE_RATE, extract_audio, read_wav
 from adclf.pipeline.speech import WhisperRecognizer, domains, find_hints, get_recognizer
 from adclf.pipeline.types import SpeechLine
 from tests.pipeline.speech import media
-from tests.pipeline.speech.conftest import VOICE_AT
+from tests.pipeline.speech.media import VOICE_AT
 
 HINTS = ["Amazon", "Samsung", "Nike", "Toyota", "Apple", "Target", "Galaxy Digital", "Go", "Buy"]
 
