@@ -34,14 +34,18 @@ def get_logo_matcher(settings: Settings) -> LogoMatcher:
         return matcher
 
 
-def get_speech_recognizer() -> SpeechRecognizer:
+def get_speech_recognizer(threads: int = 1) -> SpeechRecognizer:
+    """One recogniser per process, with the job's share of CPU threads (a lock inside it
+    serialises jobs of the same process)."""
     with _lock:
         if "speech" not in _cache:
-            from adclf.pipeline.speech import get_recognizer
+            from adclf.pipeline.speech import WhisperRecognizer
 
-            _cache["speech"] = get_recognizer()
-        recognizer: SpeechRecognizer = _cache["speech"]
-        return recognizer
+            recognizer = WhisperRecognizer(threads=max(1, threads))
+            recognizer.warm()
+            _cache["speech"] = recognizer
+        speech: SpeechRecognizer = _cache["speech"]
+        return speech
 
 
 def _dir(path: Path | None) -> Path | None:

@@ -24,6 +24,7 @@ from adclf.errors import PipelineError
 from adclf.jobs import STAGE_PROGRESS, JobSettings, JobSpec, Stage
 from adclf.pipeline import artifacts, evidence_models, explain
 from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource, thumb_diff, thumbnail
+from adclf.pipeline.listen import Listener
 from adclf.pipeline.ocr import get_ocr_engine, merge_lines, set_default_threads
 from adclf.pipeline.sources import resolve_source
 from adclf.pipeline.types import (
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 # card (always included) carries the brand.
 OCR_FRAME_CAP = {"Fast": 6, "Detailed": 12}
 RESCUE_OCR_FRAME_CAP = {"Fast": 8, "Detailed": 16}
+LOGO_FRAME_CAP = {"Fast": 3, "Detailed": 8}
 
 # Where the rescue rungs sit on the progress bar (inside CLASSIFY .. MAP).
 RESCUE_SPAN = {"extended_tail": (66.0, 75.0), "full_video": (75.0, 84.0)}
@@ -139,6 +141,7 @@ class _Job:
         self._provider: ClassifierProvider | None = None
         self.duration = 0.0
         self.video = Path()
+        self.listener = Listener(pipeline.threads)
 
     # ------------------------------------------------------------------ the job
 
@@ -153,6 +156,16 @@ class _Job:
             self.video = resolve_source(self.spec, self.work_dir, self.settings)
         size_mb = self.video.stat().st_size / 1e6
         p.event(f"source ready: {self.video.name} ({size_mb:.1f} MB)")
+        skip = "skipped (express mode)" if self.express else (
+            "" if self.settings.ASR_ENABLED else "speech recognition is off (ASR_ENABLED=false)")
+        self.listener.start(self.video, self.work_dir, skip)
+        try:
+            return self._run(started)
+        finally:
+            self.listener.abandon()
+
+    def _run(self, started: float) -> PipelineResult:
+        p = self.progress
 
         attempts: list[Attempt] = []
         results: list[tuple[Classification, Evidence]] = []
@@ -162,7 +175,7 @@ class _Job:
             frames_span=(STAGE_PROGRESS[Stage.FRAME_EXTRACT], STAGE_PROGRESS[Stage.OCR]),
             ocr_span=(STAGE_PROGRESS[Stage.OCR], STAGE_PROGRESS[Stage.CLASSIFY]),
         )
-        self._listen()
+        self._heard()
         evidence.speech_lines, evidence.speech_note = self.seen.speech, self.seen.speech_note
         classification = self._classify(evidence, STAGE_PROGRESS[Stage.CLASSIFY], "initial")
         attempts.append(self._attempt("initial", f"scan mode {self.scan_mode}", classification,
@@ -336,7 +349,10 @@ class _Job:
         if not self.settings.LOGOS_ENABLED:
             self.seen.logo_note = "logo recognition is off (LOGOS_ENABLED=false)"
             return []
-        todo = [f for f in frames if f.index not in self.seen.logos]
+        # A busy frame costs ~0.3 s of matching: the end card and a few frames spread before
+        # it carry the logo in nearly every ad; rescues add their own frames.
+        todo = [f for f in pick_for_ocr(frames, LOGO_FRAME_CAP[self.job.ocr_mode])
+                if f.index not in self.seen.logos]
         p.stage(Stage.LOGOS, f"{label}matching logos in {len(todo)} frames", at)
         with self.timer("logos"):
             try:
@@ -361,45 +377,22 @@ class _Job:
                 if found else "none recognised"))
         return found
 
-    def _listen(self) -> None:
-        """Transcribe the whole audio track once; every attempt uses the same transcript.
-        No audio, silence or an unreadable audio stream skips it with a note, never an error."""
+    def _heard(self) -> None:
+        """Join the speech stage started at ingest and report what it heard."""
         p = self.progress
-        if self.express:
-            self.seen.speech_note = "skipped (express mode)"
-        elif not self.settings.ASR_ENABLED:
-            self.seen.speech_note = "speech recognition is off (ASR_ENABLED=false)"
-        if self.seen.speech_note:
-            p.stage(Stage.ASR, self.seen.speech_note)
+        heard = self.listener.result()
+        for key, value in heard.timings.items():
+            self.timer.timings[key] = value
+        self.seen.speech, self.seen.speech_note = heard.lines, heard.note
+        if heard.note and not heard.lines:
+            p.stage(Stage.ASR, heard.note if heard.note.startswith("skipped")
+                    else f"skipped: {heard.note}")
+            p.event(f"speech: {heard.note}")
             return
-        from adclf.pipeline.audio import extract_audio
-
-        p.stage(Stage.ASR, "extracting the audio track")
-        with self.timer("audio"):
-            info = extract_audio(self.video, self.work_dir / "audio.wav")
-        if info.note:
-            self.seen.speech_note = info.note
-            p.stage(Stage.ASR, f"skipped: {info.note}")
-            p.event(f"speech: skipped ({info.note})")
-            return
-        p.stage(Stage.ASR, f"transcribing {info.duration:.1f} s of audio",
-                STAGE_PROGRESS[Stage.ASR] + 3)
-        with self.timer("asr"):
-            try:
-                lines = evidence_models.get_speech_recognizer().transcribe(
-                    self.work_dir / "audio.wav")
-            except Exception as exc:  # a broken model must not fail the job: note it
-                log.exception("speech recognition failed")
-                self.seen.speech_note = f"speech recognition failed: {type(exc).__name__}"
-                p.event(f"speech: {self.seen.speech_note}")
-                return
-            finally:
-                (self.work_dir / "audio.wav").unlink(missing_ok=True)
-        self.seen.speech = lines
-        if not lines:
-            self.seen.speech_note = "no speech recognised"
-        preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in lines[:6])
-        p.event(f"speech: {len(lines)} phrases" + (f": {preview}" if preview else ""))
+        p.stage(Stage.ASR, f"transcribed {heard.audio_seconds:.1f} s of audio: "
+                           f"{len(heard.lines)} phrases")
+        preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in heard.lines[:6])
+        p.event(f"speech: {len(heard.lines)} phrases: {preview}")
 
     def _visual_labels(self, frames: list[Frame]) -> list[tuple[str, float]]:
         return []

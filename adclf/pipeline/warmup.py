@@ -14,7 +14,7 @@ from adclf.pipeline.types import Evidence, Frame, OcrLine
 log = logging.getLogger("adclf.pipeline")
 
 
-def warmup(settings: Settings) -> float:
+def warmup(settings: Settings, threads: int = 1) -> float:
     """Run the default OCR engine, provider and mapper once on a blank frame; returns seconds."""
     from adclf.pipeline.ocr import get_ocr_engine
     from adclf.pipeline.providers import get_provider
@@ -28,13 +28,13 @@ def warmup(settings: Settings) -> float:
                             ocr_lines=[OcrLine("warm up", 0.0, 1.0, 0.05)])
         classification = get_provider(settings, JobSettings()).classify(evidence)
         get_mapper(settings).map(classification, evidence)
-    _warm_evidence_models(settings, frame)
+    _warm_evidence_models(settings, frame, threads)
     elapsed = time.perf_counter() - t0
     log.info("models warmed up in %.1f s", elapsed)
     return elapsed
 
 
-def _warm_evidence_models(settings: Settings, frame: Frame) -> None:
+def _warm_evidence_models(settings: Settings, frame: Frame, threads: int) -> None:
     """Speech and logo models, and the everyday-word list the brand rules use. A model that
     cannot load is logged here and noted on each job, never fatal."""
     from adclf.pipeline import evidence_models
@@ -48,6 +48,6 @@ def _warm_evidence_models(settings: Settings, frame: Frame) -> None:
             log.exception("logo matcher not available")
     if settings.ASR_ENABLED:
         try:
-            evidence_models.get_speech_recognizer()
+            evidence_models.get_speech_recognizer(threads)
         except Exception:
             log.exception("speech recognizer not available")

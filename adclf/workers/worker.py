@@ -57,10 +57,10 @@ class Worker:
 
     def _warm(self) -> None:
         try:
-            self._pipeline_obj()
+            pipeline = self._pipeline_obj()
             from adclf.pipeline.warmup import warmup
 
-            warmup(self.settings)
+            warmup(self.settings, pipeline.threads)
         except Exception:  # a broken model shows up as failed jobs with reasons, not here
             log.exception("%s: warm-up failed", self.worker_id)
 
