@@ -36,7 +36,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   .venv/bin/pip install -q --upgrade pip
   # The CPU build first: anything that wants torch then finds it satisfied (no CUDA download).
   .venv/bin/pip install -q torch==2.13.0
-  .venv/bin/pip install -q -e ".[dev]"
+  .venv/bin/pip install -q -e ".[dev,bench]"
   echo "$hash" > "$stamp"
 fi
 
