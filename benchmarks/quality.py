@@ -47,7 +47,18 @@ def brand_key(text: str) -> str:
 
 def brand_ok(predicted: str, label: dict[str, Any]) -> bool:
     p = brand_key(predicted)
-    return bool(p) and p in {brand_key(label["brand"]), brand_key(label["domain"])}
+    if not p:
+        return False
+    if p in {brand_key(label["brand"]), brand_key(label["domain"])}:
+        return True
+    # The catalogue's full name for the labelled brand ('World Wildlife Fund' for 'WWF') is the
+    # same advertiser, not a different answer.
+    from adclf.brands import default_catalogue
+
+    cat = default_catalogue()
+    known = cat.get(predicted)
+    return known is not None and known == (cat.get(label["brand"])
+                                           or cat.by_domain(label["domain"]))
 
 
 def invented(predicted: str, label: dict[str, Any]) -> bool:

@@ -17,7 +17,11 @@ from adclf.pipeline.taxonomy.text import fold
 # Zipf frequency (log10 per billion words + 3): 'think' 6.1, 'belong' 4.4, 'nike' 3.9,
 # 'zalando' 1.7. A word at or above this in English or French is an everyday word.
 EVERYDAY_ZIPF = 4.0
+DICTIONARY_ZIPF = 3.0  # 'jouez' 3.9, 'responsibly' 3.2, 'dupré' 3.1; 'zalando' 2.5, 'lume' 1.9
 MAX_WORDS = 4
+# Small words that make a phrase a sentence ("Play without limits", "Jouez sans limites").
+LINK_WORDS = {"sans", "without", "like", "than", "so", "just", "made", "it", "its", "be", "was",
+              "do", "get", "go", "let", "lets", "faites", "fait", "comme", "que", "qui"}
 
 
 @lru_cache(maxsize=20_000)
@@ -45,8 +49,27 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
         return False, "a call to action or generic words"
     if len(words) > MAX_WORDS:
         return False, "a sentence, not a name"
-    if len(words) >= 3 and any(w in STOP_WORDS for w in words):
+    if len(words) >= 3 and any(w in STOP_WORDS or w in LINK_WORDS for w in words):
         return False, "a sentence, not a name"
     if all(everyday(w) or w in STOP_WORDS for w in words):
         return False, "only everyday words (a tagline or a slogan)"
+    if len(words) >= 2 and re.search(r"\w[.,!?;:]+\s+\w", raw):
+        return False, "a sentence, not a name"
+    accented = re.findall(r"[^\W\d_]+", raw.lower())  # wordfreq knows 'créez', not 'creez'
+    if len(words) >= 2 and not _title_or_caps(raw) and all(
+            in_dictionary(w) or w in STOP_WORDS for w in accented):
+        return False, "a phrase of dictionary words in sentence case (a tagline)"
     return True, ""
+
+
+@lru_cache(maxsize=20_000)
+def in_dictionary(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= DICTIONARY_ZIPF
+
+
+def _title_or_caps(text: str) -> bool:
+    """'Maison Dupré', 'BANQUE AZUR' read as names; 'Changez aujourd'hui' as a sentence."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words)

@@ -10,6 +10,8 @@ from adclf.pipeline.providers.brand_words import looks_like_a_name
 @pytest.mark.parametrize("text", [
     "Just do it", "Think different", "Belong anywhere", "Free and fun", "I'm lovin' it",
     "Open happiness", "Let's go places", "Découvrez la différence", "Ouvert tous les jours",
+    "Low fares. Made simple.", "Jouez sans limites", "JOUEZ SANS LIMITES", "Drink responsibly",
+    "Bien cuisiner, facilement", "Changez aujourd'hui", "Forever faster", "Créez tout",
 ])
 def test_taglines_made_of_everyday_words_are_not_brands(text: str) -> None:
     ok, why = looks_like_a_name(text)
@@ -31,7 +33,8 @@ def test_a_long_sentence_is_not_a_brand() -> None:
 
 
 @pytest.mark.parametrize("text", ["Zalando", "Maison Dupré", "Ecomaison", "Desjardins",
-                                  "Lululemon", "Veja"])
+                                  "Lululemon", "Veja", "BRASSERIE ROUX",
+                                  "Caffè Lume"])
 def test_made_up_or_rare_names_pass(text: str) -> None:
     ok, why = looks_like_a_name(text)
     assert ok, (text, why)
