@@ -48,6 +48,7 @@ SPEECH_WEIGHT = 0.8  # a transcribed phrase is a copy line, a little less sure t
 # The catalogue's category for a named brand: Domino's sells pizza whatever its copy says.
 CATALOGUE_CATEGORY_PROB = 0.92
 CATALOGUE_MIN_BRAND = 0.5  # below this the brand itself is too unsure to lend its category
+REFINE_TOP = 5  # copy-ranked nodes that may narrow the catalogue's node down to a descendant
 SMALL_PRINT_RATIO = 0.06  # text lower than this share of the frame height is small print
 
 
@@ -149,6 +150,20 @@ class EmbeddedProvider:
         answer.raw.update(fused.as_raw())
         return answer
 
+    def _refine(self, node: str, ranked: list[tuple[str, float]]) -> str:
+        for nid, _ in ranked[:REFINE_TOP]:
+            if nid != node and self._under(nid, node):
+                return nid
+        return node
+
+    def _under(self, nid: str, ancestor: str) -> bool:
+        parent = self.taxonomy.parent(nid)
+        while parent is not None:
+            if parent.id == ancestor:
+                return True
+            parent = self.taxonomy.parent(parent.id)
+        return False
+
     def _catalogue_node(self, fused: FusedBrand) -> str | None:
         known = fused.known
         node = getattr(known, "category_id", None) if known is not None else None
@@ -183,6 +198,9 @@ class EmbeddedProvider:
                                   self.name, MODEL_NAME, raw)
         ranked = list(result.ranked)
         if known_node is not None:
+            # The copy may say more precisely what the brand sells inside its catalogue node
+            # (Nike's 'running shoes' → Footwear under Clothing and Accessories).
+            known_node = self._refine(known_node, ranked)
             top_copy = ranked[0][0] if ranked else None
             raw["copy_category_id"] = top_copy
             ranked = [(known_node, max(1.0, ranked[0][1] if ranked else 1.0)),
