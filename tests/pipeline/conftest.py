@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from adclf.config import Settings
+from adclf.pipeline.runner import Pipeline
 from tests.videos import (
     Scene,
     audio_only,
@@ -109,3 +111,14 @@ def odd_videos(media_dir: Path) -> dict[str, Path]:
 
 
 MakeCard = Callable[[str, list[str], int], Path]
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Pipeline tests' settings: the embedded default, a data dir of the module's own."""
+    return Settings(DATA_DIR=tmp_path_factory.mktemp("data"), DEFAULT_PROVIDER="embedded")
+
+
+@pytest.fixture(scope="module")
+def pipeline(settings: Settings) -> Pipeline:
+    return Pipeline(settings)

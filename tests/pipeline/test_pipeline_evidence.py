@@ -6,9 +6,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from adclf.config import Settings
 from adclf.jobs import JobSettings, JobSpec, Stage
 from adclf.pipeline.artifacts import artifact_index
 from adclf.pipeline.runner import Pipeline
@@ -19,16 +16,6 @@ from tests.videos import Scene, logo_png, make_video, music_bed, speak
 ICONS = (Path(__file__).resolve().parents[2]
          / "third_party/simple-icons/node_modules/simple-icons/icons")
 SMALL = (960, 540)
-
-
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(DATA_DIR=tmp_path_factory.mktemp("data"), DEFAULT_PROVIDER="embedded")
-
-
-@pytest.fixture(scope="module")
-def pipeline(settings: Settings) -> Pipeline:
-    return Pipeline(settings)
 
 
 def run(pipeline: Pipeline, video: Path, work: Path) -> tuple[PipelineResult, RecordingReporter]:

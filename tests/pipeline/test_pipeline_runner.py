@@ -42,16 +42,6 @@ class RecordingReporter:
         return out
 
 
-@pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(DATA_DIR=tmp_path_factory.mktemp("data"), DEFAULT_PROVIDER="embedded")
-
-
-@pytest.fixture(scope="module")
-def pipeline(settings: Settings) -> Pipeline:
-    return Pipeline(settings)
-
-
 @pytest.fixture(scope="session")
 def late_brand_ad(media_dir: Path) -> Path:
     """The brand shows only early; the last 14 s have no text at all, so the Tail Only attempt
