@@ -288,7 +288,7 @@ class _Job:
             return Evidence(frames=frames, ocr_lines=[], duration=self.duration)
 
         lines = self._ocr_frames(frames, caps, ocr_span, label)
-        logos = self._logos(frames, label, ocr_span[1])
+        logos = self._logos(frames, label, ocr_span[1], lines)
         return Evidence(frames=frames, ocr_lines=lines, duration=self.duration,
                         visual_labels=self._visual_labels(frames), logos=logos)
 
@@ -342,12 +342,20 @@ class _Job:
                 + (f": {preview}" if preview else ""))
         return lines
 
-    def _logos(self, frames: list[Frame], label: str, at: float) -> list[LogoDetection]:
+    def _logos(self, frames: list[Frame], label: str, at: float,
+               lines: list[OcrLine]) -> list[LogoDetection]:
         """Logos in every frame of the attempt (each frame matched once per job); the best
         detection per brand."""
         p = self.progress
         if not self.settings.LOGOS_ENABLED:
             self.seen.logo_note = "logo recognition is off (LOGOS_ENABLED=false)"
+            return []
+        named = named_by_address(lines, self.duration)
+        if named:
+            # The end card's name and its web address agree: a logo would add nothing to the
+            # brand, and matching costs ~0.1-0.3 s a frame.
+            self.seen.logo_note = f"not needed: the end card names {named} with its web address"
+            p.stage(Stage.LOGOS, f"{label}skipped: {self.seen.logo_note}", at)
             return []
         # A busy frame costs ~0.3 s of matching: the end card and a few frames spread before
         # it carry the logo in nearly every ad; rescues add their own frames.
@@ -483,3 +491,14 @@ def _compact(text: str) -> str:
     from adclf.pipeline.taxonomy.text import fold
 
     return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def named_by_address(lines: list[OcrLine], duration: float) -> str:
+    """The brand when on-screen text names it and a web address confirms it, else ''."""
+    from adclf.pipeline.providers.embedded_brand import read_brand
+
+    if not lines:
+        return ""
+    guess = read_brand(lines, duration)
+    confirmed = guess.line_text and any(e.startswith("'") for e in guess.evidence)
+    return guess.brand if confirmed else ""
