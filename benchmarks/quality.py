@@ -122,6 +122,8 @@ def run_pipeline(labels: list[dict[str, Any]], videos: Path, args: argparse.Name
 
 def cache_path(label: dict[str, Any], args: argparse.Namespace) -> Path:
     mode = f"{args.scan_mode}-{args.ocr_engine}".replace(" ", "_").lower()
+    if getattr(args, "no_catalogue", False):
+        mode += "-no_catalogue"  # the runner looks further without it: other evidence
     return CACHE / mode / (label["file"].replace("/", "__") + ".json")
 
 
@@ -265,12 +267,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ocr-engine", default="rapidocr")
     ap.add_argument("--limit", type=int, default=0, help="first N ads of each shape and split")
     ap.add_argument("--reuse", action="store_true", help="re-classify cached evidence only")
+    ap.add_argument("--no-catalogue", action="store_true",
+                    help="ablation: classify without the brand catalogue, as for brands it does "
+                         "not know (no names, domains, logo links or categories from it)")
     ap.add_argument("--json", type=Path, default=None, help="write rows and summaries here")
     ap.add_argument("--shard", default="", help="K/N: run every N-th ad from the K-th (0-based), "
                     "to run N processes side by side")
     ap.add_argument("--summarize", type=Path, nargs="*", default=None,
                     help="only print the summaries of earlier --json files (e.g. shards) merged")
     args = ap.parse_args(argv)
+    if args.no_catalogue:
+        from adclf.brands import BrandCatalogue
+        from adclf.pipeline import brand_catalogue
+
+        brand_catalogue._loaded[None] = BrandCatalogue.load(default=False)
     if args.summarize:
         report([r for f in args.summarize for r in json.loads(f.read_text())["rows"]])
         return 0
