@@ -62,6 +62,9 @@ def _osa(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+REAL_WORD_ZIPF = 3.0  # 'leçons' 3.4, 'winter' 4.6; 'toyoda' 1.3, 'mcdonals' 0
+
+
 def allowed_edits(length: int) -> int:
     return 0 if length < 5 else 1 if length < 8 else 2
 
@@ -198,8 +201,19 @@ class Matcher:
                 weak = e.weak or ambiguous or (e.caps and not span.isupper())
                 score = (WEAK_SCORE if weak else SCORE)[e.kind]
                 found.append((e.brand, toks[i][1], toks[j][2], e.kind, weak, score))
-        self._fuzzy(toks, words, covered, found)
+        # A real English or French word ('leçons', 'winter') is no misspelt brand name: only
+        # words that are in no dictionary are tried as misspellings (accents kept for lookup).
+        real = [self._real_word(text[a:b], w) for w, a, b, _ in toks]
+        self._fuzzy(toks, words, [c or r for c, r in zip(covered, real, strict=True)], found)
         return self._collect(text, found)
+
+    def _real_word(self, surface: str, key: str) -> bool:
+        if len(key) < 5 or key in self.multi_ends:
+            return False  # short words are handled by the rules above; name words may be misspelt
+        from wordfreq import zipf_frequency
+
+        word = surface.lower()
+        return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= REAL_WORD_ZIPF
 
     def _domains(self, text: str, toks: list[tuple[str, int, int, bool]], covered: list[bool],
                  found: _Found) -> None:

@@ -179,3 +179,12 @@ def test_speed_2kb_under_5ms(cat: BrandCatalogue) -> None:
     cpu_ms, wall_ms = statistics.median(cpu) * 1000, statistics.median(wall) * 1000
     print(f"find_in_text on 2 KB: median CPU {cpu_ms:.2f} ms, wall {wall_ms:.2f} ms")
     assert cpu_ms <= 5.0
+
+
+def test_a_real_french_or_english_word_is_not_a_misspelt_brand() -> None:
+    from adclf.brands import default_catalogue
+
+    cat = default_catalogue()
+    # 'leçons' is one letter from "Leon's"; 'winter' is what ASR made of 'Vinted'
+    assert cat.find_in_text("Apprenez l'espagnol en dix leçons") == []
+    assert [h.brand.name for h in cat.find_in_text("toyoda")] == ["Toyota"]
