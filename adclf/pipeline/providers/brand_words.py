@@ -41,8 +41,7 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
     if PRICE_RE.search(raw) or re.fullmatch(r"[\d\s.,:%/-]+", raw):
         return False, "a price or a number is not a brand"
     # "lovin'" is the everyday word "loving" spelt as it is said
-    words = [w[:-2] + "ing" if w.endswith("in") and f"{w}'" in raw.lower() else w
-             for w in re.findall(r"[^\W\d_]+", key)]
+    words = _said(re.findall(r"[^\W\d_]+", key), raw)
     if not words:
         return False, "no word in it"
     if key in GENERIC or all(w in STOP_WORDS or w in GENERIC for w in words):
@@ -55,7 +54,7 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
         return False, "only everyday words (a tagline or a slogan)"
     if len(words) >= 2 and re.search(r"\w[.,!?;:]+\s+\w", raw):
         return False, "a sentence, not a name"
-    accented = re.findall(r"[^\W\d_]+", raw.lower())  # wordfreq knows 'créez', not 'creez'
+    accented = _said(re.findall(r"[^\W\d_]+", raw.lower()), raw)  # 'créez', not 'creez'
     if len(words) >= 2 and not _title_or_caps(raw) and all(
             in_dictionary(w) or w in STOP_WORDS for w in accented):
         return False, "a phrase of dictionary words in sentence case (a tagline)"
@@ -73,3 +72,10 @@ def _title_or_caps(text: str) -> bool:
     """'Maison Dupré', 'BANQUE AZUR' read as names; 'Changez aujourd'hui' as a sentence."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
     return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _said(words: list[str], raw: str) -> list[str]:
+    """'lickin'' and 'lovin'' are the everyday words 'licking' and 'loving' spelt as said."""
+    low = raw.lower()
+    return [w[:-2] + "ing" if w.endswith("in") and (f"{w}'" in low or f"{w}’" in low) else w
+            for w in words]

@@ -12,6 +12,7 @@ from adclf.pipeline.providers.brand_words import looks_like_a_name
     "Open happiness", "Let's go places", "Découvrez la différence", "Ouvert tous les jours",
     "Low fares. Made simple.", "Jouez sans limites", "JOUEZ SANS LIMITES", "Drink responsibly",
     "Bien cuisiner, facilement", "Changez aujourd'hui", "Forever faster", "Créez tout",
+    "Finger lickin' good",
 ])
 def test_taglines_made_of_everyday_words_are_not_brands(text: str) -> None:
     ok, why = looks_like_a_name(text)
