@@ -16,7 +16,9 @@ _loaded: dict[Path | None, BrandCatalogue] = {}
 def get_catalogue(user_path: Path | None = None) -> BrandCatalogue:
     with _lock:
         if user_path not in _loaded:
-            from adclf.brands import BrandCatalogue
+            from adclf.brands import BrandCatalogue, default_catalogue
 
-            _loaded[user_path] = BrandCatalogue.load(default=True, user_path=user_path)
+            # the shipped catalogue alone is the process-wide one, not a second copy of it
+            _loaded[user_path] = default_catalogue() if user_path is None else \
+                BrandCatalogue.load(default=True, user_path=user_path)
         return _loaded[user_path]

@@ -500,5 +500,4 @@ def named_by_address(lines: list[OcrLine], duration: float) -> str:
     if not lines:
         return ""
     guess = read_brand(lines, duration)
-    confirmed = guess.line_text and any(e.startswith("'") for e in guess.evidence)
-    return guess.brand if confirmed else ""
+    return guess.brand if guess.domain_match else ""

@@ -50,6 +50,7 @@ class BrandGuess:
     evidence: list[str] = field(default_factory=list)  # short phrases for the reasoning
     domains: list[str] = field(default_factory=list)
     line_text: str = ""  # the OCR line read as the brand ("" when it came from a domain only)
+    domain_match: str = ""  # the web address that confirms `line_text` ("" if none does)
 
 
 @dataclass
@@ -171,7 +172,7 @@ def read_brand(lines: list[OcrLine], duration: float) -> BrandGuess:
         if best.height >= 0.08:
             score += 0.05
         return BrandGuess(best.text, min(0.98, score), evidence, [d for d, _ in domains],
-                          best.text)
+                          best.text, best.domain_match)
     if domains:
         # Text did not name the brand, the web address does: 'uber.com' → 'Uber'.
         domain, label = domains[-1]

@@ -162,19 +162,15 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
             pool.add(known.name, BrandSource("web address", domain, domain_time.get(domain),
                                              W_DOMAIN_KNOWN), known)
     if guess.brand:
-        confirmed = bool(guess.domains) and any(
-            "matches" in e or e.startswith("web address") or e.startswith("'")
-            for e in guess.evidence)
         line = next((ln for ln in lines if ln.text.strip() and guess.line_text
                      and fold(ln.text) == fold(guess.line_text)), None)
         where = "end card" if line is not None and line.timestamp >= end_card_start(
             lines, duration) else "on-screen text"
         stamp = line.timestamp if line is not None else None
-        if confirmed and guess.line_text:
-            domain = next((e.strip("'") for e in guess.evidence if e.startswith("'")), "")
+        if guess.domain_match:
             pool.add(guess.brand, BrandSource(where, guess.line_text, stamp, W_TEXT_WITH_DOMAIN,
-                                              f"matches '{domain}'" if domain else ""))
-        elif confirmed or (guess.domains and not guess.line_text):
+                                              f"matches '{guess.domain_match}'"))
+        elif guess.domains and not guess.line_text:  # 'uber.com' alone named it
             pool.add(guess.brand, BrandSource("web address", guess.domains[-1], None, W_DOMAIN))
         else:
             ok, why = looks_like_a_name(guess.brand)
