@@ -102,7 +102,7 @@ class _Quiet:
 
 
 def _spec(video: Path, scan_mode: str, ocr_engine: str) -> Any:
-    from adclf.jobs import JobSettings, JobSpec
+    from adclf.domain import JobSettings, JobSpec
 
     return JobSpec(
         job_id=f"bench-{video.stem}", node="node-a", source_kind="file", source=str(video),

@@ -92,7 +92,7 @@ class _Quiet:
 def run_pipeline(labels: list[dict[str, Any]], videos: Path, args: argparse.Namespace
                  ) -> list[dict[str, Any]]:
     from adclf.config import Settings
-    from adclf.jobs import JobSettings, JobSpec
+    from adclf.domain import JobSettings, JobSpec
     from adclf.pipeline.runner import Pipeline
 
     with tempfile.TemporaryDirectory(prefix="adclf-quality-") as tmp:

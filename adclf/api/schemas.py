@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adclf.jobs import JobSettings, Mode
+from adclf.domain import JobSettings, Mode
 
 _SETTINGS_EXAMPLE: Any = {"provider": "embedded", "scan_mode": "Tail Only",
                           "ocr_engine": "rapidocr"}

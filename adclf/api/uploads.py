@@ -13,8 +13,8 @@ from starlette.requests import Request
 
 from adclf.api.deps import Services
 from adclf.api.multipart import MultipartUpload
+from adclf.domain import JobSettings
 from adclf.errors import TooLarge
-from adclf.jobs import JobSettings
 from adclf.security.uploads import safe_suffix, save_upload
 from adclf.store.client import StoreClient
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from adclf.jobs import JobSettings
+from adclf.domain import JobSettings
 
 
 class ModeOpt(StrEnum):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from adclf.jobs import VIDEO_EXTENSIONS
+from adclf.domain import VIDEO_EXTENSIONS
 
 Kind = Literal["url", "upload", "server_file", "server_folder"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from adclf.config import Settings
+from adclf.domain import STAGE_PROGRESS, JobSettings, JobSpec, Stage
 from adclf.errors import PipelineError
-from adclf.jobs import STAGE_PROGRESS, JobSettings, JobSpec, Stage
 from adclf.pipeline import artifacts, evidence_models, explain
 from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource, thumb_diff, thumbnail
 from adclf.pipeline.listen import Listener

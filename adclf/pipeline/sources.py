@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from adclf.config import Settings
+from adclf.domain import JobSpec
 from adclf.errors import PipelineError
-from adclf.jobs import JobSpec
 
 
 def resolve_source(spec: JobSpec, work_dir: Path, settings: Settings) -> Path:

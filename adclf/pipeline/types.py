@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from adclf.jobs import Stage
+from adclf.domain import Stage
 
 
 class Reporter(Protocol):

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from adclf.config import Settings
-from adclf.jobs import JobSettings
+from adclf.domain import JobSettings
 from adclf.pipeline.types import Evidence, Frame, OcrLine
 
 log = logging.getLogger("adclf.pipeline")

@@ -8,8 +8,8 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from adclf.domain import VIDEO_EXTENSIONS
 from adclf.errors import BadInput, TooLarge
-from adclf.jobs import VIDEO_EXTENSIONS
 from adclf.net.sniff import SNIFF_BYTES, describe_non_video, video_suffix
 
 ALLOWED_SUFFIXES: frozenset[str] = frozenset(

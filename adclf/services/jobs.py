@@ -10,8 +10,8 @@ from typing import Any
 from adclf.cluster.nodes import NodeRegistry
 from adclf.cluster.placement import NodeLoad, assign
 from adclf.config import Settings
+from adclf.domain import VIDEO_EXTENSIONS, JobSettings
 from adclf.errors import BadInput, NotFound, TooLarge, Unavailable
-from adclf.jobs import VIDEO_EXTENSIONS, JobSettings
 from adclf.store.client import StoreClient
 
 _JOB_ID = re.compile(

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from adclf.config import Settings
-from adclf.jobs import FINAL_STATUSES, STAGE_PROGRESS, Stage, Status
+from adclf.domain import FINAL_STATUSES, STAGE_PROGRESS, Stage, Status
 from adclf.store.db import JobDB, Row, dumps
 
 log = logging.getLogger("adclf.store")

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from adclf.jobs import ACTIVE_STATUSES, FINAL_STATUSES
+from adclf.domain import ACTIVE_STATUSES, FINAL_STATUSES
 from adclf.store.schema import (
     DDL,
     EVENT_ARROW_SCHEMA,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from adclf.domain import Stage
 from adclf.errors import JobCancelled
-from adclf.jobs import Stage
 from adclf.store.client import WorkerStoreClient
 
 log = logging.getLogger("adclf.worker")

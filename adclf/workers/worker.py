@@ -15,8 +15,8 @@ from typing import Any
 import ray
 
 from adclf.config import Settings
+from adclf.domain import JobSettings, JobSpec, Stage
 from adclf.errors import JobCancelled, PipelineError
-from adclf.jobs import JobSettings, JobSpec, Stage
 from adclf.store.client import NAMESPACE, WorkerStoreClient, store_actor_name
 from adclf.workers.reporter import StoreReporter
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adclf.jobs import JobSettings
+from adclf.domain import JobSettings
 from adclf.pipeline.frames import VideoFrameSource
 from adclf.pipeline.ocr import get_ocr_engine
 from adclf.pipeline.providers import get_provider

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from adclf.jobs import JobSettings, JobSpec, Stage
+from adclf.domain import JobSettings, JobSpec, Stage
 from adclf.pipeline.artifacts import artifact_index
 from adclf.pipeline.runner import Pipeline
 from adclf.pipeline.types import PipelineResult

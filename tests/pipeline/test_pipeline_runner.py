@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from adclf.config import Settings
+from adclf.domain import JobSettings, JobSpec, Stage
 from adclf.errors import JobCancelled, PipelineError
-from adclf.jobs import JobSettings, JobSpec, Stage
 from adclf.pipeline.artifacts import artifact_index
 from adclf.pipeline.runner import Pipeline
 from tests.videos import Scene, make_video

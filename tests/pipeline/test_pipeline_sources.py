@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from adclf.config import Settings
+from adclf.domain import JobSpec
 from adclf.errors import FetchError, PipelineError
-from adclf.jobs import JobSpec
 from adclf.pipeline.sources import resolve_source
 
 

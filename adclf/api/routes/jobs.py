@@ -28,8 +28,8 @@ from adclf.api.schemas import (
     SubmitResponse,
 )
 from adclf.api.uploads import receive_upload
+from adclf.domain import FINAL_STATUSES, JobSettings
 from adclf.errors import BadInput
-from adclf.jobs import FINAL_STATUSES, JobSettings
 from adclf.services import views
 
 router = APIRouter(tags=["jobs"], dependencies=Authenticated,

@@ -15,7 +15,7 @@ from adclf.errors import BadInput
 
 if TYPE_CHECKING:
     from adclf.config import Settings
-    from adclf.jobs import JobSettings
+    from adclf.domain import JobSettings
     from adclf.pipeline.types import ClassifierProvider
 
 _PROVIDERS: dict[str, str] = {

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from adclf.config import Settings
-from adclf.jobs import JobSettings
+from adclf.domain import JobSettings
 from adclf.pipeline.providers.prompt import (
     Conversation,
     encode_jpeg,

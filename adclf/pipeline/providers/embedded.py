@@ -35,7 +35,7 @@ from adclf.pipeline.types import Classification, Evidence, OcrLine
 
 if TYPE_CHECKING:
     from adclf.config import Settings
-    from adclf.jobs import JobSettings
+    from adclf.domain import JobSettings
 
 MODEL_NAME = "all-MiniLM-L6-v2+taxonomy-aliases"
 N_CANDIDATES = 10

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from adclf.config import Settings
+from adclf.domain import JobSettings
 from adclf.errors import PipelineError
-from adclf.jobs import JobSettings
 from adclf.pipeline.providers import get_provider
 from adclf.pipeline.providers.ollama import OllamaProvider
 from adclf.pipeline.providers.prompt import INVALID_JSON_REMINDER, RESPONSE_SCHEMA, SYSTEM_PROMPT
