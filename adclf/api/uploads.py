@@ -15,7 +15,7 @@ from adclf.api.deps import Services
 from adclf.api.multipart import MultipartUpload
 from adclf.domain import JobSettings
 from adclf.errors import TooLarge
-from adclf.security.uploads import safe_suffix, save_upload
+from adclf.net.uploads import safe_suffix, save_upload
 from adclf.store.client import StoreClient
 
 MULTIPART_OVERHEAD = 64 * 1024

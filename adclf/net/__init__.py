@@ -1,1 +1,3 @@
-"""Outbound network access: URL policy (`urls`) and the one SSRF-safe downloader (`fetch`)."""
+"""Outbound network access and bodies from outside: URL policy (`urls`), the one SSRF-safe
+downloader (`fetch`, over `pinning` and `deadline`), and the bounded intake every downloaded or
+uploaded body goes through (`intake`, `uploads`)."""

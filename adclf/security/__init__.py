@@ -1,1 +1,2 @@
-"""Security building blocks: server-path policy, uploads, API tokens, redaction."""
+"""Security building blocks: server-path policy, API tokens, redaction, CORS. Independent of
+`adclf.net` (which uses the redaction)."""

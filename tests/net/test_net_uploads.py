@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from adclf.errors import BadInput, TooLarge
-from adclf.security.uploads import safe_suffix, save_upload
+from adclf.net.uploads import safe_suffix, save_upload
 from tests.videos import Scene, make_video
 
 
