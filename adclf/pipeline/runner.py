@@ -23,7 +23,8 @@ from adclf.config import Settings
 from adclf.domain import STAGE_PROGRESS, JobSettings, JobSpec, Stage
 from adclf.errors import PipelineError
 from adclf.pipeline import artifacts, evidence_models, explain
-from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource, thumb_diff, thumbnail
+from adclf.pipeline.frames import DUPLICATE_DIFF, VideoFrameSource
+from adclf.pipeline.imaging import thumb_diff, thumbnail
 from adclf.pipeline.listen import Listener
 from adclf.pipeline.ocr import get_ocr_engine, merge_lines, set_default_threads
 from adclf.pipeline.sources import resolve_source
