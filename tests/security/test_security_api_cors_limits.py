@@ -13,10 +13,10 @@ from pydantic import ValidationError
 
 from adclf.api.app import create_app
 from adclf.config import Settings
-from tests.api_security.conftest import CORS_ORIGIN
+from tests.security.conftest import CORS_ORIGIN
 
 if TYPE_CHECKING:
-    from tests.api_security.conftest import CountingServer, ExtraApp, ExtraApps
+    from tests.security.conftest import CountingServer, ExtraApp, ExtraApps
     from tests.support import LiveServer
 
 EVIL_ORIGINS = ["http://evil.example", "null", CORS_ORIGIN + ".evil.example",

@@ -12,7 +12,7 @@ import pytest
 from adclf.net.urls import _LOCAL_NAMES
 
 if TYPE_CHECKING:
-    from tests.api_security.conftest import CountingServer, ExtraApp, ExtraApps
+    from tests.security.conftest import CountingServer, ExtraApp, ExtraApps
 
 # `T` is the target's port, `R` the redirector's; both servers listen on 127.0.0.1.
 REFUSED_AT_SUBMIT = [

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.api_security.conftest import ExtraApps
+    from tests.security.conftest import ExtraApps
 
 ST = Path(sys.executable).with_name("schemathesis")
 # What "0 server errors, 0 schema violations" means, as schemathesis checks.
 # Not run: positive_data_acceptance / negative_data_rejection (the schema cannot express every
 # server-side rule: a syntactically valid URL to 127.0.0.1 is a documented 403, an absolute path
 # outside the roots a documented 403), use_after_free / ensure_resource_availability (stateful
-# phase, not run) and ignored_auth (the fuzzed app has no token; test_auth.py covers auth).
+# phase, not run) and ignored_auth (the fuzzed app has no token; test_security_api_auth.py
+# covers auth).
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance,response_headers_conformance")
 MAINTENANCE = "^/cluster/nodes/\\{node\\}/maintenance$"

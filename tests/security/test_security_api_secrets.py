@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.api_security.conftest import (
+from tests.security.conftest import (
     GUARDED_TOKEN,
     HOSTILE_TOKEN,
     OLLAMA_SECRET,
@@ -15,7 +15,7 @@ from tests.api_security.conftest import (
 )
 
 if TYPE_CHECKING:
-    from tests.api_security.conftest import CountingServer, ExtraApps
+    from tests.security.conftest import CountingServer, ExtraApps
     from tests.support import LiveServer
 
 URL_SECRETS = ["S3cr3t-pw", "tok-LEAK-1", "sig-LEAK-2", "sig-LEAK-3", "key-LEAK-4"]
