@@ -1,9 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../config/env";
-import { filterTree, countNodes } from "../features/taxonomy/api/taxonomy";
-import { modelNames } from "../features/jobs/api/jobs";
-import { parseUrls } from "../features/jobs/components/SubmitPanel";
-import { stepStates } from "../features/job-detail/components/StageTimeline";
 import { csvCell, toCsv } from "./csv";
 import { categoryPath, formatTimestamp, shortId } from "./format";
 import { matchRoute, splitPath } from "./router";
@@ -50,59 +45,5 @@ describe("router", () => {
     const { path, query } = splitPath("/jobs?status=failed");
     expect(path).toBe("/jobs");
     expect(query.get("status")).toBe("failed");
-  });
-});
-
-describe("env", () => {
-  it("defaults to same origin and trims a trailing slash", () => {
-    expect(parseEnv({}).apiBaseUrl).toBe("");
-    expect(parseEnv({ VITE_API_BASE_URL: "http://127.0.0.1:8000/" }).apiBaseUrl).toBe("http://127.0.0.1:8000");
-  });
-  it("rejects a value that is not an http(s) URL", () => {
-    expect(() => parseEnv({ VITE_API_BASE_URL: "127.0.0.1:8000" })).toThrow(/VITE_API_BASE_URL/);
-  });
-});
-
-describe("taxonomy filter", () => {
-  const tree = [
-    { id: "1", name: "Apparel", children: [{ id: "2", name: "Shoes", children: [] }, { id: "3", name: "Hats" }] },
-    { id: "4", name: "Automotive", children: [{ id: "5", name: "Car Shoes Cleaner" }] },
-  ];
-  it("keeps matches with their ancestors", () => {
-    const out = filterTree(tree, "shoes");
-    expect(out.map((n) => n.name)).toEqual(["Apparel", "Automotive"]);
-    expect(out[0]?.children?.map((n) => n.name)).toEqual(["Shoes"]);
-    expect(countNodes(out)).toBe(4);
-  });
-  it("keeps a matching parent's whole branch", () => {
-    expect(countNodes(filterTree(tree, "apparel"))).toBe(3);
-  });
-});
-
-describe("misc parsing", () => {
-  it("reads Ollama model lists in either shape", () => {
-    expect(modelNames({ models: [{ name: "qwen3-vl:8b" }, { model: "llava" }] })).toEqual(["qwen3-vl:8b", "llava"]);
-    expect(modelNames(["a", "a", "b"])).toEqual(["a", "b"]);
-    expect(modelNames({ error: "unreachable" })).toEqual([]);
-  });
-  it("splits URLs one per line, skipping blanks and comments", () => {
-    expect(parseUrls(" http://a/1.mp4 \n\n# note\r\nhttp://b/2.mp4")).toEqual(["http://a/1.mp4", "http://b/2.mp4"]);
-  });
-  it("derives timeline states from the stage", () => {
-    const s = stepStates({ status: "processing", stage: "ocr" });
-    expect(s.slice(0, 6)).toEqual(["done", "done", "done", "done", "current", "pending"]);
-    expect(stepStates({ status: "completed", stage: "completed" }).every((x) => x === "done")).toBe(true);
-    // A failure is drawn where the job stopped, known from the event log.
-    const f = stepStates({ status: "failed", stage: "failed" }, "frame_extract");
-    expect(f.slice(0, 5)).toEqual(["done", "done", "done", "failed", "pending"]);
-  });
-});
-
-describe("page base", () => {
-  it("keeps the path prefix the dashboard was served under", async () => {
-    const { pageBase } = await import("../api/client");
-    expect(pageBase({ origin: "http://127.0.0.1:8000", pathname: "/" })).toBe("http://127.0.0.1:8000");
-    expect(pageBase({ origin: "http://127.0.0.1:8000", pathname: "/secure/" })).toBe("http://127.0.0.1:8000/secure");
-    expect(pageBase({ origin: "http://h", pathname: "/secure/index.html" })).toBe("http://h/secure");
   });
 });

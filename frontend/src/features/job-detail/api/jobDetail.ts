@@ -1,5 +1,5 @@
 import { api, unwrap } from "../../../api/client";
-import type { Artifacts, Explanation, Job, JobEvents, JobResult } from "../../../api/types";
+import type { Explanation, Job, JobEvents, JobResult } from "../../../api/types";
 
 const path = (job_id: string) => ({ params: { path: { job_id } } });
 
@@ -9,10 +9,6 @@ export function fetchJob(id: string, signal?: AbortSignal): Promise<Job> {
 
 export function fetchResult(id: string, signal?: AbortSignal): Promise<JobResult> {
   return unwrap(api.GET("/jobs/{job_id}/result", { ...path(id), signal }));
-}
-
-export function fetchArtifacts(id: string, signal?: AbortSignal): Promise<Artifacts> {
-  return unwrap(api.GET("/jobs/{job_id}/artifacts", { ...path(id), signal }));
 }
 
 export function fetchExplanation(id: string, signal?: AbortSignal): Promise<Explanation> {

@@ -231,3 +231,14 @@ describe("evidence helpers", () => {
     expect(s.slice(4, 8)).toEqual(["done", "done", "current", "pending"]);
   });
 });
+
+describe("stage timeline", () => {
+  it("derives timeline states from the stage", () => {
+    const s = stepStates({ status: "processing", stage: "ocr" });
+    expect(s.slice(0, 6)).toEqual(["done", "done", "done", "done", "current", "pending"]);
+    expect(stepStates({ status: "completed", stage: "completed" }).every((x) => x === "done")).toBe(true);
+    // A failure is drawn where the job stopped, known from the event log.
+    const f = stepStates({ status: "failed", stage: "failed" }, "frame_extract");
+    expect(f.slice(0, 5)).toEqual(["done", "done", "done", "failed", "pending"]);
+  });
+});

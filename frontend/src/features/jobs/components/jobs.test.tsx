@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiServer, job } from "../../../test/apiServer";
 import { QueueTable } from "./QueueTable";
-import { SubmitPanel } from "./SubmitPanel";
+import { parseUrls, SubmitPanel } from "./SubmitPanel";
 
 const server = new ApiServer();
 beforeAll(() => server.start());
@@ -210,5 +210,11 @@ describe("SubmitPanel", () => {
     expect(JSON.parse(settings!)).toMatchObject({ provider: "embedded", scan_mode: "Tail Only" });
     expect(screen.getAllByText("Uploaded")).toHaveLength(2);
     expect(screen.getByRole("progressbar", { name: /first\.mp4/ })).toHaveAttribute("value", "1");
+  });
+});
+
+describe("URL list", () => {
+  it("splits URLs one per line, skipping blanks and comments", () => {
+    expect(parseUrls(" http://a/1.mp4 \n\n# note\r\nhttp://b/2.mp4")).toEqual(["http://a/1.mp4", "http://b/2.mp4"]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Job } from "../../../api/types";
+import { fetchArtifacts } from "../../../lib/artifacts";
 import { Link } from "../../../lib/router";
 import { categoryPath, formatPercent } from "../../../lib/format";
 import { useAuthedMedia } from "../../../lib/useAuthedMedia";
 import { usePolling } from "../../../lib/usePolling";
-import { fetchArtifacts } from "../../job-detail/api/jobDetail";
 
 export function LatestJobCard({ job }: { job: Job }) {
   // The poster is the first extracted frame; artifacts are immutable once a job completes.
