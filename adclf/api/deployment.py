@@ -15,10 +15,10 @@ from ray import serve
 from ray.serve import Application
 
 from adclf.api.app import create_app
-from adclf.api.deps import Services, set_services
+from adclf.api.deps import set_services
 from adclf.cluster.nodes import NodeRegistry
 from adclf.config import Settings
-from adclf.services.jobs import JobService
+from adclf.services.bundle import build_services
 
 log = logging.getLogger("adclf.ingress")
 
@@ -39,9 +39,9 @@ class Ingress:
         self.settings = settings
         self.registry = NodeRegistry(settings)
         self.registry.reconcile()
-        local = self._local_node_name()
-        set_services(Services(settings, self.registry, JobService(settings, self.registry),
-                              local, time.time()))
+        here = ray.get_runtime_context().get_node_id()
+        set_services(build_services(settings, self.registry, self._local_node_name(here),
+                                    started_at=time.time(), here=here))
         if not settings.api_tokens():
             log.warning("API_TOKEN is not set: authentication is disabled; keep the HTTP "
                         "server on loopback (serve_config.yaml http_options.host=127.0.0.1)")
@@ -49,8 +49,7 @@ class Ingress:
         # New Ray nodes that carry an adclf name get their store and workers without a restart.
         threading.Thread(target=self._reconcile_loop, name="adclf-reconcile", daemon=True).start()
 
-    def _local_node_name(self) -> str:
-        here = ray.get_runtime_context().get_node_id()
+    def _local_node_name(self, here: str) -> str:
         for node in self.registry.nodes(fresh=True):
             if node.node_id == here:
                 return node.name

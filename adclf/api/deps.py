@@ -1,26 +1,19 @@
-"""Typed dependencies: the per-replica services and the token check."""
+"""Typed dependencies: the per-replica services, one per route family, and the token check."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from adclf.cluster.nodes import NodeRegistry
-from adclf.config import Settings
 from adclf.security.auth import auth_enabled, query_token_ok, token_ok
+from adclf.services.bundle import Services
+from adclf.services.catalogue import CatalogueService
+from adclf.services.files import FileService
 from adclf.services.jobs import JobService
-
-
-@dataclass
-class Services:
-    settings: Settings
-    registry: NodeRegistry
-    jobs: JobService
-    local_node: str
-    started_at: float
-
+from adclf.services.nodes import NodeService
+from adclf.services.submissions import SubmissionService
+from adclf.services.uploads import UploadService
 
 _services: Services | None = None
 
@@ -42,6 +35,38 @@ async def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+async def _submissions(services: ServicesDep) -> SubmissionService:
+    return services.submissions
+
+
+async def _uploads(services: ServicesDep) -> UploadService:
+    return services.uploads
+
+
+async def _jobs(services: ServicesDep) -> JobService:
+    return services.jobs
+
+
+async def _files(services: ServicesDep) -> FileService:
+    return services.files
+
+
+async def _nodes(services: ServicesDep) -> NodeService:
+    return services.nodes
+
+
+async def _catalogue(services: ServicesDep) -> CatalogueService:
+    return services.catalogue
+
+
+SubmissionsDep = Annotated[SubmissionService, Depends(_submissions)]
+UploadsDep = Annotated[UploadService, Depends(_uploads)]
+JobsDep = Annotated[JobService, Depends(_jobs)]
+FilesDep = Annotated[FileService, Depends(_files)]
+NodesDep = Annotated[NodeService, Depends(_nodes)]
+CatalogueDep = Annotated[CatalogueService, Depends(_catalogue)]
 
 
 async def require_token(request: Request, services: ServicesDep) -> None:

@@ -1,25 +1,23 @@
-"""Serving a job's own files (frames, video) from its owner node, with HTTP ranges."""
+"""Serving a job's own files (frames, video) with HTTP ranges; the bytes come from FileService."""
 
 from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import AsyncIterator
 
 from fastapi import Response
 from fastapi.responses import StreamingResponse
 
-from adclf.api.deps import Services
+from adclf.services.files import FileService
 
-CHUNK = 4 * 1024 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-async def send_file(services: Services, job_id: str, name: str, range_header: str | None
+async def send_file(files: FileService, job_id: str, name: str, range_header: str | None
                     ) -> Response:
-    store, info = await services.jobs.file(job_id, name)
-    size = int(info["size"])
-    media = mimetypes.guess_type(info["name"])[0] or "application/octet-stream"
+    info = await files.info(job_id, name)
+    size = info.size
+    media = mimetypes.guess_type(info.name)[0] or "application/octet-stream"
     start, end, status = 0, size - 1, 200
     if range_header:
         match = _RANGE.match(range_header.strip())
@@ -36,14 +34,5 @@ async def send_file(services: Services, job_id: str, name: str, range_header: st
     headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start + 1)}
     if status == 206:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-
-    async def body() -> AsyncIterator[bytes]:
-        pos = start
-        while pos <= end:
-            data = await store.read_file(job_id, name, pos, min(CHUNK, end - pos + 1))
-            if not data:
-                return
-            pos += len(data)
-            yield data
-
-    return StreamingResponse(body(), status_code=status, media_type=media, headers=headers)
+    return StreamingResponse(files.read(job_id, name, start, end), status_code=status,
+                             media_type=media, headers=headers)

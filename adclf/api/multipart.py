@@ -31,15 +31,21 @@ class _State:
 
 
 class MultipartUpload:
-    """Iterate `file_bytes()` to receive the `file` part; the other fields are in `fields`."""
+    """Iterate `file_bytes()` to receive the `file` part; the other fields are in `fields`.
+
+    A body that is not multipart is refused (BadInput) when `file_bytes()` starts, not here: the
+    checks that need no body (declared size, a node to take the job) answer first."""
 
     def __init__(self, request: Request, file_field: str = "file") -> None:
-        ctype, params = parse_options_header(request.headers.get("content-type", ""))
-        if ctype != b"multipart/form-data" or b"boundary" not in params:
-            raise BadInput("expected a multipart/form-data body with a 'file' part")
         self.request = request
         self.file_field = file_field
         self.state = _State()
+        ctype, params = parse_options_header(request.headers.get("content-type", ""))
+        self.parser: MultipartParser | None = None
+        if ctype == b"multipart/form-data" and b"boundary" in params:
+            self.parser = self._parser(params[b"boundary"], file_field)
+
+    def _parser(self, boundary: bytes, file_field: str) -> MultipartParser:
         s = self.state
 
         def on_header_field(data: bytes, start: int, end: int) -> None:
@@ -80,7 +86,7 @@ class MultipartUpload:
         def on_end() -> None:
             s.done = True
 
-        self.parser = MultipartParser(params[b"boundary"], callbacks={
+        return MultipartParser(boundary, callbacks={
             "on_header_field": on_header_field, "on_header_value": on_header_value,
             "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
             "on_part_data": on_part_data, "on_part_end": on_part_end, "on_end": on_end})
@@ -94,6 +100,7 @@ class MultipartUpload:
         return self.state.filename
 
     def _feed(self, chunk: bytes | None) -> None:
+        assert self.parser is not None
         # A malformed body is the client's mistake: 400, not the parser's exception as a 500.
         try:
             if chunk is None:
@@ -104,6 +111,8 @@ class MultipartUpload:
             raise BadInput(f"the multipart body is malformed: {exc}"[:300]) from None
 
     async def file_bytes(self) -> AsyncIterator[bytes]:
+        if self.parser is None:
+            raise BadInput("expected a multipart/form-data body with a 'file' part")
         async for chunk in self.request.stream():
             self._feed(chunk)
             if self.state.file_chunks:

@@ -11,12 +11,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from adclf.security.redact import redact_url
-from adclf.services.jobs import JobService
+from adclf.services.stores import Stores
 
 
-async def export_cluster(jobs: JobService, fmt: str) -> bytes:
-    names = [n.name for n in jobs.registry.nodes() if n.alive]
-    parts = await asyncio.gather(*(jobs.store(name).export_bytes(fmt) for name in names))
+async def export_cluster(stores: Stores, fmt: str) -> bytes:
+    names = stores.live_names()
+    parts = await asyncio.gather(*(stores.for_node(name).export_bytes(fmt) for name in names))
     return _redacted(_merged(parts, fmt), fmt)
 
 

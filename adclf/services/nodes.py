@@ -1,18 +1,34 @@
-"""Cluster-wide views: nodes with their queues, metrics, analytics, maintenance, diagnostics."""
+"""The fleet of adclf nodes: each node's state and queue, maintenance, TTL cleanup, health,
+metrics, analytics and device diagnostics."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
-from adclf.cluster.nodes import AdclfNode
-from adclf.services.jobs import JobService
+from adclf.cluster.diagnostics import device_refs
+from adclf.cluster.nodes import AdclfNode, NodeRegistry
+from adclf.services.stores import Stores
+
+METRIC_KEYS = ("jobs_queued", "jobs_processing", "jobs_completed", "jobs_failed",
+               "jobs_submitted_this_process")
 
 
-async def node_views(jobs: JobService) -> list[dict[str, Any]]:
-    nodes = jobs.registry.nodes(fresh=True)
+class NodeService:
+    def __init__(self, registry: NodeRegistry, stores: Stores, local_node: str,
+                 started_at: float | None = None) -> None:
+        self.registry = registry
+        self.stores = stores
+        self.local_node = local_node
+        self.started_at = time.time() if started_at is None else started_at
 
-    async def one(node: AdclfNode) -> dict[str, Any]:
+    async def views(self) -> list[dict[str, Any]]:
+        """Every adclf node as Ray sees it (alive/dead, resources) with its queue and workers."""
+        return list(await asyncio.gather(*(self._view(n)
+                                           for n in self.registry.nodes(fresh=True))))
+
+    async def _view(self, node: AdclfNode) -> dict[str, Any]:
         view: dict[str, Any] = {**node.public(), "available": False, "maintenance": False,
                                 "queued": 0, "processing": 0, "completed": 0, "failed": 0,
                                 "workers": 0, "message": None}
@@ -21,7 +37,7 @@ async def node_views(jobs: JobService) -> list[dict[str, Any]]:
             view["message"] = "node is dead in Ray; its jobs are unavailable until it returns"
             return view
         try:
-            st = await jobs.store(node.name).stats(timeout=5.0)
+            st = await self.stores.for_node(node.name).stats(timeout=5.0)
         except Exception as exc:  # noqa: BLE001 - reported to the caller, never fatal
             view["message"] = f"job store not answering: {exc}"
             return view
@@ -30,40 +46,62 @@ async def node_views(jobs: JobService) -> list[dict[str, Any]]:
                     failed=st["jobs_failed"], workers=st["workers_active"])
         return view
 
-    return list(await asyncio.gather(*(one(n) for n in nodes)))
+    async def set_maintenance(self, node: str, enabled: bool) -> dict[str, Any]:
+        """A node in maintenance finishes its jobs but takes no new ones; returns its view."""
+        await self.stores.for_node(node).set_maintenance(enabled)
+        return next(v for v in await self.views() if v["node"] == node)
+
+    async def cleanup(self) -> list[dict[str, Any]]:
+        """The TTL cleanup, once on every live node: what each removed."""
+        return [await self.stores.for_node(name).cleanup() for name in self.stores.live_names()]
+
+    async def health(self) -> dict[str, Any]:
+        """This replica's node: is its job store answering? `status` is "ok" or "degraded"."""
+        alive = self.stores.live_nodes()
+        try:
+            await self.stores.for_node(self.local_node).ping(timeout=5.0)
+            db, status = "ok", "ok"
+        except Exception as exc:  # noqa: BLE001 - the answer says why
+            db, status = f"unavailable: {exc}", "degraded"
+        return {"status": status, "node": self.local_node, "db": db, "nodes_alive": len(alive)}
+
+    async def metrics(self) -> dict[str, Any]:
+        """Job counters per live node and in total, and this replica's uptime."""
+        names = self.stores.live_names()
+        stats = await asyncio.gather(*(self.stores.for_node(n).stats() for n in names),
+                                     return_exceptions=True)
+        per_node = {n: s for n, s in zip(names, stats, strict=True) if isinstance(s, dict)}
+        totals = {k: sum(int(s[k]) for s in per_node.values()) for k in METRIC_KEYS}
+        return {"node": self.local_node, **totals,
+                "uptime_seconds": round(time.time() - self.started_at, 3),
+                "nodes": {n: {k: s[k] for k in (*METRIC_KEYS, "workers_active", "maintenance")}
+                          for n, s in per_node.items()}}
+
+    async def diagnostics(self) -> dict[str, Any]:
+        """Per node: CPU count, torch/CUDA availability, GPUs, ONNX Runtime providers."""
+        nodes = self.registry.nodes()
+        out: dict[str, Any] = {}
+        for name, ref in device_refs(nodes).items():
+            try:
+                out[name] = await asyncio.wait_for(ref, timeout=60)
+            except Exception as exc:  # noqa: BLE001 - a diagnostic reports, never fails
+                out[name] = {"error": f"probe failed: {exc}"}
+        for node in self.registry.nodes():
+            if not node.alive:
+                out[node.name] = {"error": "node is dead in Ray"}
+        return {"nodes": out}
+
+    async def analytics(self) -> dict[str, Any]:
+        """Counts, durations (p50/p95), top brands/categories/industries, failures, jobs per
+        hour, merged over the live nodes."""
+        names = self.stores.live_names()
+        parts = await asyncio.gather(*(self.stores.for_node(n).analytics() for n in names),
+                                     return_exceptions=True)
+        return merge_analytics(names, parts)
 
 
-async def metrics(jobs: JobService, local_node: str, uptime: float) -> dict[str, Any]:
-    names = [n.name for n in jobs.registry.nodes() if n.alive]
-    stats = await asyncio.gather(*(jobs.store(n).stats() for n in names),
-                                 return_exceptions=True)
-    per_node = {n: s for n, s in zip(names, stats, strict=True) if isinstance(s, dict)}
-    keys = ("jobs_queued", "jobs_processing", "jobs_completed", "jobs_failed",
-            "jobs_submitted_this_process")
-    totals = {k: sum(int(s[k]) for s in per_node.values()) for k in keys}
-    return {"node": local_node, **totals, "uptime_seconds": round(uptime, 3),
-            "nodes": {n: {k: s[k] for k in (*keys, "workers_active", "maintenance")}
-                      for n, s in per_node.items()}}
-
-
-def prometheus(m: dict[str, Any]) -> str:
-    lines = []
-    for key in ("jobs_queued", "jobs_processing", "jobs_completed", "jobs_failed",
-                "jobs_submitted_this_process"):
-        name = f"adclf_{key}"
-        kind = "counter" if key == "jobs_submitted_this_process" else "gauge"
-        lines += [f"# HELP {name} {key.replace('_', ' ')}", f"# TYPE {name} {kind}"]
-        for node, s in sorted(m["nodes"].items()):
-            lines.append(f'{name}{{node="{node}"}} {int(s[key])}')
-    lines += ["# HELP adclf_uptime_seconds seconds since this ingress replica started",
-              "# TYPE adclf_uptime_seconds gauge", f"adclf_uptime_seconds {m['uptime_seconds']}"]
-    return "\n".join(lines) + "\n"
-
-
-async def analytics(jobs: JobService) -> dict[str, Any]:
-    names = [n.name for n in jobs.registry.nodes() if n.alive]
-    parts = await asyncio.gather(*(jobs.store(n).analytics() for n in names),
-                                 return_exceptions=True)
+def merge_analytics(names: list[str], parts: list[Any]) -> dict[str, Any]:
+    """Per-node analytics (or the exception a node answered with) → one cluster-wide view."""
     merged: dict[str, Any] = {"nodes": {}, "counts": {}, "top_brands": [], "top_categories": [],
                               "top_industries": [], "failures": [], "per_hour": [],
                               "durations": {}}

@@ -116,6 +116,11 @@ class StoreClient:
         got: str | None = await self._call("upload_close", token, abort)
         return got
 
+    async def local_upload_dir(self) -> str:
+        """The store's upload folder, as a path on its node's disk."""
+        got: str = await self._call("local_upload_dir")
+        return got
+
 
 class WorkerStoreClient:
     """The blocking subset a worker thread uses."""

@@ -1,0 +1,43 @@
+"""A job's own files (frames, video), read from its owner node's disk in chunks."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from adclf.errors import NotFound
+from adclf.services.stores import Stores
+
+CHUNK = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class JobFile:
+    name: str  # the file's name on disk (its extension tells the media type)
+    size: int
+
+
+class FileService:
+    def __init__(self, stores: Stores) -> None:
+        self.stores = stores
+
+    async def info(self, job_id: str, name: str) -> JobFile:
+        """`name` is "video" or a file inside the job's artifact folder; NotFound for an unknown
+        job or a file the job does not have."""
+        store = self.stores.for_job(job_id)
+        await store.get(job_id)
+        info = await store.file_info(job_id, name)
+        if info is None:
+            raise NotFound(f"job {job_id} has no file {name!r}")
+        return JobFile(str(info["name"]), int(info["size"]))
+
+    async def read(self, job_id: str, name: str, start: int, end: int) -> AsyncIterator[bytes]:
+        """Bytes `start`..`end` (inclusive) of the file; ends early if the file shrinks or goes."""
+        store = self.stores.for_job(job_id)
+        pos = start
+        while pos <= end:
+            data = await store.read_file(job_id, name, pos, min(CHUNK, end - pos + 1))
+            if not data:
+                return
+            pos += len(data)
+            yield data
