@@ -6,6 +6,7 @@ export RAY_USAGE_STATS_ENABLED ?= 0
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
+export ORT_DISABLE_TELEMETRY ?= 1
 # Token auth of the Ray cluster itself (dashboard/GCS), not of adclf's API: see README "Ray security".
 export RAY_AUTH_MODE ?= disabled
 
