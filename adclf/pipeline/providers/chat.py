@@ -10,13 +10,9 @@ from contextlib import AbstractContextManager
 
 from adclf.config import Settings
 from adclf.domain import JobSettings
-from adclf.pipeline.providers.prompt import (
-    Conversation,
-    encode_jpeg,
-    previous_summary,
-    select_frames,
-    user_prompt,
-)
+from adclf.pipeline.providers.conversation import Conversation
+from adclf.pipeline.providers.images import encode_jpeg, select_frames
+from adclf.pipeline.providers.prompt import previous_summary, user_prompt
 from adclf.pipeline.types import Classification, Evidence
 
 # One prompt plus the frames as JPEG bytes -> the model's answer text.

@@ -13,15 +13,11 @@ import pydantic
 
 from adclf.config import Settings
 from adclf.errors import PipelineError
+from adclf.pipeline.providers.answer import InvalidAnswer
 from adclf.pipeline.providers.chat import Ask, ChatProvider
-from adclf.pipeline.providers.prompt import (
-    RESPONSE_SCHEMA,
-    SYSTEM_PROMPT,
-    InvalidAnswer,
-    Transient,
-    connect_detail,
-    redact_url,
-)
+from adclf.pipeline.providers.failures import Transient, connect_detail
+from adclf.pipeline.providers.prompt import RESPONSE_SCHEMA, SYSTEM_PROMPT
+from adclf.security.redact import redact_url
 
 
 def ollama_error(err: BaseException, host: str, model: str, timeout: float) -> Exception:

@@ -1,32 +1,16 @@
-"""What the LLM providers (Ollama, OpenAI-compatible) share: the answer's JSON schema, the prompts,
-frame choice and JPEG encoding, answer parsing, and the ask/retry/re-ask conversation.
-
-The providers only translate this into their wire format and their client's errors."""
+"""What a chat model (Ollama, OpenAI-compatible) is told: the answer's JSON schema, the system
+prompt, and the user prompt built from the evidence (OCR and speech hints within the context
+budget, logos, the stricter re-ask). The frames themselves: images.py; reading the answer:
+answer.py; the ask / retry / re-ask loop: conversation.py."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
-import re
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import numpy as np
-from PIL import Image
+from adclf.pipeline.types import Evidence, Frame
 
-from adclf.errors import PipelineError
-from adclf.pipeline.types import Classification, Evidence, Frame
-
-log = logging.getLogger(__name__)
-
-MAX_IMAGES = 4
-MAX_IMAGE_SIDE = 768
-JPEG_QUALITY = 85
-LOW_CONFIDENCE = 0.7
 # Roughly what one 768 px image costs in a Qwen-VL style context, to keep the OCR text in budget.
 _TOKENS_PER_IMAGE = 800
 _CHARS_PER_TOKEN = 3
@@ -67,72 +51,6 @@ INVALID_JSON_REMINDER = (
     "\nYour previous answer was not a valid JSON object with keys brand, category, confidence, "
     "reasoning. Answer with that JSON object only, no other text."
 )
-
-
-# ---------------------------------------------------------------- frames and images
-
-
-def _gray_thumb(image: np.ndarray, size: int = 96) -> np.ndarray:
-    thumb = Image.fromarray(image).convert("L").resize((size, size), Image.Resampling.BOX)
-    return np.asarray(thumb, dtype=np.float32)
-
-
-def _sharpness(frame: Frame) -> float:
-    if frame.sharpness > 0:
-        return frame.sharpness
-    # Variance of a 4-neighbour Laplacian on a reduced copy: cheap and enough to rank frames.
-    img = Image.fromarray(frame.image).convert("L")
-    img.thumbnail((320, 320))
-    g = np.asarray(img, dtype=np.float32)
-    if g.shape[0] < 3 or g.shape[1] < 3:
-        return 0.0
-    lap = g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]
-    return float(lap.var())
-
-
-def _near_black(thumb: np.ndarray) -> bool:
-    return float(thumb.mean()) < 12.0 and float(thumb.std()) < 6.0
-
-
-def select_frames(frames: Sequence[Frame], limit: int = MAX_IMAGES) -> list[Frame]:
-    """Up to `limit` frames for the model: the last non-black one (the end card usually carries the
-    brand), then the sharpest frames that look different from those already chosen. Near-duplicates
-    are left out rather than used as filler: they cost context and add nothing."""
-    if not frames or limit <= 0:
-        return []
-    thumbs = {id(f): _gray_thumb(f.image) for f in frames}
-    usable = [f for f in frames if not _near_black(thumbs[id(f)])] or list(frames)
-    end_card = max(usable, key=lambda f: f.timestamp)
-    chosen = [end_card]
-    for frame in sorted(usable, key=_sharpness, reverse=True):
-        if len(chosen) >= limit:
-            break
-        if frame is end_card:
-            continue
-        if all(_distinct(thumbs[id(frame)], thumbs[id(c)]) for c in chosen):
-            chosen.append(frame)
-    return sorted(chosen, key=lambda f: f.timestamp)
-
-
-def _distinct(a: np.ndarray, b: np.ndarray) -> bool:
-    # Share of thumbnail pixels that changed a lot: a new text line on the same flat background
-    # changes a few percent of them strongly, while encoder noise on a static shot moves many
-    # pixels only slightly. A global change (new scene, fade) shows in the mean.
-    diff = np.abs(a - b)
-    return float((diff > 24).mean()) >= 0.01 or float(diff.mean()) >= 6.0
-
-
-def encode_jpeg(image: np.ndarray, max_side: int = MAX_IMAGE_SIDE) -> bytes:
-    """RGB uint8 array -> JPEG bytes whose longest side is at most `max_side`."""
-    img = Image.fromarray(np.ascontiguousarray(image)).convert("RGB")
-    if max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return buf.getvalue()
-
-
-# ---------------------------------------------------------------- prompt text
 
 
 def ocr_hint_text(evidence: Evidence, max_chars: int) -> str:
@@ -201,213 +119,8 @@ def user_prompt(
     return prompt
 
 
-# ---------------------------------------------------------------- answers
-
-
-class InvalidAnswer(ValueError):
-    """The model answered, but not with the JSON object asked for."""
-
-
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.IGNORECASE)
-_THINK = re.compile(r"<think>.*?</think>", re.IGNORECASE | re.DOTALL)
-
-
-def parse_answer(text: str | None) -> dict[str, Any]:
-    """The model's text -> {brand, category, confidence, reasoning}. Tolerates code fences, a
-    reasoning preamble and percent confidences; refuses anything without a usable category."""
-    if not text or not text.strip():
-        raise InvalidAnswer("the answer was empty")
-    body = _FENCE.sub("", _THINK.sub("", text).strip()).strip()
-    data = _first_json_object(body)
-    if not isinstance(data, dict):
-        raise InvalidAnswer(f"the answer is not a JSON object: {_excerpt(text)}")
-    brand = data.get("brand")
-    category = data.get("category")
-    if brand is None or category is None:
-        raise InvalidAnswer(f"the answer lacks brand or category: {_excerpt(text)}")
-    category = str(category).strip()
-    if not category:
-        raise InvalidAnswer("the answer has an empty category")
-    return {
-        "brand": str(brand).strip(),
-        "category": category,
-        "confidence": _confidence(data.get("confidence")),
-        "reasoning": str(data.get("reasoning") or "").strip(),
-    }
-
-
-def _first_json_object(body: str) -> Any:
-    try:
-        return json.loads(body)
-    except json.JSONDecodeError:
-        pass
-    decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", body):
-        try:
-            obj, _ = decoder.raw_decode(body, match.start())
-            return obj
-        except json.JSONDecodeError:
-            continue
-    raise InvalidAnswer(f"the answer is not valid JSON: {_excerpt(body)}")
-
-
-def _confidence(value: Any) -> float:
-    if isinstance(value, str):
-        value = value.strip().rstrip("%")
-    try:
-        conf = float(value)
-    except (TypeError, ValueError):
-        return 0.0
-    if conf != conf:  # NaN
-        return 0.0
-    if conf > 1.0:  # "85" or "85%"
-        conf /= 100.0
-    return min(1.0, max(0.0, conf))
-
-
-def _excerpt(text: str, limit: int = 160) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit] + "..."
-
-
-# ---------------------------------------------------------------- errors and URLs
-
-
-class Transient(Exception):
-    """A failure worth retrying (server busy/down for a moment, 5xx, timeout)."""
-
-
-def redact_url(url: str) -> str:
-    """Drop user:password@ from a URL before it goes into a message."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<invalid url>"
-    if parts.username is None and parts.password is None:
-        return url.rstrip("/")
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)).rstrip("/")
-
-
-def connect_detail(err: BaseException) -> str:
-    """Why a connection failed, from the exception chain (clients wrap the socket error)."""
-    seen: set[int] = set()
-    cur: BaseException | None = err
-    texts: list[str] = []
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        texts.append(str(cur))
-        cur = cur.__cause__ or cur.__context__
-    joined = " ".join(texts).lower()
-    if "refused" in joined:
-        return "connection refused"
-    if "name or service not known" in joined or "nodename nor servname" in joined or (
-        "name resolution" in joined
-    ):
-        return "host name not found"
-    if "timed out" in joined or "timeout" in joined:
-        return "connection timed out"
-    if "unreachable" in joined:
-        return "network unreachable"
-    return texts[-1] if texts and texts[-1] else "connection failed"
-
-
-# ---------------------------------------------------------------- the conversation
-
-
-# One model call with the frames already bound: prompt text -> the model's answer text.
-Ask = Callable[[str], str]
-
-
-@dataclass
-class Conversation:
-    """Asks, retries transient failures and invalid answers, and re-asks once on low confidence."""
-
-    provider: str
-    model: str
-    retries: int
-    backoff: float = 0.5
-    sleep: Callable[[float], None] = time.sleep
-    log: list[dict[str, Any]] = field(default_factory=list)
-
-    def ask_valid(self, ask: Ask, prompt: str, label: str) -> dict[str, Any]:
-        """One answer, parsed. Transient errors are retried `retries` times, invalid answers at
-        least once; then PipelineError."""
-        attempt = 0
-        invalid = 0
-        current = prompt
-        while True:
-            attempt += 1
-            started = time.monotonic()
-            try:
-                text = ask(current)
-                answer = parse_answer(text)
-            except Transient as err:
-                self._note(label, attempt, started, error=str(err))
-                if attempt > self.retries:
-                    raise PipelineError(
-                        f"{err} (gave up after {attempt} attempt{'s' if attempt > 1 else ''})"
-                    ) from None
-                self._wait(attempt)
-                continue
-            except InvalidAnswer as err:
-                invalid += 1
-                self._note(label, attempt, started, error=f"invalid answer: {err}")
-                if invalid > max(1, self.retries):
-                    raise PipelineError(
-                        f"{self.provider} model '{self.model}' did not return the JSON answer "
-                        f"asked for after {invalid} tries: {err}"
-                    ) from None
-                current = prompt + INVALID_JSON_REMINDER
-                continue
-            self._note(label, attempt, started, answer=answer)
-            return answer
-
-    def classify(self, ask: Ask, prompt: str, strict_prompt: Callable[[dict[str, Any]], str],
-                 threshold: float = LOW_CONFIDENCE) -> Classification:
-        first = self.ask_valid(ask, prompt, "initial")
-        best, chosen = first, "initial"
-        if first["confidence"] < threshold:
-            try:
-                second = self.ask_valid(ask, strict_prompt(first), "strict")
-            except PipelineError as err:
-                # The first answer is still an answer: keep it rather than failing the job.
-                log.warning("%s: stricter re-ask failed: %s", self.provider, err)
-            else:
-                if second["confidence"] > first["confidence"]:
-                    best, chosen = second, "strict"
-        return Classification(
-            brand=best["brand"],
-            category=best["category"],
-            confidence=best["confidence"],
-            reasoning=best["reasoning"],
-            provider=self.provider,
-            model=self.model,
-            raw={"chosen": chosen, "calls": list(self.log)},
-        )
-
-    def _wait(self, attempt: int) -> None:
-        self.sleep(min(8.0, self.backoff * 2 ** (attempt - 1)))
-
-    def _note(
-        self, label: str, attempt: int, started: float, *,
-        answer: dict[str, Any] | None = None, error: str | None = None,
-    ) -> None:
-        entry: dict[str, Any] = {
-            "prompt": label,
-            "attempt": attempt,
-            "seconds": round(time.monotonic() - started, 3),
-        }
-        if answer is not None:
-            entry["answer"] = answer
-        if error is not None:
-            entry["error"] = error
-        self.log.append(entry)
-
-
 def previous_summary(answer: dict[str, Any]) -> str:
+    """The first answer, as the stricter re-ask quotes it."""
     return json.dumps(
         {k: answer[k] for k in ("brand", "category", "confidence")}, ensure_ascii=False
     )
