@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useState } from "react";
 
 export type Polled<T> = {
   data: T | undefined;
@@ -20,10 +20,20 @@ export function usePolling<T>(
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
-  const fetcherRef = useRef(fetcher);
-  fetcherRef.current = fetcher;
+  // The latest `fetcher` without restarting the loop: `deps` say when its inputs changed.
+  const fetchLatest = useEffectEvent((signal: AbortSignal) => fetcher(signal));
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
+
+  // The loop's inputs as one value whose identity changes only when one of them does, recorded
+  // while rendering (React's pattern for state that follows props): the render that changes
+  // them already says "loading", and the effect below restarts on exactly that change.
+  const inputs = [intervalMs, tick, ...deps];
+  const [current, setCurrent] = useState(inputs);
+  if (inputs.length !== current.length || inputs.some((v, i) => !Object.is(v, current[i]))) {
+    setCurrent(inputs);
+    setLoading(true);
+  }
 
   useEffect(() => {
     const controller = new AbortController();
@@ -32,7 +42,7 @@ export function usePolling<T>(
 
     const run = async () => {
       try {
-        const value = await fetcherRef.current(controller.signal);
+        const value = await fetchLatest(controller.signal);
         if (cancelled) return;
         setData(value);
         setError(null);
@@ -50,15 +60,13 @@ export function usePolling<T>(
       if (document.hidden) timer = setTimeout(schedule, intervalMs);
       else void run();
     };
-    setLoading(true);
     void run();
     return () => {
       cancelled = true;
       controller.abort();
       if (timer) clearTimeout(timer);
     };
-    // `deps` are the caller's inputs to `fetcher` (kept in a ref so it never restarts the loop).
-  }, [intervalMs, tick, ...deps]);
+  }, [intervalMs, current]);
 
   return { data, error, loading, refresh };
 }
