@@ -60,7 +60,7 @@ export class ApiError extends Error {
 /** FastAPI errors come as {detail: string | [{msg, loc}]}; turn them into one readable line. */
 export function errorMessage(error: unknown, status?: number): string {
   if (error && typeof error === "object" && "detail" in error) {
-    const detail = (error as { detail: unknown }).detail;
+    const detail = error.detail;
     if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) {
       return detail

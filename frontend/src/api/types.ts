@@ -1,3 +1,4 @@
+import { displayText } from "../lib/format";
 import type { paths } from "./schema";
 
 // Types are taken from paths, not from component names, so a renamed schema class on the
@@ -37,7 +38,7 @@ export type Attempt = {
 
 export function toAttempt(raw: unknown): Attempt {
   const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === "string" ? v : v == null ? null : String(v));
+  const str = (v: unknown) => (v == null ? null : displayText(v));
   return {
     type: str(o.type) ?? "attempt",
     trigger: str(o.trigger),

@@ -19,4 +19,4 @@ export function parseEnv(raw: Record<string, unknown>): AppEnv {
   return { apiBaseUrl: base };
 }
 
-export const env: AppEnv = parseEnv(import.meta.env as Record<string, unknown>);
+export const env: AppEnv = parseEnv(import.meta.env);

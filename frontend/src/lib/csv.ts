@@ -1,8 +1,9 @@
+import { displayText } from "./format";
+
 // RFC 4180 quoting, plus a guard against spreadsheet formula injection: brand names and
 // reasoning come from OCR of untrusted videos.
 export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let s = typeof value === "object" ? JSON.stringify(value) : String(value);
+  let s = displayText(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

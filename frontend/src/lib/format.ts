@@ -58,3 +58,21 @@ export function shortId(id: string): string {
   const m = /^(.*?)-([0-9a-f]{8})-[0-9a-f]{4}-/.exec(id);
   return m ? `${m[1]}-${m[2]}` : id;
 }
+
+/** Text for a loosely typed JSON value (event logs, attempts, mapper output, taxonomy nodes):
+ *  strings as they are, numbers and booleans printed, objects and arrays as JSON rather than
+ *  "[object Object]", and `fallback` for null or a missing field. */
+export function displayText(value: unknown, fallback = ""): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    case "object":
+      return value === null ? fallback : JSON.stringify(value);
+    default:
+      return fallback;
+  }
+}

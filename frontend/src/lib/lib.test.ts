@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { csvCell, toCsv } from "./csv";
-import { categoryPath, formatTimestamp, shortId } from "./format";
+import { categoryPath, displayText, formatTimestamp, shortId } from "./format";
 import { matchRoute, splitPath } from "./router";
 
 describe("csv", () => {
@@ -32,6 +32,14 @@ describe("format", () => {
     expect(formatTimestamp(65.25)).toBe("1:05.3");
     expect(formatTimestamp(null)).toBe("—");
     expect(shortId("node-a-6f1c2d8e-4b1a-4c53-9d7e-0a1b2c3d4e5f")).toBe("node-a-6f1c2d8e");
+  });
+  it("shows loosely typed JSON values as text, never as [object Object]", () => {
+    expect(displayText("ocr")).toBe("ocr");
+    expect(displayText(12)).toBe("12");
+    expect(displayText(false)).toBe("false");
+    expect(displayText({ loc: ["body"], msg: "bad" })).toBe('{"loc":["body"],"msg":"bad"}');
+    expect(displayText(null, "—")).toBe("—");
+    expect(displayText(undefined)).toBe("");
   });
 });
 

@@ -1,4 +1,5 @@
 import { api, unwrap } from "../../../api/client";
+import { displayText } from "../../../lib/format";
 
 /** What the page draws. The API types /cluster/analytics loosely (a merged dict per node), so
  *  the response is read defensively here, in one place. */
@@ -21,14 +22,13 @@ const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 const numOrNull = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const str = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : v == null ? fallback : String(v));
 
 function hourLabel(v: unknown): string {
   // Buckets arrive as epoch seconds of the hour's start.
   if (typeof v === "number") {
     return new Date(v * 1000).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
   }
-  return str(v);
+  return displayText(v);
 }
 
 export function normalizeAnalytics(raw: unknown): AnalyticsView {
@@ -46,14 +46,14 @@ export function normalizeAnalytics(raw: unknown): AnalyticsView {
     }))
     .sort((a, b) => (a.hour ?? 0) - (b.hour ?? 0));
   const named = (list: unknown, nameKey = "name") =>
-    arr(list).map((x) => ({ name: str(x[nameKey], "(none)"), count: num(x.count) }));
+    arr(list).map((x) => ({ name: displayText(x[nameKey], "(none)"), count: num(x.count) }));
   return {
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),
     durations: { n: num(d.n), p50: numOrNull(d.p50), p95: numOrNull(d.p95), mean: numOrNull(d.mean) },
     perHour,
     topBrands: named(r.top_brands),
-    topCategories: arr(r.top_categories).map((x) => ({ name: str(x.name, "(none)"), count: num(x.count), industry: x.industry == null ? undefined : str(x.industry) })),
+    topCategories: arr(r.top_categories).map((x) => ({ name: displayText(x.name, "(none)"), count: num(x.count), industry: x.industry == null ? undefined : displayText(x.industry) })),
     topIndustries: named(r.top_industries),
     failures: named(r.failures, "reason"),
     unavailableNodes: Object.entries(obj(r.nodes))

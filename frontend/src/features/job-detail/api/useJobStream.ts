@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiError, apiUrl } from "../../../api/client";
 import type { Job } from "../../../api/types";
+import { displayText } from "../../../lib/format";
 import { fetchJob } from "./jobDetail";
 
 export type StreamState = {
@@ -97,7 +98,7 @@ export function useJobStream(jobId: string): StreamState {
       if (typeof data === "string" && data) {
         let detail = data;
         try {
-          detail = String((JSON.parse(data) as { detail?: unknown }).detail ?? data);
+          detail = displayText((JSON.parse(data) as { detail?: unknown }).detail ?? data);
         } catch {
           /* plain text */
         }

@@ -2,9 +2,8 @@ import type { Attempt } from "../../../api/types";
 
 function resultSummary(result: Attempt["result"]): string {
   if (!result || typeof result !== "object") return "";
-  const r = result as Record<string, unknown>;
-  const parts = [r.brand, r.category].filter((v) => typeof v === "string" && v) as string[];
-  if (typeof r.confidence === "number") parts.push(`${Math.round(r.confidence * 100)}%`);
+  const parts = [result.brand, result.category].filter((v) => typeof v === "string" && v) as string[];
+  if (typeof result.confidence === "number") parts.push(`${Math.round(result.confidence * 100)}%`);
   return parts.join(" · ");
 }
 

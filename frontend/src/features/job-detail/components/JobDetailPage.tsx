@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from "react";
 import { toAttempt } from "../../../api/types";
 import { ErrorBanner, Loading, ProgressBar, Section, StatusBadge } from "../../../components/ui";
-import { formatDuration, formatTime } from "../../../lib/format";
+import { displayText, formatDuration, formatTime } from "../../../lib/format";
 import { fetchArtifacts } from "../../../lib/artifacts";
 import { Link, navigate } from "../../../lib/router";
 import { usePolling } from "../../../lib/usePolling";
@@ -23,12 +23,12 @@ type EventRow = { ts: string; stage: string; message: string };
 function eventRow(e: unknown): EventRow {
   if (e && typeof e === "object") {
     const o = e as Record<string, unknown>;
-    const ts = String(o.ts ?? o.timestamp ?? "");
+    const ts = displayText(o.ts ?? o.timestamp);
     const d = new Date(ts);
     return {
       ts: Number.isNaN(d.getTime()) ? ts : d.toLocaleTimeString(undefined, { hour12: false }),
-      stage: String(o.stage ?? ""),
-      message: String(o.message ?? o.detail ?? ""),
+      stage: displayText(o.stage),
+      message: displayText(o.message ?? o.detail),
     };
   }
   return { ts: "", stage: "", message: String(e) };

@@ -1,4 +1,5 @@
 import type { JobResult } from "../../../api/types";
+import { displayText } from "../../../lib/format";
 
 type Candidate = { id: string; name: string; path: string; score: number | null };
 
@@ -6,10 +7,10 @@ function toCandidate(raw: unknown): Candidate | null {
   if (!raw || typeof raw !== "object") return null;
   const o = raw as Record<string, unknown>;
   if (o.id == null && o.name == null) return null;
-  const path = Array.isArray(o.path) ? o.path.map(String).join(" › ") : String(o.path ?? "");
+  const path = Array.isArray(o.path) ? o.path.map(String).join(" › ") : displayText(o.path);
   return {
-    id: String(o.id ?? ""),
-    name: String(o.name ?? ""),
+    id: displayText(o.id),
+    name: displayText(o.name),
     path,
     score: typeof o.score === "number" ? o.score : null,
   };
@@ -34,11 +35,11 @@ export function MappingPanel({
         <dl className="kv">
           <div>
             <dt>Model said</dt>
-            <dd>{String(r.raw_category ?? "—")}</dd>
+            <dd>{displayText(r.raw_category, "—")}</dd>
           </div>
           <div>
             <dt>Method</dt>
-            <dd>{String(r.mapper_method ?? "—")}</dd>
+            <dd>{displayText(r.mapper_method, "—")}</dd>
           </div>
           <div>
             <dt>Score</dt>

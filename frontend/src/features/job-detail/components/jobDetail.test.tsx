@@ -96,7 +96,7 @@ describe("JobDetailPage", () => {
   });
 
   it("exports the merged job and result as one CSV row", () => {
-    const csv = resultCsv(job() as never, { job_id: ID, status: "completed", reasoning: 'Says "ACME", twice' } as never);
+    const csv = resultCsv(job() as never, { job_id: ID, status: "completed", reasoning: 'Says "ACME", twice' });
     const [header, row] = csv.trim().split("\r\n");
     expect(header?.split(",")).toContain("reasoning");
     expect(row).toContain('"Says ""ACME"", twice"');

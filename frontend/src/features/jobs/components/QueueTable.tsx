@@ -20,7 +20,7 @@ const PAGE_SIZE = 20;
 /** unavailable_nodes may list names or {node, message} objects; show the names. */
 export function nodeNames(list: unknown[] | null | undefined): string[] {
   return (list ?? []).map((n) =>
-    typeof n === "string" ? n : n && typeof n === "object" && "node" in n ? String((n as { node: unknown }).node) : JSON.stringify(n),
+    typeof n === "string" ? n : n && typeof n === "object" && "node" in n ? String(n.node) : JSON.stringify(n),
   );
 }
 

@@ -23,7 +23,7 @@ describe("QueueTable", () => {
       .on("GET /cluster/jobs", (r) => ({
         json: { jobs: r.query.get("status") === "failed" ? [] : jobs, total: 2, limit: 20, offset: 0, unavailable_nodes: [] },
       }))
-      .on("POST /jobs/bulk-delete", (r) => ({ json: { deleted: JSON.parse(r.body).job_ids, not_found: [] } }));
+      .on("POST /jobs/bulk-delete", (r) => ({ json: { deleted: (JSON.parse(r.body) as { job_ids: string[] }).job_ids, not_found: [] } }));
     vi.spyOn(window, "confirm").mockReturnValue(true);
     const user = userEvent.setup();
     render(<QueueTable refreshKey={0} />);
@@ -73,7 +73,7 @@ describe("QueueTable", () => {
 describe("SubmitPanel", () => {
   it("submits URLs one per line with the chosen settings", async () => {
     server.on("POST /jobs/by-urls", (r) => ({
-      json: (JSON.parse(r.body).urls as string[]).map((_, i) => ({ job_id: `node-a-job${i}`, status: "queued" })),
+      json: (JSON.parse(r.body) as { urls: string[] }).urls.map((_, i) => ({ job_id: `node-a-job${i}`, status: "queued" })),
     }));
     const onSubmitted = vi.fn();
     const user = userEvent.setup();
@@ -86,7 +86,7 @@ describe("SubmitPanel", () => {
     const status = await screen.findByTestId("submitted");
     expect(status).toHaveTextContent("Submitted 2 jobs");
     expect(within(status).getByRole("link", { name: "node-a-job1" })).toHaveAttribute("href", "#/jobs/node-a-job1");
-    const body = JSON.parse(server.find("POST", "/jobs/by-urls")[0]!.body);
+    const body = JSON.parse(server.find("POST", "/jobs/by-urls")[0]!.body) as { urls: string[]; mode: string; settings: unknown };
     expect(body.urls).toEqual(["http://127.0.0.1:9/a.mp4", "http://127.0.0.1:9/b.mp4"]);
     expect(body.mode).toBe("pipeline");
     expect(body.settings).toMatchObject({ provider: "embedded", scan_mode: "Full Video", ocr_engine: "tesseract" });

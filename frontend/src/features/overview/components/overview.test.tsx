@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiServer, job } from "../../../test/apiServer";
 import { OverviewPage } from "./OverviewPage";
 
+const ID = job().job_id as string;
+
 const server = new ApiServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
@@ -20,7 +22,7 @@ describe("OverviewPage", () => {
     server
       .on("GET /cluster/nodes", () => ({ json: [node("node-a", { maintenance: state.maintenance }), node("node-b", { alive: false })] }))
       .on("POST /cluster/nodes/node-a/maintenance", (r) => {
-        state.maintenance = JSON.parse(r.body).enabled;
+        state.maintenance = (JSON.parse(r.body) as { enabled: boolean }).enabled;
         return { json: node("node-a", { maintenance: state.maintenance }) };
       })
       .on("GET /metrics", { json: { node: "node-a", jobs_queued: 3, jobs_completed: 42, uptime_seconds: 12.5 } })
@@ -61,8 +63,8 @@ describe("OverviewPage", () => {
     const latest = await screen.findByTestId("latest-job");
     expect(within(latest).getByText("ACME")).toBeInTheDocument();
     const img = await within(latest).findByRole("img");
-    expect(img.getAttribute("src")).toBe(`${server.url}/jobs/${job().job_id}/artifacts/frames/frame_000.jpg`);
-    expect(within(latest).getByRole("link")).toHaveAttribute("href", `#/jobs/${job().job_id}`);
+    expect(img.getAttribute("src")).toBe(`${server.url}/jobs/${ID}/artifacts/frames/frame_000.jpg`);
+    expect(within(latest).getByRole("link")).toHaveAttribute("href", `#/jobs/${ID}`);
 
     const feed = await screen.findByTestId("activity");
     const items = within(feed).getAllByRole("listitem");

@@ -1,4 +1,5 @@
 import { api, unwrap } from "../../../api/client";
+import { displayText } from "../../../lib/format";
 
 export type TreeNode = { id: string; name: string; children?: TreeNode[] | null };
 export type Taxonomy = { name: string; roots: TreeNode[] };
@@ -8,7 +9,7 @@ function toNode(raw: unknown): TreeNode | null {
   const o = raw as Record<string, unknown>;
   if (o.id == null || o.name == null) return null;
   const kids = Array.isArray(o.children) ? o.children.map(toNode).filter((n): n is TreeNode => n !== null) : [];
-  return { id: String(o.id), name: String(o.name).trim(), children: kids };
+  return { id: displayText(o.id), name: displayText(o.name).trim(), children: kids };
 }
 
 /** Accepts `{name, tree: [...]}`, a bare list of roots, or a single root node. */
