@@ -13,6 +13,7 @@ step "ruff";  ruff check adclf tests benchmarks || status=1
 step "mypy";  mypy adclf || status=1
 if [ -f frontend/package.json ]; then
   step "frontend unit tests (vitest)"; (cd frontend && npm test --silent) || status=1
+  step "frontend lint (eslint)"; (cd frontend && npm run lint --silent) || status=1
 fi
 step "pytest (single node)"
 python -m pytest -q --ignore=tests/cluster "$@" || status=1
