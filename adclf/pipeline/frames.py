@@ -205,3 +205,15 @@ def _distinct(shots: list[_Shot]) -> list[_Shot]:
             continue
         kept.append(shot)
     return kept[::-1]
+
+
+def pick_spread(frames: list[Frame], cap: int) -> list[Frame]:
+    """At most `cap` of the sampled frames spread over time, always including the last (the end
+    card): the ones worth OCR or logo matching when there are more."""
+    ordered = sorted(frames, key=lambda f: f.timestamp)
+    if len(ordered) <= cap:
+        return ordered
+    if cap <= 1:
+        return ordered[-1:]
+    picks = {round(i * (len(ordered) - 1) / (cap - 1)) for i in range(cap)}
+    return [ordered[i] for i in sorted(picks)]

@@ -125,16 +125,3 @@ def test_a_corrupt_audio_stream_fails_no_job(pipeline: Pipeline, tmp_path: Path)
                    check=True, timeout=60)
     result, _ = run(pipeline, broken, tmp_path / "work")
     assert result.classification.brand.upper() == "ACME"
-
-
-def test_a_logo_inside_read_text_is_a_glyph_unless_the_text_names_it() -> None:
-    from adclf.pipeline.runner import not_text
-    from adclf.pipeline.types import LogoDetection, OcrLine
-
-    line = OcrLine("Fresh every morning", 3.0, 0.95, 0.06, box=[300.0, 230.0, 660.0, 280.0])
-    glyph = LogoDetection("HackerOne", 0.52, 3.0, [334.5, 240.0, 357.0, 271.5])
-    elsewhere = LogoDetection("Nike", 0.9, 3.0, [700.0, 100.0, 900.0, 200.0])
-    assert not_text([glyph, elsewhere], [line]) == [elsewhere]
-    wordmark = LogoDetection("Coca-Cola", 0.8, 3.0, [320.0, 235.0, 600.0, 278.0])
-    script = OcrLine("Coca-Cola", 3.0, 0.9, 0.06, box=[300.0, 230.0, 660.0, 280.0])
-    assert not_text([wordmark], [script]) == [wordmark]

@@ -12,9 +12,10 @@ import pytest
 
 from adclf.errors import PipelineError
 from adclf.pipeline.decoders import MAX_SIDE
-from adclf.pipeline.frames import VideoFrameSource
+from adclf.pipeline.frames import VideoFrameSource, pick_spread
 from adclf.pipeline.imaging import is_near_black, thumb_diff, thumbnail
 from adclf.pipeline.probe import probe
+from adclf.pipeline.types import Frame
 
 SOURCE = VideoFrameSource()
 
@@ -196,3 +197,11 @@ def test_display_rotation_is_applied_like_ffmpeg_does(odd_videos: dict[str, Path
     ).stdout
     reference = np.frombuffer(raw, np.uint8).reshape(360, 640, 3)
     assert np.abs(image.astype(int) - reference).mean() < 4
+
+
+def test_pick_spread_keeps_the_end_card_and_spreads_the_rest() -> None:
+    image = np.zeros((4, 4, 3), np.uint8)
+    frames = [Frame(float(t), image, i) for i, t in enumerate([5, 0, 3, 1, 4, 2, 6])]
+    assert [f.timestamp for f in pick_spread(frames, 10)] == [0, 1, 2, 3, 4, 5, 6]
+    assert [f.timestamp for f in pick_spread(frames, 3)] == [0, 3, 6]
+    assert [f.timestamp for f in pick_spread(frames, 1)] == [6]

@@ -10,6 +10,7 @@ keeps text-only cards ("M", "SHOP NOW") from inventing brands."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -54,12 +55,7 @@ class GalleryMatcher:
         return self
 
     def detect(self, frames: list[Frame]) -> list[LogoDetection]:
-        best: dict[str, LogoDetection] = {}
-        for frame in frames:
-            for det in self.detect_frame(frame):
-                if det.brand not in best or det.score > best[det.brand].score:
-                    best[det.brand] = det
-        return sorted(best.values(), key=lambda d: -d.score)
+        return best_per_brand(det for frame in frames for det in self.detect_frame(frame))
 
     def detect_frame(self, frame: Frame) -> list[LogoDetection]:
         """Detections in one frame (non-overlapping, at most one per brand)."""
@@ -153,6 +149,16 @@ class GalleryMatcher:
             if ci not in best or score > best[ci].score:
                 best[ci] = Match(int(top_b[k, bi[k]]), fit, gfit, score, cands[ci].box)
         return list(best.values())
+
+
+def best_per_brand(detections: Iterable[LogoDetection]) -> list[LogoDetection]:
+    """Detections from several frames merged: the best-scoring one per brand (on a tie, the
+    first), best first."""
+    best: dict[str, LogoDetection] = {}
+    for det in detections:
+        if det.brand not in best or det.score > best[det.brand].score:
+            best[det.brand] = det
+    return sorted(best.values(), key=lambda d: -d.score)
 
 
 # The candidate as seen, then as a logo hidden for a fifth, a third or a half more on one side

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from adclf.pipeline.logos import GalleryMatcher, LogoGallery
+from adclf.pipeline.logos import GalleryMatcher, LogoGallery, best_per_brand
 from adclf.pipeline.types import Frame, LogoDetection
 from tests.pipeline.logos import synth
 
@@ -119,3 +119,12 @@ def test_per_brand_merge_keeps_the_best_frame(matcher: GalleryMatcher) -> None:
     assert [d.key for d in dets] == ["mcdonalds"]
     best = max((d for p in per for d in p), key=lambda d: d.score)
     assert dets[0].timestamp == best.timestamp and dets[0].score == best.score
+
+
+def test_best_per_brand_keeps_each_brands_best_detection() -> None:
+    a1 = LogoDetection("Nike", 0.6, 1.0, [0, 0, 10, 10])
+    a2 = LogoDetection("Nike", 0.9, 4.0, [0, 0, 10, 10])
+    b = LogoDetection("Adidas", 0.7, 2.0, [0, 0, 10, 10])
+    tie = LogoDetection("Adidas", 0.7, 5.0, [0, 0, 10, 10])
+    assert best_per_brand([a1, b, a2, tie]) == [a2, b]
+    assert best_per_brand([]) == []

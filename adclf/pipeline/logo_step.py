@@ -1,0 +1,89 @@
+"""The logo stage of an attempt: logos in a few of its frames (each frame matched once per job),
+none taken from letters OCR read, merged to the best detection per brand. Skipped when the end
+card already names the brand with its web address."""
+
+from __future__ import annotations
+
+from adclf.domain import Stage
+from adclf.pipeline import evidence_models
+from adclf.pipeline.context import JobContext
+from adclf.pipeline.frames import pick_spread
+from adclf.pipeline.logos import best_per_brand
+from adclf.pipeline.types import Frame, LogoDetection, OcrLine
+
+# Frames matched per attempt, by ocr_mode: a busy frame costs ~0.3 s of matching, and the end card
+# and a few frames spread before it carry the logo in nearly every ad; rescues add their own.
+LOGO_FRAME_CAP = {"Fast": 3, "Detailed": 8}
+
+
+def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
+               lines: list[OcrLine]) -> list[LogoDetection]:
+    """Logos in the attempt's frames, the best detection per brand, best first."""
+    p = ctx.progress
+    seen = ctx.seen
+    if not ctx.settings.LOGOS_ENABLED:
+        seen.logo_note = "logo recognition is off (LOGOS_ENABLED=false)"
+        return []
+    named = named_by_address(lines, ctx.duration)
+    if named:
+        # The end card's name and its web address agree: a logo would add nothing to the
+        # brand, and matching costs ~0.1-0.3 s a frame.
+        seen.logo_note = f"not needed: the end card names {named} with its web address"
+        p.stage(Stage.LOGOS, f"{label}skipped: {seen.logo_note}", at)
+        return []
+    todo = [f for f in pick_spread(frames, LOGO_FRAME_CAP[ctx.job.ocr_mode])
+            if f.index not in seen.logos]
+    p.stage(Stage.LOGOS, f"{label}matching logos in {len(todo)} frames", at)
+    with ctx.timer("logos"):
+        try:
+            matcher = evidence_models.get_logo_matcher(ctx.settings)
+        except RuntimeError as exc:
+            if not seen.logo_note:
+                p.event(f"logos skipped: {exc}")
+            seen.logo_note = str(exc)
+            return []
+        for frame in todo:
+            seen.logos[frame.index] = not_text(
+                matcher.detect([frame]), seen.readings.get(frame.index, []))
+    found = best_per_brand(det for frame in frames for det in seen.logos.get(frame.index, []))
+    if todo:
+        p.event(f"{label}logos: " + (", ".join(
+            f"{d.brand} ({d.score:.2f}) at {d.timestamp:.1f}s" for d in found[:5])
+            if found else "none recognised"))
+    return found
+
+
+def not_text(logos: list[LogoDetection], lines: list[OcrLine]) -> list[LogoDetection]:
+    """Drop a 'logo' that is a glyph of text OCR read in the same frame (an 'h' in 'Fresh'
+    matched as a letter-shaped logo), unless that text names the logo's brand (a wordmark)."""
+    kept = []
+    for det in logos:
+        inside = next((ln for ln in lines if len(ln.box) == 4 and len(det.box) == 4
+                       and _covered(det.box, ln.box) >= 0.6), None)
+        if inside is None or _compact(det.brand) in _compact(inside.text):
+            kept.append(det)
+    return kept
+
+
+def _covered(inner: list[float], outer: list[float]) -> float:
+    """Share of `inner`'s area inside `outer`."""
+    w = max(0.0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
+    h = max(0.0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
+    area = max(1e-6, (inner[2] - inner[0]) * (inner[3] - inner[1]))
+    return w * h / area
+
+
+def _compact(text: str) -> str:
+    from adclf.pipeline.taxonomy.text import fold
+
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def named_by_address(lines: list[OcrLine], duration: float) -> str:
+    """The brand when on-screen text names it and a web address confirms it, else ''."""
+    from adclf.pipeline.providers.embedded_brand import read_brand
+
+    if not lines:
+        return ""
+    guess = read_brand(lines, duration)
+    return guess.brand if guess.domain_match else ""
