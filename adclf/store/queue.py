@@ -7,7 +7,8 @@ its node every time still reaches MAX_ATTEMPTS (a restarted store fails such a j
 re-queueing it for ever, see `_give_up_after_crash`). It costs no extra commit on the busy path:
 `complete_and_claim` commits the result and the next claim together.
 
-Plain asyncio, no Ray: the JobStore actor delegates its worker-side calls here."""
+Plain asyncio, no Ray: the JobStore actor delegates its worker-side calls here. A little over
+300 lines: a job's whole life in memory, from creation to its final status, is one concept."""
 
 from __future__ import annotations
 

@@ -69,6 +69,22 @@ def test_create_claim_complete_roundtrip(ray_session: None, tmp_path: Path) -> N
     con.close()
 
 
+def test_claim_and_long_poll_wait_in_the_actor_loop(ray_session: None, tmp_path: Path) -> None:
+    # The parts' events are made in __init__, outside the actor's event loop: waits must work.
+    store, _ = make_store(tmp_path, "node-t2")
+    waiting = store.claim.remote("w0", 5.0)
+    time.sleep(0.5)
+    row = ray.get(store.create_jobs.remote([spec()]))[0]
+    polling = store.wait_change.remote(row["job_id"], row["updated_at"], 5.0)
+    t0 = time.monotonic()
+    got = ray.get(waiting)
+    assert got is not None and time.monotonic() - t0 < 3
+    changed = ray.get(polling)
+    assert changed["status"] == "processing" and time.monotonic() - t0 < 3
+    assert ray.get(store.claim.remote("w1", 0.2)) is None
+    ray.kill(store)
+
+
 def test_the_reaper_runs_in_the_actor(ray_session: None, tmp_path: Path) -> None:
     # The full re-queue / give-up sequence is in test_store_queue; here: the actor starts it.
     store, _ = make_store(tmp_path, "node-t3", LEASE_SECONDS=1.0)
