@@ -7,8 +7,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from adclf import __version__
+from adclf.api.docs import install_docs
 from adclf.api.errors import install_error_handlers
-from adclf.api.routes import cluster, dashboard, health, jobs, taxonomy
+from adclf.api.routes import cluster, dashboard, health, jobs, logs, taxonomy
 from adclf.config import Settings
 from adclf.security.cors import SettingsCORSMiddleware
 
@@ -19,7 +20,9 @@ its owner node's name (`node-a-<uuid>`). When `API_TOKEN` is set, send
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(title="adclf", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="adclf", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None)
+    install_docs(app)
     app.add_middleware(SettingsCORSMiddleware, origins=_cors_origins(settings))
     install_error_handlers(app)
     app.include_router(health.public)
@@ -27,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cluster.router)
     app.include_router(health.router)
     app.include_router(taxonomy.router)
+    app.include_router(logs.router)
     app.include_router(dashboard.router)
     dashboard.mount_assets(app)
     return app
