@@ -4,6 +4,7 @@ itself."""
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -21,6 +22,10 @@ def _split_csv(value: object) -> object:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
 
 
 class Settings(BaseSettings):
@@ -81,8 +86,15 @@ class Settings(BaseSettings):
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator(
+    # watch folders (adclf.watch): "/abs/dir" on every node, or "node-name:/abs/dir" on one
+    WATCH_FOLDERS: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    WATCH_RESULTS: str = "off"  # off | next_to | /abs/results/folder
+    WATCH_SETTLE_SECONDS: float = Field(5.0, ge=0, le=3600)
+    WATCH_SCAN_SECONDS: float = Field(2.0, gt=0, le=3600)
+    WATCH_RECURSIVE: bool = True
+
         "CORS_ORIGINS", "URL_HOST_ALLOWLIST", "URL_HOST_DENYLIST", "ALLOWED_FOLDER_ROOTS",
-        mode="before",
+        "WATCH_FOLDERS", mode="before",
     )
     @classmethod
     def _csv(cls, value: object) -> object:
@@ -122,8 +134,26 @@ class Settings(BaseSettings):
         return self
 
     # derived values
+        self._check_watch()
     @property
     def upload_dir(self) -> Path:
+    def _check_watch(self) -> None:
+        from adclf.watch.results import parse_results
+
+        parse_results(self.WATCH_RESULTS)
+        for _, folder in self.watch_folders():
+            if not folder.is_absolute():
+                raise ValueError(f"WATCH_FOLDERS entries must be absolute paths: {folder}")
+            # Lexically and with symlinks resolved, as server paths are checked (security.paths).
+            lexical = Path(os.path.normpath(folder))
+            real = Path(os.path.realpath(folder))
+            if not any(_inside(lexical, root) and _inside(real, Path(os.path.realpath(root)))
+                       for root in self.ALLOWED_FOLDER_ROOTS):
+                roots = ", ".join(map(str, self.ALLOWED_FOLDER_ROOTS)) or "none set"
+                raise ValueError(f"WATCH_FOLDERS entry {folder} is not under ALLOWED_FOLDER_ROOTS "
+                                 f"({roots}); a watch folder must be a server folder adclf "
+                                 "may read")
+
         assert self.UPLOAD_DIR is not None
         return self.UPLOAD_DIR
 
@@ -142,6 +172,20 @@ class Settings(BaseSettings):
     def api_tokens(self) -> list[str]:
         tokens = [self.API_TOKEN] if self.API_TOKEN else []
         if self.API_TOKEN_FILE and self.API_TOKEN_FILE.exists():
+    def watch_folders(self) -> list[tuple[str | None, Path]]:
+        """(node name or None for every node, folder) of each WATCH_FOLDERS entry."""
+        out: list[tuple[str | None, Path]] = []
+        for entry in self.WATCH_FOLDERS:
+            node, sep, rest = entry.partition(":")
+            if sep and rest.startswith("/") and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", node):
+                out.append((node, Path(rest)))
+            else:
+                out.append((None, Path(entry)))
+        return out
+
+    def watch_folders_for(self, node: str) -> list[Path]:
+        return [folder for name, folder in self.watch_folders() if name in (None, node)]
+
             for line in self.API_TOKEN_FILE.read_text().splitlines():
                 line = line.strip()
                 if line and not line.startswith("#"):

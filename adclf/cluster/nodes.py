@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,10 +75,21 @@ def discover(settings: Settings) -> list[AdclfNode]:
                       head.get("NodeManagerAddress", ""), dict(head.get("Resources") or {}))]
 
 
+def node_actor_options(node: AdclfNode) -> dict[str, Any]:
+    """Options of every per-node actor: named in adclf's namespace, outliving the ingress,
+    restarted by Ray, pinned to the node."""
+    return {"namespace": NAMESPACE, "lifetime": "detached", "get_if_exists": True,
+            "max_restarts": -1, **node.placement()}
+
+
+# More per-node actors from the layers above (services.watch's folder watcher): called with each
+# node after its store and workers are ensured, and as idempotent as ensure_node_actors.
+NodeHook = Callable[[AdclfNode, Settings], None]
+
+
 def ensure_node_actors(node: AdclfNode, settings: Settings) -> None:
     """Create (or find) the node's store and workers. Idempotent across ingress replicas."""
-    common = {"namespace": NAMESPACE, "lifetime": "detached", "get_if_exists": True,
-              "max_restarts": -1, **node.placement()}
+    common = node_actor_options(node)
     # The store is I/O-bound and must always be schedulable, hence no CPU reservation.
     JobStoreActor.options(name=store_actor_name(node.name), num_cpus=0, max_concurrency=1000,
                           **common).remote(node.name, settings)
@@ -95,9 +107,11 @@ def ensure_node_actors(node: AdclfNode, settings: Settings) -> None:
 class NodeRegistry:
     """Cached node discovery plus actor reconciliation; one per ingress replica."""
 
-    def __init__(self, settings: Settings, ttl: float = 1.0) -> None:
+    def __init__(self, settings: Settings, ttl: float = 1.0,
+                 node_hooks: Sequence[NodeHook] = ()) -> None:
         self.settings = settings
         self.ttl = ttl
+        self.node_hooks = list(node_hooks)
         self._cached: list[AdclfNode] = []
         self._at = 0.0
         self._ensured: set[tuple[str, str]] = set()
@@ -118,6 +132,8 @@ class NodeRegistry:
             key = (node.name, node.node_id)
             if node.alive and key not in self._ensured:
                 ensure_node_actors(node, self.settings)
+                for hook in self.node_hooks:
+                    hook(node, self.settings)
                 self._ensured.add(key)
                 started.append(node.name)
         return started

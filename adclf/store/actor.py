@@ -8,7 +8,8 @@ is a plain-Python part, testable without Ray:
 - queue.JobQueue: active jobs in memory, leases, claims (committed before the work order goes
   out), results, retries, crash recovery and the lease reaper;
 - queries.JobQueries: reads, long-poll, counters, analytics;
-- files.JobFiles: uploads, serving a job's files, retention (TTL cleanup), exports.
+- files.JobFiles: uploads, serving a job's files, retention (TTL cleanup), exports;
+- watch_ledger.WatchLedger: which file contents the node's watch folders already submitted.
 
 The parts' background tasks (lease reaper, periodic cleanup) need the actor's event loop, which
 does not run yet in __init__: the first call that changes something starts them."""
@@ -25,6 +26,7 @@ from adclf.store.db import JobDB, Row
 from adclf.store.files import CHUNK_LIMIT, JobFiles
 from adclf.store.queries import JobQueries
 from adclf.store.queue import JobQueue
+from adclf.store.watch_ledger import WatchLedger
 from adclf.store.writer import Writer
 
 log = logging.getLogger("adclf.store")
@@ -41,6 +43,7 @@ class JobStore:
         self.files = JobFiles(node, settings, self.writer)
         self.jobs = JobQueue(node, settings, self.writer)  # recovers the unfinished jobs
         self.reads = JobQueries(node, self.jobs, self.writer)
+        self.watch = WatchLedger(node, self.db, self.jobs)
         self._background: list[asyncio.Task[None]] = []
 
     def _ensure_background(self) -> None:
@@ -194,3 +197,18 @@ class JobStore:
 
     async def export_bytes(self, fmt: str) -> bytes:
         return await self.files.export_bytes(fmt)
+
+    # ---- watch folders (services.watch) ------------------------------------------------------
+    async def watch_claim(self, sha256: str, path: str, spec: dict[str, Any]) -> dict[str, Any]:
+        """Create the job for a watched file unless its content has one: {entry, created}."""
+        self._ensure_background()
+        return await self.watch.claim(sha256, path, spec)
+
+    async def watch_unfinished(self) -> list[Row]:
+        return self.watch.unfinished()
+
+    async def watch_mark_written(self, sha256: str, status: str) -> bool:
+        return self.watch.mark_written(sha256, status)
+
+    async def watch_entries(self, limit: int = 100, offset: int = 0) -> list[Row]:
+        return self.watch.entries(limit, offset)

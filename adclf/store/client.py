@@ -121,6 +121,34 @@ class StoreClient:
         got: str = await self._call("local_upload_dir")
         return got
 
+    async def get_many(self, job_ids: list[str]) -> list[Row]:
+        """The jobs that exist among `job_ids` (full rows, results included)."""
+        got: list[Row] = await self._call("get_many", job_ids)
+        return got
+
+    # ---- watch folders -----------------------------------------------------------------------
+    async def watch_claim(self, sha256: str, path: str, spec: dict[str, Any]
+                          ) -> dict[str, Any]:
+        try:
+            got: dict[str, Any] = await self._call("watch_claim", sha256, path, spec)
+        except ray.exceptions.RayTaskError as exc:
+            if isinstance(exc.cause, OverflowError):
+                raise TooMany(str(exc.cause)) from None
+            raise
+        return got
+
+    async def watch_unfinished(self) -> list[Row]:
+        got: list[Row] = await self._call("watch_unfinished")
+        return got
+
+    async def watch_mark_written(self, sha256: str, status: str) -> bool:
+        got: bool = await self._call("watch_mark_written", sha256, status)
+        return got
+
+    async def watch_entries(self, limit: int = 100, offset: int = 0) -> list[Row]:
+        got: list[Row] = await self._call("watch_entries", limit, offset)
+        return got
+
 
 class WorkerStoreClient:
     """The blocking subset a worker thread uses."""
