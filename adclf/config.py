@@ -83,9 +83,6 @@ class Settings(BaseSettings):
     LOGO_MIN_SCORE: float = Field(0.5, ge=0, le=1)
     BRANDS_PATH: Path | None = None
 
-    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-
-    @field_validator(
     # watch folders (adclf.watch): "/abs/dir" on every node, or "node-name:/abs/dir" on one
     WATCH_FOLDERS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     WATCH_RESULTS: str = "off"  # off | next_to | /abs/results/folder
@@ -93,6 +90,9 @@ class Settings(BaseSettings):
     WATCH_SCAN_SECONDS: float = Field(2.0, gt=0, le=3600)
     WATCH_RECURSIVE: bool = True
 
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator(
         "CORS_ORIGINS", "URL_HOST_ALLOWLIST", "URL_HOST_DENYLIST", "ALLOWED_FOLDER_ROOTS",
         "WATCH_FOLDERS", mode="before",
     )
@@ -131,12 +131,9 @@ class Settings(BaseSettings):
         self.ARTIFACTS_DIR = self.ARTIFACTS_DIR.expanduser().resolve()
         if "*" in self.CORS_ORIGINS and self.api_tokens():
             raise ValueError("CORS_ORIGINS='*' is not allowed together with API_TOKEN")
+        self._check_watch()
         return self
 
-    # derived values
-        self._check_watch()
-    @property
-    def upload_dir(self) -> Path:
     def _check_watch(self) -> None:
         from adclf.watch.results import parse_results
 
@@ -154,6 +151,9 @@ class Settings(BaseSettings):
                                  f"({roots}); a watch folder must be a server folder adclf "
                                  "may read")
 
+    # derived values
+    @property
+    def upload_dir(self) -> Path:
         assert self.UPLOAD_DIR is not None
         return self.UPLOAD_DIR
 
@@ -169,9 +169,6 @@ class Settings(BaseSettings):
     def db_path(self, node: str | None = None) -> Path:
         return self.DATA_DIR / f"{node or self.NODE_NAME}.duckdb"
 
-    def api_tokens(self) -> list[str]:
-        tokens = [self.API_TOKEN] if self.API_TOKEN else []
-        if self.API_TOKEN_FILE and self.API_TOKEN_FILE.exists():
     def watch_folders(self) -> list[tuple[str | None, Path]]:
         """(node name or None for every node, folder) of each WATCH_FOLDERS entry."""
         out: list[tuple[str | None, Path]] = []
@@ -186,6 +183,9 @@ class Settings(BaseSettings):
     def watch_folders_for(self, node: str) -> list[Path]:
         return [folder for name, folder in self.watch_folders() if name in (None, node)]
 
+    def api_tokens(self) -> list[str]:
+        tokens = [self.API_TOKEN] if self.API_TOKEN else []
+        if self.API_TOKEN_FILE and self.API_TOKEN_FILE.exists():
             for line in self.API_TOKEN_FILE.read_text().splitlines():
                 line = line.strip()
                 if line and not line.startswith("#"):
