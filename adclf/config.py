@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     PROVIDER_TIMEOUT: float = Field(120.0, gt=0)
     PROVIDER_RETRIES: int = Field(2, ge=0, le=10)
     TAXONOMY_PATH: Path | None = None
+    # mode=agent: model calls (steps) and wall-clock seconds one job's tool-calling loop may use
+    AGENT_MAX_STEPS: int = Field(8, ge=1, le=100)
+    AGENT_TIMEOUT_SECONDS: float = Field(300.0, gt=0, le=86_400)
 
     # evidence beyond on-screen text (all offline)
     ASR_ENABLED: bool = True

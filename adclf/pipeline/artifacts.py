@@ -3,6 +3,7 @@
     work_dir/frames/frame_000.jpg   sampled frames (JPEG, at most 1280 px wide)
     work_dir/ocr.json               merged OCR lines
     work_dir/explanation.json       attempts, mapping (with top-5), timings
+    work_dir/agent_steps.json       mode=agent: the agent's steps
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from adclf.pipeline.types import Frame, OcrLine, PipelineResult
 FRAMES_DIR = "frames"
 OCR_FILE = "ocr.json"
 EXPLANATION_FILE = "explanation.json"
+AGENT_STEPS_FILE = "agent_steps.json"  # mode=agent: every step (adclf.pipeline.agent)
 JPEG_QUALITY = 85
 MAX_WIDTH = 1280
 
@@ -57,7 +59,7 @@ def reset(work_dir: Path) -> None:
     if frames.is_dir():
         for old in frames.glob("frame_*.jpg"):
             old.unlink(missing_ok=True)
-    for name in (OCR_FILE, EXPLANATION_FILE):
+    for name in (OCR_FILE, EXPLANATION_FILE, AGENT_STEPS_FILE):
         (work_dir / name).unlink(missing_ok=True)
 
 
@@ -111,7 +113,8 @@ def artifact_index(result: PipelineResult, work_dir: Path) -> dict[str, Any]:
         "ocr_lines": [asdict(line) for line in result.ocr_lines],
         "mapper_top": list(result.mapping.top),
         "trace": [asdict(a) for a in result.attempts],
-        "files": [n for n in (OCR_FILE, EXPLANATION_FILE) if (work_dir / n).is_file()],
+        "files": [n for n in (OCR_FILE, EXPLANATION_FILE, AGENT_STEPS_FILE)
+                  if (work_dir / n).is_file()],
     }
 
 

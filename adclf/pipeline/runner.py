@@ -81,6 +81,10 @@ class _Job:
             "" if ctx.settings.ASR_ENABLED else "speech recognition is off (ASR_ENABLED=false)")
         self.listener.start(ctx.video, ctx.work_dir, skip)
         try:
+            if self.spec.mode == "agent":
+                from adclf.pipeline.agent.run import run_agent
+
+                return run_agent(ctx, self._heard, self.pipeline.threads, started)
             return self._run(started)
         finally:
             self.listener.abandon()

@@ -11,6 +11,14 @@ from adclf.domain import VIDEO_EXTENSIONS, JobSettings
 from adclf.errors import BadInput, TooLarge, Unavailable
 from adclf.services.stores import Stores
 
+NEEDS_LLM = "agent mode needs an LLM provider"
+
+
+class AgentNeedsLLM(BadInput):
+    """mode=agent on the embedded provider: refused at submit time, never run as a pipeline."""
+
+    http_status = 422
+
 
 class SubmissionService:
     def __init__(self, settings: Settings, stores: Stores) -> None:
@@ -69,8 +77,15 @@ class SubmissionService:
         return [{"job_id": r["job_id"], "status": r["status"]} for r in created if r]
 
     # ---- submissions ---------------------------------------------------------------------------
+    def check_mode(self, mode: str, settings: JobSettings) -> None:
+        provider = settings.provider or self.settings.DEFAULT_PROVIDER
+        if mode == "agent" and provider == "embedded":
+            raise AgentNeedsLLM(f"{NEEDS_LLM}: set provider to 'ollama' or 'openai' (this job "
+                                "would use 'embedded', which cannot call tools)")
+
     async def submit_urls(self, mode: str, urls: list[str], settings: JobSettings
                           ) -> list[dict[str, Any]]:
+        self.check_mode(mode, settings)
         from adclf.net.urls import validate_url
 
         if len(urls) > self.settings.MAX_URLS_PER_REQUEST:
@@ -84,6 +99,7 @@ class SubmissionService:
 
     async def submit_filepath(self, mode: str, raw_path: str, settings: JobSettings
                               ) -> dict[str, Any]:
+        self.check_mode(mode, settings)
         from adclf.security.paths import resolve_allowed_path
 
         path = resolve_allowed_path(raw_path, self.settings, want="file")
@@ -96,6 +112,7 @@ class SubmissionService:
 
     async def submit_folder(self, mode: str, raw_path: str, settings: JobSettings,
                             recursive: bool = False) -> list[dict[str, Any]]:
+        self.check_mode(mode, settings)
         from adclf.security.paths import is_within, resolve_allowed_path
 
         folder = resolve_allowed_path(raw_path, self.settings, want="dir")
@@ -116,6 +133,7 @@ class SubmissionService:
 
     async def submit_upload(self, mode: str, owner: str, stored_path: str, original_name: str,
                             settings: JobSettings) -> dict[str, Any]:
+        self.check_mode(mode, settings)
         rows = await self.stores.for_node(owner).create_jobs([{
             "mode": mode, "source_kind": "upload", "source": stored_path,
             "original_name": original_name, "settings": settings.model_dump(exclude_none=True)}])
