@@ -36,6 +36,7 @@ from adclf.cli.options import (
 from adclf.cli.sources import plan_sources
 from adclf.cli.submit import submit_plan
 from adclf.cli.watch import watch_jobs
+from adclf.cli.watch_folder import FolderWatch, run_folder_watch
 
 app = typer.Typer(
     name="adclf",
@@ -144,15 +145,65 @@ def submit(
 @app.command("watch")
 def watch_cmd(
     ctx: typer.Context,
-    job_ids: Annotated[list[str], typer.Argument(help="Job ids.", show_default=False)],
+    targets: Annotated[list[str] | None, typer.Argument(
+        help="Job ids to follow, or one local folder to watch.", show_default=False)] = None,
+    folder: Annotated[Path | None, typer.Option(
+        "--folder", help="Watch this folder (the same as giving one existing folder).",
+        show_default=False)] = None,
+    results: Annotated[str, typer.Option(
+        help="Folder watch: write results 'next_to' the videos, into a folder PATH, or 'off'.")
+    ] = "off",
+    server_path: Annotated[bool, typer.Option(
+        "--server-path", help="Folder watch: send paths for the server to read instead of "
+                              "uploading (the folder must be on the server).")] = False,
+    settle: Annotated[float, typer.Option(
+        min=0, help="Folder watch: seconds a file's size and time must stay unchanged.")] = 5.0,
+    interval: Annotated[float, typer.Option(
+        min=0.1, help="Folder watch: seconds between scans.")] = 2.0,
+    once: Annotated[bool, typer.Option(
+        "--once", help="Folder watch: stop when every file seen is classified.")] = False,
+    recursive: Annotated[bool, typer.Option(
+        "--recursive/--no-recursive", help="Folder watch: include sub-folders.")] = True,
+    mode: Annotated[ModeOpt, typer.Option(help="Folder watch: job mode.")] = ModeOpt.pipeline,
+    provider: Annotated[ProviderOpt | None, typer.Option(
+        help="Folder watch: classifier provider.", show_default=False)] = None,
+    scan_mode: Annotated[str | None, typer.Option(
+        "--scan-mode", callback=parse_scan_mode, show_default=False,
+        help="Folder watch: frames to sample: tail, full or express.")] = None,
     timeout: Annotated[float | None, typer.Option(
-        help="Give up after this many seconds.", show_default=False)] = None,
+        help="Jobs: give up after this many seconds.", show_default=False)] = None,
     server: ServerOpt = None,
     token: TokenOpt = None,
 ) -> None:
-    """Follow jobs with progress bars until they finish; exit 1 if any failed."""
+    """Follow jobs until they finish, or watch a folder and classify each new video once.
+
+    `adclf watch ID...` follows jobs with progress bars; exit 1 if any failed.
+    `adclf watch DIR` (one existing folder, or --folder DIR) classifies every video that lands
+    in DIR once it is complete, once per content (a renamed or copied file is not classified
+    again; the ledger is .adclf-watch.jsonl), until Ctrl-C or, with --once, until idle."""
+    ids = list(targets or [])
+    if folder is None and len(ids) == 1 and Path(ids[0]).is_dir():
+        folder, ids = Path(ids[0]), []
+    if folder is not None:
+        if ids:
+            raise fail("give either job ids or one folder, not both", 2)
+        if not folder.is_dir():
+            raise fail(f"no such folder: {escape(str(folder))}", 2)
+        watch = FolderWatch(folder.resolve(), results, server_path, settle, interval,
+                            recursive, once, mode.value)
+        with errors_to_exit(), client(ctx, server, token) as c:
+            try:
+                settings = job_settings(provider, scan_mode, None, None)
+                failed = run_folder_watch(c, watch, settings, out(), err())
+            except ValueError as exc:
+                raise fail(escape(str(exc)), 2) from None
+        if failed:
+            raise typer.Exit(EXIT_FAILED)
+        return
+    if not ids:
+        raise fail("give job ids to follow or a folder to watch", 2)
     with errors_to_exit(), client(ctx, server, token) as c:
-        failed = _watch_and_report(c, job_ids, {}, timeout)
+        failed = _watch_and_report(c, ids, {}, timeout)
     if failed:
         raise typer.Exit(EXIT_FAILED)
 
@@ -302,7 +353,7 @@ def nodes(
     if as_json:
         _print_json(listed)
     else:
-        out().print(render.nodes_table(listed))
+        out().print(render.nodes_table(render.node_views(listed)))
 
 
 @app.command()
