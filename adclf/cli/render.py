@@ -109,12 +109,28 @@ def details_table(job: dict[str, Any], result: dict[str, Any] | None) -> Table:
     return table
 
 
+def node_views(listed: Any) -> list[dict[str, Any]]:
+    """The node views of a `/cluster/nodes` answer: the original's object carries them under
+    `node_views`; older servers answered the bare list."""
+    if isinstance(listed, dict):
+        return list(listed.get("node_views") or [])
+    return list(listed)
+
+
+def accepting(view: dict[str, Any]) -> bool:
+    """Whether a node takes new jobs. Not `available` (store answering): a node in maintenance
+    is available yet refuses new jobs, and `adclf nodes` said "Accepting yes" for it."""
+    if "accepting_new_jobs" in view:
+        return bool(view["accepting_new_jobs"])
+    return bool(view.get("available")) and not view.get("maintenance")
+
+
 def nodes_table(nodes: Iterable[dict[str, Any]]) -> Table:
     table = _table("Node", "Alive", "Accepting", "Maint.", "Queued", "Running", "Done",
                    "Failed", "Workers", "CPU", "Address", "Message", title="Nodes")
     for n in nodes:
         cpu = (n.get("resources") or {}).get("CPU")
-        table.add_row(str(n.get("node")), _yes(n.get("alive")), _yes(n.get("available")),
+        table.add_row(str(n.get("node")), _yes(n.get("alive")), _yes(accepting(n)),
                       _yes(n.get("maintenance"), warn=True), str(n.get("queued", 0)),
                       str(n.get("processing", 0)), str(n.get("completed", 0)),
                       str(n.get("failed", 0)), str(n.get("workers", 0)),

@@ -19,10 +19,13 @@ def test_node_views_and_maintenance(fleet: Fleet) -> None:
     async def run() -> None:
         (view,) = await nodes.views()
         assert view["node"] == NODE and view["alive"] and view["available"]
-        assert view["maintenance"] is False
+        assert view["maintenance"] is False and view["accepting_new_jobs"] is True
         assert view["resources"]["CPU"] > 0 and view["message"] is None
         try:
-            assert (await nodes.set_maintenance(NODE, True))["maintenance"] is True
+            paused = await nodes.set_maintenance(NODE, True)
+            # Up and answering, but it takes no new jobs.
+            assert paused["maintenance"] is True and paused["available"] is True
+            assert paused["accepting_new_jobs"] is False
             with pytest.raises(Unavailable, match="maintenance"):
                 await subs.submit_filepath("pipeline", str(fleet.video), JobSettings())
         finally:
