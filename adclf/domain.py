@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Status(StrEnum):
@@ -60,30 +60,60 @@ Mode = Literal["pipeline", "agent"]
 
 
 class JobSettings(BaseModel):
-    """Per-job settings, as users of the original service sent them. Unknown keys are refused
-    so that a typo is a 422, not a silently ignored option."""
+    """Per-job settings, as users of the original service sent them. The original's keys and
+    spellings are accepted (see `adclf.settings_compat`): providers "Ollama", "Llama Server",
+    "LM Studio"; OCR engines "EasyOCR"/"Florence" (run by an offline engine); scan mode "Full
+    Scan"; `categories` as a comma-separated string; its search/vision switches. Unknown keys
+    are still refused, so that a typo is a 422, not a silently ignored option."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     provider: Provider | None = Field(
-        None, description="Classifier provider; default is the server's DEFAULT_PROVIDER."
+        None, description="Classifier provider (embedded, ollama, openai; the original's "
+        "'Ollama', 'Llama Server', 'LM Studio' are accepted); default DEFAULT_PROVIDER."
     )
     model_name: str | None = Field(
         None,
         max_length=200,
         description="Model for ollama/openai (default qwen3-vl:8b-instruct for Ollama).",
     )
-    scan_mode: ScanMode = Field("Tail Only", description="Which frames to sample.")
+    scan_mode: ScanMode = Field("Tail Only", description="Which frames to sample "
+                                "('Full Scan' is read as 'Full Video').")
     express_mode: bool = Field(False, description="One best frame near the end, no OCR.")
-    ocr_engine: OcrEngine = Field("rapidocr", description="Offline OCR engine.")
+    ocr_engine: OcrEngine = Field("rapidocr", description="Offline OCR engine ('EasyOCR' and "
+                                  "'Florence' run on rapidocr; the explanation says so).")
     ocr_mode: OcrMode = Field("Fast", description="Detailed OCRs more frames at a larger size.")
     context_size: int = Field(8192, ge=2048, le=131072, description="LLM context for providers.")
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     categories: list[str] | None = Field(
         None,
         max_length=2000,
-        description="Restrict the mapping to these taxonomy ids or names (optional).",
+        description="The job's own category labels (a list or a comma-separated string): "
+        "taxonomy ids or names restrict the mapping; free labels ('Cars, Retail') make the "
+        "answer's `category` the nearest of them, with the IAB fields beside it.",
     )
+    # The original's switches: accepted so its clients work; see settings_compat.NOT_USED.
+    category_embedding_model: str | None = Field(None, max_length=200)
+    override: bool = False
+    enable_search: bool | None = None
+    enable_web_search: bool | None = None
+    enable_agentic_search: bool | None = None
+    enable_vision_board: bool | None = None
+    enable_llm_frame: bool | None = None
+    product_focus_guidance_enabled: bool | None = None
+    enable_vision: bool | None = Field(None, description="Legacy switch of the original.")
+    substitutions: list[str] = Field(
+        default_factory=list,
+        description="Set by the server: how the original's values were read "
+        "(e.g. EasyOCR → rapidocr); shown in the explanation.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _original_spellings(cls, data: Any) -> Any:
+        from adclf.settings_compat import normalise
+
+        return normalise(data)
 
 
 class JobSpec(BaseModel):

@@ -11,8 +11,10 @@ from adclf.services.bundle import Services
 from adclf.services.catalogue import CatalogueService
 from adclf.services.files import FileService
 from adclf.services.jobs import JobService
+from adclf.services.logs import LogService
 from adclf.services.nodes import NodeService
 from adclf.services.submissions import SubmissionService
+from adclf.services.system import SystemService
 from adclf.services.uploads import UploadService
 
 _services: Services | None = None
@@ -61,12 +63,22 @@ async def _catalogue(services: ServicesDep) -> CatalogueService:
     return services.catalogue
 
 
+async def _system(services: ServicesDep) -> SystemService:
+    return services.system
+
+
+async def _logs(services: ServicesDep) -> LogService:
+    return services.logs
+
+
 SubmissionsDep = Annotated[SubmissionService, Depends(_submissions)]
 UploadsDep = Annotated[UploadService, Depends(_uploads)]
 JobsDep = Annotated[JobService, Depends(_jobs)]
 FilesDep = Annotated[FileService, Depends(_files)]
 NodesDep = Annotated[NodeService, Depends(_nodes)]
 CatalogueDep = Annotated[CatalogueService, Depends(_catalogue)]
+SystemDep = Annotated[SystemService, Depends(_system)]
+LogsDep = Annotated[LogService, Depends(_logs)]
 
 
 async def require_token(request: Request, services: ServicesDep) -> None:

@@ -13,8 +13,8 @@ from adclf.services.files import FileService
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-async def send_file(files: FileService, job_id: str, name: str, range_header: str | None
-                    ) -> Response:
+async def send_file(files: FileService, job_id: str, name: str, range_header: str | None,
+                    cache: str | None = None) -> Response:
     info = await files.info(job_id, name)
     size = info.size
     media = mimetypes.guess_type(info.name)[0] or "application/octet-stream"
@@ -32,6 +32,8 @@ async def send_file(files: FileService, job_id: str, name: str, range_header: st
             return Response(status_code=416, headers={"Content-Range": f"bytes */{size}"})
         status = 206
     headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start + 1)}
+    if cache:
+        headers["Cache-Control"] = cache
     if status == 206:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     return StreamingResponse(files.read(job_id, name, start, end), status_code=status,

@@ -94,6 +94,9 @@ class JobView(BaseModel):
 
 
 class JobResult(BaseModel):
+    result: list[dict[str, Any]] | None = Field(
+        None, description="The original's rows: [{Brand, Category, Category ID, Confidence, "
+        "Reasoning, brand, category, category_id, category_name, ...}]; null until done.")
     job_id: str
     status: str
     brand: str | None = None
@@ -111,6 +114,8 @@ class JobResult(BaseModel):
     mapper_score: float | None = None
     provider: str | None = None
     model: str | None = None
+    job_label: str | None = Field(None, description="The job's own category label chosen "
+                                  "(when the job gave free `categories`).")
 
 
 class FrameArtifact(BaseModel):
@@ -140,6 +145,9 @@ class LogoView(BaseModel):
 
 
 class ArtifactsView(BaseModel):
+    artifacts: dict[str, Any] = Field(
+        default_factory=dict, description="The original's shape: latest_frames, ocr_text "
+        "{text, lines}, category_mapper, processing_trace, vision_board, per_frame_vision.")
     job_id: str
     frames: list[FrameArtifact] = Field(default_factory=list)
     ocr_text: str = ""
@@ -177,7 +185,15 @@ class EventView(BaseModel):
     message: str | None
 
 
+class EventsView(BaseModel):
+    events: list[str] = Field(description='The original\'s lines: "<ISO ts> <stage>: <detail>"')
+    entries: list[EventView]
+
+
 class ExplanationView(BaseModel):
+    explanation: dict[str, Any] = Field(
+        default_factory=dict, description="The original's shape: job_id, mode, status, stage, "
+        "summary, attempts, final, evidence.")
     job_id: str
     attempts: list[dict[str, Any]] = Field(default_factory=list)
     mapping: dict[str, Any] | None = None
@@ -185,6 +201,9 @@ class ExplanationView(BaseModel):
     brand: BrandEvidenceView | None = None
     speech: dict[str, Any] | None = None
     logos: dict[str, Any] | None = None
+    settings_notes: list[str] = Field(
+        default_factory=list, description="Settings of the original read as another value "
+        "(EasyOCR → rapidocr) or with no effect offline (web search).")
 
 
 class JobsPage(BaseModel):
@@ -200,6 +219,9 @@ class NodeView(BaseModel):
     alive: bool
     available: bool
     maintenance: bool = False
+    maintenance_mode: bool = False
+    accepting_new_jobs: bool = Field(False, description="alive, store answering, and not in "
+                                     "maintenance")
     queued: int = 0
     processing: int = 0
     completed: int = 0
@@ -209,6 +231,25 @@ class NodeView(BaseModel):
     ray_node_id: str = ""
     address: str = ""
     message: str | None = None
+
+
+class ClusterNodesView(BaseModel):
+    nodes: dict[str, str] = Field(description="node name → address (the original's map)")
+    status: dict[str, bool]
+    maintenance: dict[str, bool]
+    accepting_new_jobs: dict[str, bool]
+    self: str
+    node_views: list[NodeView]
+
+
+class ModelView(BaseModel):
+    name: str
+    size: Any = None
+    modified_at: Any = None
+
+
+class LogLines(BaseModel):
+    lines: list[str]
 
 
 class MaintenanceRequest(BaseModel):
@@ -235,3 +276,9 @@ class MetricsView(BaseModel):
 
 class ErrorView(BaseModel):
     detail: str
+
+
+class ValidationErrorView(BaseModel):
+    detail: str = Field(description="What is wrong, as one readable message.")
+    errors: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="FastAPI's per-field errors (loc, msg, type)")

@@ -25,6 +25,11 @@ def finish(ctx: JobContext, attempts: Attempts, started: float) -> PipelineResul
 
         mapper = get_mapper(ctx.settings, ctx.job.categories)
         mapping = mapper.map(classification, evidence)
+        if ctx.job.categories:
+            mapping = mapper.with_label(mapping, ctx.job.categories, classification, evidence)
+    if mapping.job_label:
+        p.event(f"job label: {mapping.job_label} via {mapping.job_label_method} "
+                f"({mapping.job_label_score:.2f})")
     p.event(
         f"taxonomy: {mapping.category_name or '(none)'} [{mapping.category_id or '-'}] "
         f"in {mapping.industry_name or '-'} via {mapping.method} ({mapping.score:.2f})"

@@ -108,6 +108,10 @@ class TaxonomyMatch:
     method: str  # exact | alias | embedding | provider
     score: float
     top: list[dict[str, Any]] = field(default_factory=list)  # up to 5: {id, name, path, score}
+    # The job's own label (its free `categories`) chosen for this node: see taxonomy/labels.py.
+    job_label: str = ""
+    job_label_method: str = ""
+    job_label_score: float = 0.0
 
 
 @dataclass
@@ -141,7 +145,7 @@ class PipelineResult:
         c = self.classification
         return {
             "brand": c.brand,
-            "category": m.category_name or c.category,
+            "category": m.job_label or m.category_name or c.category,
             "category_id": m.category_id,
             "category_name": m.category_name,
             "parent_category_id": m.parent_category_id,
@@ -155,6 +159,7 @@ class PipelineResult:
             "mapper_score": round(float(m.score), 4),
             "provider": c.provider,
             "model": c.model,
+            "job_label": m.job_label or None,
         }
 
     def explanation(self) -> dict[str, Any]:

@@ -10,9 +10,11 @@ from adclf.config import Settings
 from adclf.services.catalogue import CatalogueService
 from adclf.services.files import FileService
 from adclf.services.jobs import JobService
+from adclf.services.logs import LogService
 from adclf.services.nodes import NodeService
 from adclf.services.stores import Stores
 from adclf.services.submissions import SubmissionService
+from adclf.services.system import SystemService
 from adclf.services.uploads import UploadService
 
 
@@ -25,6 +27,8 @@ class Services:
     files: FileService
     nodes: NodeService
     catalogue: CatalogueService
+    system: SystemService
+    logs: LogService
 
 
 def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
@@ -33,13 +37,17 @@ def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
     `here`: its Ray node id (default: asked from Ray when an upload needs it)."""
     stores = Stores(registry)
     submissions = SubmissionService(settings, stores)
+    nodes = NodeService(registry, stores, local_node,
+                        time.time() if started_at is None else started_at,
+                        settings.DEFAULT_PROVIDER)
     return Services(
         settings=settings,
         submissions=submissions,
         uploads=UploadService(settings, stores, submissions, here),
         jobs=JobService(stores, local_node),
         files=FileService(stores),
-        nodes=NodeService(registry, stores, local_node,
-                          time.time() if started_at is None else started_at),
+        nodes=nodes,
         catalogue=CatalogueService(settings),
+        system=SystemService(nodes, settings.WORKERS_PER_NODE),
+        logs=LogService(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -30,6 +31,19 @@ class FileService:
         if info is None:
             raise NotFound(f"job {job_id} has no file {name!r}")
         return JobFile(str(info["name"]), int(info["size"]))
+
+    async def poster(self, job_id: str) -> str:
+        """The artifact name of the job's poster image: its last sampled frame (the end card
+        that names the brand); NotFound before the job has frames."""
+        store = self.stores.for_job(job_id)
+        row = await store.get(job_id)
+        art = row.get("artifacts") or {}
+        if isinstance(art, str):
+            art = json.loads(art)
+        frames = [f["name"] for f in art.get("frames", []) if f.get("name")]
+        if not frames:
+            raise NotFound(f"job {job_id} has no poster yet: no frame was sampled")
+        return frames[-1]
 
     async def read(self, job_id: str, name: str, start: int, end: int) -> AsyncIterator[bytes]:
         """Bytes `start`..`end` (inclusive) of the file; ends early if the file shrinks or goes."""

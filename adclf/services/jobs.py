@@ -58,12 +58,15 @@ class JobService:
         """`base_url` prefixes the frame and video URLs (the address the client used)."""
         return views.artifacts_view(await self.row(job_id), base_url)
 
-    async def explanation(self, job_id: str) -> dict[str, Any]:
-        return views.explanation_view(await self.row(job_id))
-
-    async def events(self, job_id: str) -> list[dict[str, Any]]:
+    async def explanation(self, job_id: str, base_url: str) -> dict[str, Any]:
+        row = await self.row(job_id)
         events = await self.stores.for_job(job_id).events(job_id)
-        return [views.event_view(e) for e in events]
+        return views.explanation_view(row, base_url, events)
+
+    async def events(self, job_id: str) -> dict[str, Any]:
+        """The original's event strings under `events`, ours (ts, stage, message) under
+        `entries`."""
+        return views.events_view(await self.stores.for_job(job_id).events(job_id))
 
     async def follow(self, job_id: str, poll: float = FOLLOW_POLL_SECONDS
                      ) -> AsyncIterator[Change]:

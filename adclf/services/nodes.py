@@ -4,11 +4,13 @@ metrics, analytics and device diagnostics."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
 from adclf.cluster.diagnostics import device_refs
 from adclf.cluster.nodes import AdclfNode, NodeRegistry
+from adclf.services import analytics, compat
 from adclf.services.stores import Stores
 
 METRIC_KEYS = ("jobs_queued", "jobs_processing", "jobs_completed", "jobs_failed",
@@ -17,7 +19,8 @@ METRIC_KEYS = ("jobs_queued", "jobs_processing", "jobs_completed", "jobs_failed"
 
 class NodeService:
     def __init__(self, registry: NodeRegistry, stores: Stores, local_node: str,
-                 started_at: float | None = None) -> None:
+                 started_at: float | None = None, default_provider: str = "embedded") -> None:
+        self.default_provider = default_provider
         self.registry = registry
         self.stores = stores
         self.local_node = local_node
@@ -30,6 +33,7 @@ class NodeService:
 
     async def _view(self, node: AdclfNode) -> dict[str, Any]:
         view: dict[str, Any] = {**node.public(), "available": False, "maintenance": False,
+                                "maintenance_mode": False, "accepting_new_jobs": False,
                                 "queued": 0, "processing": 0, "completed": 0, "failed": 0,
                                 "workers": 0, "message": None}
         view["resources"] = node.public()["resources"]
@@ -43,13 +47,24 @@ class NodeService:
             return view
         view.update(available=True, maintenance=st["maintenance"], queued=st["jobs_queued"],
                     processing=st["jobs_processing"], completed=st["jobs_completed"],
-                    failed=st["jobs_failed"], workers=st["workers_active"])
+                    failed=st["jobs_failed"], workers=st["workers_active"],
+                    maintenance_mode=st["maintenance"],
+                    # A node in maintenance is up but takes no new jobs (the CLI showed "yes").
+                    accepting_new_jobs=not st["maintenance"])
         return view
+
+    async def cluster(self) -> dict[str, Any]:
+        """The original's `/cluster/nodes` object, our node views under `node_views`."""
+        return compat.cluster_nodes(await self.views(), self.local_node)
 
     async def set_maintenance(self, node: str, enabled: bool) -> dict[str, Any]:
         """A node in maintenance finishes its jobs but takes no new ones; returns its view."""
         await self.stores.for_node(node).set_maintenance(enabled)
         return next(v for v in await self.views() if v["node"] == node)
+
+    async def set_local_maintenance(self, enabled: bool) -> dict[str, Any]:
+        """The original's /admin/node/maintenance: this replica's node."""
+        return await self.set_maintenance(self.local_node, enabled)
 
     async def cleanup(self) -> list[dict[str, Any]]:
         """The TTL cleanup, once on every live node: what each removed."""
@@ -91,13 +106,37 @@ class NodeService:
                 out[node.name] = {"error": "node is dead in Ray"}
         return {"nodes": out}
 
-    async def analytics(self) -> dict[str, Any]:
-        """Counts, durations (p50/p95), top brands/categories/industries, failures, jobs per
-        hour, merged over the live nodes."""
-        names = self.stores.live_names()
+    async def analytics(self, local_only: bool = False) -> dict[str, Any]:
+        """The original's analytics (totals, top_brands[{brand, count}], categories,
+        duration_percentiles, path_metrics...) and ours beside it (counts, durations, top_*,
+        failures, per_hour), over the live nodes or only this replica's node."""
+        names = [self.local_node] if local_only else self.stores.live_names()
         parts = await asyncio.gather(*(self.stores.for_node(n).analytics() for n in names),
                                      return_exceptions=True)
-        return merge_analytics(names, parts)
+        ours = merge_analytics(names, parts)
+        rows, explanations = await self._recent_jobs(names)
+        original = analytics.original_analytics(rows, explanations,
+                                                self.default_provider)
+        # top_brands is in both shapes: each row carries the original's `brand` and our `name`.
+        ours_brands = {b["name"]: b for b in ours.pop("top_brands")}
+        original["top_brands"] = [{**ours_brands.get(b["brand"], {}), **b}
+                                  for b in original["top_brands"]]
+        return {**ours, **original}
+
+    async def _recent_jobs(self, names: list[str]
+                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        pages = await asyncio.gather(*(self.stores.for_node(n).list_jobs(
+            None, None, analytics.ROW_WINDOW, 0) for n in names), return_exceptions=True)
+        rows = [r for p in pages if isinstance(p, dict) for r in p["jobs"]]
+        done = [r["job_id"] for r in rows if r["status"] == "completed"][:analytics.TRACE_WINDOW]
+        full = await asyncio.gather(*(self.stores.for_job(j).get(j) for j in done),
+                                    return_exceptions=True)
+        explanations = []
+        for row in full:
+            if isinstance(row, dict) and row.get("explanation"):
+                exp = row["explanation"]
+                explanations.append(json.loads(exp) if isinstance(exp, str) else exp)
+        return rows, explanations
 
 
 def merge_analytics(names: list[str], parts: list[Any]) -> dict[str, Any]:

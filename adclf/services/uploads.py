@@ -54,8 +54,10 @@ def upload_request(fields: Mapping[str, str]) -> tuple[str, JobSettings]:
             raise BadInput(f"the 'settings' field is not valid JSON: {exc.msg}") from None
         if not isinstance(raw, dict):
             raise BadInput("the 'settings' field must be a JSON object")
+    # The original's clients send settings as fields of their own, booleans as "1"/"0" and
+    # categories as "Cars, Retail"; `substitutions` is the server's to write.
     for key in JobSettings.model_fields:
-        if key in fields and key != "categories":
+        if key in fields and key != "substitutions":
             raw[key] = fields[key]
     try:
         return mode, JobSettings.model_validate(raw)

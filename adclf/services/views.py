@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adclf.security.redact import redact_settings, redact_url
+from adclf.services import compat
 
 Row = dict[str, Any]
 
@@ -53,8 +54,10 @@ def job_view(row: Row) -> dict[str, Any]:
 
 
 def result_view(row: Row) -> dict[str, Any]:
+    """The original's `{"result": [row]}` (None until there is a result) and our flat fields."""
     result = _json(row.get("result")) or {}
-    return {"job_id": row["job_id"], "status": row["status"], **result}
+    return {"result": compat.result_rows(result), "job_id": row["job_id"],
+            "status": row["status"], **result}
 
 
 def artifacts_view(row: Row, base: str) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def artifacts_view(row: Row, base: str) -> dict[str, Any]:
          if logo.get("frame") else None}
         for logo in art.get("logos", [])
     ]
-    return {
+    ours = {
         "job_id": job_id, "frames": frames, "ocr_text": art.get("ocr_text", ""),
         "ocr_lines": art.get("ocr_lines", []),
         "speech_text": art.get("speech_text", ""), "speech_lines": art.get("speech_lines", []),
@@ -80,16 +83,33 @@ def artifacts_view(row: Row, base: str) -> dict[str, Any]:
         "logo_note": art.get("logo_note", ""), "mapper_top": art.get("mapper_top", []),
         "trace": art.get("trace", []),
         "video_url": f"{base}/jobs/{job_id}/video" if has_video else None,
-        "poster_url": frames[-1]["url"] if frames else None,
+        "poster_url": f"{base}/jobs/{job_id}/video-poster" if frames or has_video else None,
     }
+    settings = _json(row.get("settings")) or {}
+    original = compat.artifacts(ours, row, _json(row.get("result")), settings)
+    return {"artifacts": original, **ours}
 
 
-def explanation_view(row: Row) -> dict[str, Any]:
+def explanation_view(row: Row, base: str, events: list[Row]) -> dict[str, Any]:
+    """The original's `{"explanation": {...}}` and ours beside it (attempts, mapping, timings,
+    brand evidence, speech, logos, and what the settings changed: `settings_notes`)."""
     exp = _json(row.get("explanation")) or {}
-    return {"job_id": row["job_id"], "attempts": exp.get("attempts", []),
+    settings = _json(row.get("settings")) or {}
+    ours_art = artifacts_view(row, base)
+    lines = [compat.event_line(event_view(e)) for e in events]
+    original = compat.explanation(row, ours_art, _json(row.get("result")), settings, lines)
+    return {"explanation": original,
+            "job_id": row["job_id"], "attempts": exp.get("attempts", []),
             "mapping": exp.get("mapping"), "timings": exp.get("timings", {}),
-            "brand": exp.get("brand"), "speech": exp.get("speech"), "logos": exp.get("logos")}
+            "brand": exp.get("brand"), "speech": exp.get("speech"), "logos": exp.get("logos"),
+            "settings_notes": compat.settings_notes(settings)}
 
 
 def event_view(ev: Row) -> dict[str, Any]:
     return {"ts": iso(ev["ts"]), "stage": ev.get("stage"), "message": ev.get("message")}
+
+
+def events_view(events: list[Row]) -> dict[str, Any]:
+    """The original's `{"events": ["<ts> <stage>: <detail>", ...]}`, ours under `entries`."""
+    entries = [event_view(e) for e in events]
+    return {"events": [compat.event_line(e) for e in entries], "entries": entries}

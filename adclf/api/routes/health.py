@@ -1,4 +1,5 @@
-"""/health (no token), /metrics (JSON or Prometheus text), /diagnostics/device."""
+"""/health (no token), /metrics (JSON or Prometheus text), /diagnostics/* and the original's
+/api/system/profile."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from adclf.api.deps import Authenticated, NodesDep
+from adclf.api.deps import Authenticated, CatalogueDep, NodesDep, SystemDep
 from adclf.api.schemas import HealthView, MetricsView
 
 public = APIRouter(tags=["health"])
@@ -58,3 +59,33 @@ def prometheus(m: dict[str, Any]) -> str:
 async def diagnostics_device(nodes: NodesDep) -> dict[str, Any]:
     """Per node: CPU count, torch/CUDA availability, GPUs, ONNX Runtime providers."""
     return await nodes.diagnostics()
+
+
+@router.get("/diagnostics/concurrency")
+async def diagnostics_concurrency(system: SystemDep) -> dict[str, Any]:
+    """Per node: configured and active workers, queued and running jobs."""
+    return await system.concurrency()
+
+
+@router.get("/diagnostics/watcher")
+async def diagnostics_watcher(system: SystemDep) -> dict[str, Any]:
+    """The original's folder watcher state: adclf has none (`enabled: false`, and why)."""
+    return await system.watcher()
+
+
+@router.get("/diagnostics/category")
+async def diagnostics_category(catalogue: CatalogueDep) -> dict[str, Any]:
+    """How categories are mapped: method, embedding model, taxonomy source and size."""
+    return await catalogue.mapper_diagnostics()
+
+
+@router.get("/diagnostics/categories")
+async def diagnostics_categories(catalogue: CatalogueDep) -> dict[str, Any]:
+    """The original's older name of /diagnostics/category."""
+    return await catalogue.mapper_diagnostics()
+
+
+@router.get("/api/system/profile")
+async def system_profile(system: SystemDep) -> dict[str, Any]:
+    """This host's CPU, memory and accelerator (the original's system profile)."""
+    return await system.profile()

@@ -21,16 +21,17 @@ from adclf.api.schemas import (
     ByUrlsRequest,
     DeleteResponse,
     ErrorView,
-    EventView,
+    EventsView,
     ExplanationView,
     JobResult,
     JobView,
     SubmitResponse,
+    ValidationErrorView,
 )
 
 router = APIRouter(tags=["jobs"], dependencies=Authenticated,
                    responses={400: {"model": ErrorView}, 401: {"model": ErrorView},
-                              404: {"model": ErrorView},
+                              404: {"model": ErrorView}, 422: {"model": ValidationErrorView},
                               503: {"model": ErrorView}})
 
 StatusFilter = Literal["queued", "re-queued", "processing", "completed", "failed", "running"]
@@ -118,12 +119,15 @@ async def get_job(job_id: str, jobs: JobsDep) -> dict[str, Any]:
 
 @router.get("/jobs/{job_id}/result", response_model=JobResult)
 async def get_result(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+    """`result`: the original's rows (null until the job is done); our flat fields beside."""
     return await jobs.result(job_id)
 
 
 @router.get("/jobs/{job_id}/artifacts", response_model=ArtifactsView)
 async def get_artifacts(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
-    """Frames (with URLs), OCR text and lines, the mapper's top matches and the attempt trace."""
+    """`artifacts`: the original's object (latest_frames, ocr_text {text, lines},
+    category_mapper, processing_trace...); ours beside it: frames (with URLs), OCR text and
+    lines, speech, logos, the mapper's top matches and the attempt trace."""
     return await jobs.artifacts(job_id, str(request.base_url).rstrip("/"))
 
 
@@ -142,14 +146,26 @@ async def get_video(job_id: str, files: FilesDep,
     return await send_file(files, job_id, "video", range)
 
 
-@router.get("/jobs/{job_id}/events", response_model=list[EventView])
-async def get_events(job_id: str, jobs: JobsDep) -> list[dict[str, Any]]:
+@router.get("/jobs/{job_id}/video-poster", response_class=Response,
+            responses={200: {"content": {"image/jpeg": {}}}})
+async def get_video_poster(job_id: str, files: FilesDep) -> Response:
+    """A JPEG poster of the job's video: its last sampled frame (the end card); 404 before the
+    job has frames."""
+    return await send_file(files, job_id, await files.poster(job_id), None,
+                           cache="public, max-age=300")
+
+
+@router.get("/jobs/{job_id}/events", response_model=EventsView)
+async def get_events(job_id: str, jobs: JobsDep) -> dict[str, Any]:
+    """`events`: the original's lines ("<ISO ts> <stage>: <detail>"); `entries`: ours."""
     return await jobs.events(job_id)
 
 
 @router.get("/jobs/{job_id}/explanation", response_model=ExplanationView)
-async def get_explanation(job_id: str, jobs: JobsDep) -> dict[str, Any]:
-    return await jobs.explanation(job_id)
+async def get_explanation(job_id: str, request: Request, jobs: JobsDep) -> dict[str, Any]:
+    """`explanation`: the original's object; ours beside it (attempts, mapping, timings, brand
+    evidence, speech, logos, settings_notes)."""
+    return await jobs.explanation(job_id, str(request.base_url).rstrip("/"))
 
 
 @router.get("/jobs/{job_id}/stream", response_class=StreamingResponse,

@@ -7,9 +7,11 @@ descendants."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from adclf.pipeline.taxonomy.index import TaxonomyIndex, get_index
+from adclf.pipeline.taxonomy.labels import choose, restricts
 from adclf.pipeline.taxonomy.loader import load_taxonomy
 from adclf.pipeline.taxonomy.model import Taxonomy
 from adclf.pipeline.types import Classification, Evidence, TaxonomyMatch
@@ -24,7 +26,10 @@ class EmbeddingTaxonomyMapper:
     def __init__(self, taxonomy: Taxonomy, categories: list[str] | None = None) -> None:
         self.taxonomy = taxonomy
         self.index: TaxonomyIndex = get_index(taxonomy)
-        self.allowed: set[str] | None = self._allowed(categories) if categories else None
+        # Free labels ("Cars, Retail") do not restrict: they are chosen after mapping (labels.py).
+        self.allowed: set[str] | None = (self._allowed(categories)
+                                         if categories and restricts(self.index, categories)
+                                         else None)
 
     def _allowed(self, categories: list[str]) -> set[str]:
         allowed: set[str] = set()
@@ -33,6 +38,15 @@ class EmbeddingTaxonomyMapper:
                 allowed.add(nid)
                 allowed.update(self.taxonomy.descendants(nid))
         return allowed
+
+    def with_label(self, mapping: TaxonomyMatch, labels: list[str],
+                   classification: Classification, evidence: Evidence) -> TaxonomyMatch:
+        """The mapping with the job's own label for it (see labels.py)."""
+        choice = choose(self.taxonomy, self.index, labels, mapping, classification, evidence)
+        if choice is None:
+            return mapping
+        return replace(mapping, job_label=choice.label, job_label_method=choice.method,
+                       job_label_score=choice.score)
 
     def _ok(self, node_id: str) -> bool:
         return node_id in self.taxonomy and (self.allowed is None or node_id in self.allowed)
