@@ -33,6 +33,8 @@ class Behaviour:
     check_images: bool = True  # refuse (400) images that are not base64 JPEGs <= max_image_side
     max_image_side: int = 768
     api_key: str | None = None  # OpenAI fake: required bearer token
+    # Tool calling: one scripted reply per chat call (see _script.py); None = the echo model.
+    script: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -53,6 +55,9 @@ class Recorded:
     text: str = ""  # the user's text of a chat request
     system: str = ""
     images: list[ImageInfo] = field(default_factory=list)
+    tools: list[str] = field(default_factory=list)  # names of the tools offered
+    tool_results: list[dict[str, Any]] = field(default_factory=list)  # role=tool messages
+    scripted: dict[str, Any] | None = None  # the script entry this call answered with
 
 
 class FakeServer:
@@ -66,6 +71,7 @@ class FakeServer:
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._answers = 0
+        self._scripted = 0
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -129,6 +135,16 @@ class FakeServer:
             conf = confs[min(self._answers, len(confs) - 1)]
             self._answers += 1
             return Plan(confidence=conf)
+
+    def next_scripted(self) -> dict[str, Any] | None:
+        """The script's reply for this call (after `next_chat_call` decided it answers)."""
+        script = self.behaviour.script
+        if script is None:
+            return None
+        with self._lock:
+            entry = script[min(self._scripted, len(script) - 1)]
+            self._scripted += 1
+            return entry
 
     def wait(self, seconds: float) -> None:
         if seconds > 0:

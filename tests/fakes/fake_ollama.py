@@ -1,5 +1,9 @@
 """A stand-in Ollama server speaking Ollama's HTTP API: `/api/chat`, `/api/tags`, `/api/show`,
-`/api/version`, `GET /`. Bodies follow Ollama's own (errors are `{"error": "..."}`)."""
+`/api/version`, `GET /`. Bodies follow Ollama's own (errors are `{"error": "..."}`).
+
+Tool calling as Ollama does it: `tools` in the request, `message.tool_calls`
+(`[{"function": {"name", "arguments": {...}}}]`, arguments an object) in the reply, results sent
+back as `role: tool` messages (`tool_name`); scripted by `Behaviour.script` (see _tools.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 
 from tests.fakes._answers import PROSE, BadImage, answer_text, inspect_image
 from tests.fakes._server import FakeServer, Recorded
+from tests.fakes._tools import offered_tools
 
 JSON = "application/json; charset=utf-8"
 NDJSON = "application/x-ndjson"
@@ -85,9 +90,25 @@ class FakeOllama(FakeServer):
             return _error(400, "model is required")
         if rec.model not in self.models:
             return _error(404, f'model "{rec.model}" not found, try pulling it first')
+        rec.tools, bad = offered_tools(body)
+        if bad:
+            return _error(400, bad)
         texts: list[str] = []
         for msg in body.get("messages") or []:
             role, content = msg.get("role"), msg.get("content") or ""
+            if not isinstance(content, str):
+                return _error(400, "json: cannot unmarshal array into Go struct field "
+                                   "Message.messages.content of type string")
+            if role == "assistant":
+                for call in msg.get("tool_calls") or []:
+                    args = (call.get("function") or {}).get("arguments")
+                    if not isinstance(args, dict):
+                        return _error(400, "json: cannot unmarshal string into Go struct field "
+                                           "ToolCallFunction.messages.tool_calls.function."
+                                           "arguments of type api.ToolCallFunctionArguments")
+            elif role == "tool":
+                rec.tool_results.append({"tool_name": msg.get("tool_name", ""),
+                                         "content": content})
             if role == "system":
                 rec.system += content
             elif role == "user":
@@ -105,13 +126,24 @@ class FakeOllama(FakeServer):
         plan = self.next_chat_call()
         if plan.fail:
             return _error(b.fail_status, f"fake failure (HTTP {b.fail_status})")
-        content = PROSE if plan.prose else answer_text(
-            b.answer, rec.text, b.brands, plan.confidence, len(rec.images)
-        )
+        message: dict[str, Any]
+        rec.scripted = None if plan.prose else self.next_scripted()
+        if rec.scripted is not None:
+            message = {"role": "assistant", "content": rec.scripted.get("content", "")}
+            if rec.scripted.get("thinking"):
+                message["thinking"] = rec.scripted["thinking"]
+            if rec.scripted.get("tool_calls"):
+                message["tool_calls"] = [
+                    {"function": {"name": c["name"], "arguments": c.get("arguments", {})}}
+                    for c in rec.scripted["tool_calls"]]
+        else:
+            message = {"role": "assistant", "content": PROSE if plan.prose else answer_text(
+                b.answer, rec.text, b.brands, plan.confidence, len(rec.images))}
+        content = message["content"]
         final = {
             "model": rec.model,
             "created_at": _now(),
-            "message": {"role": "assistant", "content": content},
+            "message": message,
             "done": True,
             "done_reason": "stop",
             "total_duration": time.monotonic_ns() - started + 1,
@@ -134,5 +166,7 @@ class FakeOllama(FakeServer):
             part = {"model": final["model"], "created_at": final["created_at"],
                     "message": {"role": "assistant", "content": piece}, "done": False}
             yield (json.dumps(part) + "\n").encode()
-        last = dict(final, message={"role": "assistant", "content": ""})
+        last = dict(final, message={"role": "assistant", "content": "",
+                                    **({"tool_calls": final["message"]["tool_calls"]}
+                                       if final["message"].get("tool_calls") else {})})
         yield (json.dumps(last) + "\n").encode()

@@ -1,5 +1,10 @@
 """A stand-in OpenAI-compatible server (as vLLM / llama.cpp server answer): `/v1/chat/completions`,
-`/v1/models`, `/health`. Errors are `{"error": {"message", "type", "code"}}`."""
+`/v1/models`, `/health`. Errors are `{"error": {"message", "type", "code"}}`.
+
+Tool calling as OpenAI does it: `tools` in the request; `choices[0].message.tool_calls`
+(`[{id, type: "function", function: {name, arguments: "<JSON text>"}}]`) with finish_reason
+`tool_calls`; results come back as `role: tool` messages answering each `tool_call_id`, text
+only (a picture goes in a user message). Scripted by `Behaviour.script` (see _tools.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 
 from tests.fakes._answers import PROSE, BadImage, answer_text, inspect_image
 from tests.fakes._server import FakeServer, Recorded
+from tests.fakes._tools import offered_tools
 
 JSON = "application/json"
 DATA_URL_PREFIX = "data:image/jpeg;base64,"
@@ -65,9 +71,16 @@ class FakeOpenAI(FakeServer):
         rec.model = str(body.get("model") or "")
         if rec.model not in self.models:
             return _error(404, f"The model `{rec.model}` does not exist.", "model_not_found")
+        rec.tools, bad = offered_tools(body)
+        if bad:
+            return _error(400, bad)
+        if (bad := self._check_tool_messages(rec, body.get("messages") or [])):
+            return _error(400, bad)
         texts: list[str] = []
         for msg in body.get("messages") or []:
             role, content = msg.get("role"), msg.get("content")
+            if role == "tool":
+                continue  # checked above: text answering a call
             parts: list[dict[str, Any]] = (
                 [{"type": "text", "text": content}] if isinstance(content, str) else content or []
             )
@@ -95,9 +108,25 @@ class FakeOpenAI(FakeServer):
         plan = self.next_chat_call()
         if plan.fail:
             return _error(b.fail_status, f"fake failure (HTTP {b.fail_status})")
-        content = PROSE if plan.prose else answer_text(
-            b.answer, rec.text, b.brands, plan.confidence, len(rec.images)
-        )
+        message: dict[str, Any]
+        finish = "stop"
+        rec.scripted = None if plan.prose else self.next_scripted()
+        if rec.scripted is not None:
+            message = {"role": "assistant", "content": rec.scripted.get("content") or None}
+            if rec.scripted.get("thinking"):
+                message["reasoning_content"] = rec.scripted["thinking"]
+            calls = rec.scripted.get("tool_calls") or []
+            if calls:
+                finish = "tool_calls"
+                message["tool_calls"] = [{
+                    "id": f"call_{uuid.uuid4().hex[:12]}", "type": "function",
+                    "function": {"name": c["name"], "arguments": c["arguments"] if isinstance(
+                        c.get("arguments"), str) else json.dumps(c.get("arguments", {}))},
+                } for c in calls]
+        else:
+            message = {"role": "assistant", "content": PROSE if plan.prose else answer_text(
+                b.answer, rec.text, b.brands, plan.confidence, len(rec.images))}
+        content = message["content"] or ""
         prompt_tokens = len(rec.text) // 4 + 256 * len(rec.images)
         completion = {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
@@ -107,9 +136,9 @@ class FakeOpenAI(FakeServer):
             "system_fingerprint": "fake",
             "choices": [{
                 "index": 0,
-                "message": {"role": "assistant", "content": content},
+                "message": message,
                 "logprobs": None,
-                "finish_reason": "stop",
+                "finish_reason": finish,
             }],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(content) // 4,
                       "total_tokens": prompt_tokens + len(content) // 4},
@@ -117,6 +146,41 @@ class FakeOpenAI(FakeServer):
         if body.get("stream"):
             return 200, self._stream(completion), "text/event-stream"
         return 200, completion, JSON
+
+    @staticmethod
+    def _check_tool_messages(rec: Recorded, messages: list[dict[str, Any]]) -> str:
+        """As OpenAI checks them: every tool call of an assistant message is answered by a
+        `tool` message with its id, right after it and before anything else; tool messages
+        are text."""
+        pending: list[str] = []
+        for msg in messages:
+            role = msg.get("role")
+            if role == "tool":
+                call_id = msg.get("tool_call_id")
+                if call_id not in pending:
+                    return ("Invalid parameter: messages with role 'tool' must be a response to "
+                            "a preceeding message with 'tool_calls'.")
+                pending.remove(call_id)
+                content = msg.get("content")
+                if not isinstance(content, str) and not all(
+                        isinstance(p, dict) and p.get("type") == "text" for p in content or []):
+                    return "Image URLs are only allowed for messages with role 'user'"
+                rec.tool_results.append({"tool_call_id": call_id, "content": content})
+                continue
+            if pending:
+                return ("An assistant message with 'tool_calls' must be followed by tool "
+                        "messages responding to each 'tool_call_id'. The following "
+                        f"tool_call_ids did not have response messages: {', '.join(pending)}")
+            if role == "assistant":
+                for call in msg.get("tool_calls") or []:
+                    fn = call.get("function") or {}
+                    if call.get("type") != "function" or not call.get("id") or \
+                            not isinstance(fn.get("arguments"), str):
+                        return "Invalid 'messages': tool_calls need id, type and string arguments"
+                    pending.append(call["id"])
+        if pending:
+            return f"tool_call_ids without response messages: {', '.join(pending)}"
+        return ""
 
     @staticmethod
     def _stream(completion: dict[str, Any]) -> Iterator[bytes]:

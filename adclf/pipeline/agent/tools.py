@@ -78,6 +78,9 @@ def check_arguments(call: ToolCall) -> dict[str, Any]:
                     not math.isfinite(value):
                 raise ToolFailure(f"{key} must be a number, not {value!r}")
             args[key] = float(value)
+            lo, hi = props[key].get("minimum"), props[key].get("maximum")
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                raise ToolFailure(f"{key} must be between {lo} and {hi}, not {value!r}")
         elif want == "string" and not isinstance(value, str):
             raise ToolFailure(f"{key} must be a string, not {value!r}")
     return args
