@@ -201,6 +201,11 @@ class ExplanationView(BaseModel):
     brand: BrandEvidenceView | None = None
     speech: dict[str, Any] | None = None
     logos: dict[str, Any] | None = None
+    agent: dict[str, Any] | None = Field(
+        None, description="mode=agent: provider, model, bounds, and how the agent stopped.")
+    agent_steps: list[dict[str, Any]] = Field(
+        default_factory=list, description="mode=agent: every step in order (turn, tool, "
+        "arguments, summary, result, the model's thought and text, frames, error).")
     settings_notes: list[str] = Field(
         default_factory=list, description="Settings of the original read as another value "
         "(EasyOCR → rapidocr) or with no effect offline (web search).")

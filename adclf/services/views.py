@@ -102,6 +102,7 @@ def explanation_view(row: Row, base: str, events: list[Row]) -> dict[str, Any]:
             "job_id": row["job_id"], "attempts": exp.get("attempts", []),
             "mapping": exp.get("mapping"), "timings": exp.get("timings", {}),
             "brand": exp.get("brand"), "speech": exp.get("speech"), "logos": exp.get("logos"),
+            "agent": exp.get("agent"), "agent_steps": exp.get("agent_steps", []),
             "settings_notes": compat.settings_notes(settings)}
 
 
