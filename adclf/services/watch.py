@@ -6,14 +6,14 @@ or of the whole node classifies nothing twice. Jobs are created in the node's ow
 files are on this node's disk, so its workers are the ones that can read them.
 
 Started by cluster.nodes.NodeRegistry through its node hooks (`ensure_watcher`); the cluster
-layer does not import the services. A (re)started watcher starts its loop itself by calling its
-own `start`, since Ray runs no method of it before __init__ returns."""
+layer does not import the services. A (re)started watcher starts its loop itself, on its own
+thread, in __init__: no call is needed after Ray restarts it."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -92,20 +92,16 @@ def build_engine(node: str, settings: Settings, store: StoreClient) -> WatchEngi
 
 
 class FolderWatcher:
-    """The Ray actor (WatcherActor) that watches one node's folders."""
+    """The Ray actor (WatcherActor) that watches one node's folders. The loop runs on its own
+    thread and event loop, started in __init__: a watcher that Ray restarts is watching again
+    without anyone calling it."""
 
     def __init__(self, node: str, settings: Settings) -> None:
         self.node = node
         self.settings = settings
         self.engine: WatchEngine | None = None
-        self._task: asyncio.Task[None] | None = None
-        with contextlib.suppress(Exception):  # not in a Ray actor (a test): call start()
-            ray.get_runtime_context().current_actor.start.remote()
-
-    async def start(self) -> bool:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-        return True
+        threading.Thread(target=asyncio.run, args=(self._run(),), name="adclf-watch",
+                         daemon=True).start()
 
     async def _run(self) -> None:
         store = None
@@ -119,7 +115,7 @@ class FolderWatcher:
                  self.node)
         await self.engine.run(self.settings.WATCH_SCAN_SECONDS)
 
-    async def status(self) -> dict[str, Any]:
+    def status(self) -> dict[str, Any]:
         if self.engine is None:
             return {"node": self.node, "running": False}
         return {"node": self.node, "running": True, **self.engine.status()}
@@ -132,5 +128,5 @@ def ensure_watcher(node: AdclfNode, settings: Settings) -> None:
     """A NodeHook: the node's watcher, when WATCH_FOLDERS has folders for it."""
     if not settings.watch_folders_for(node.name):
         return
-    WatcherActor.options(name=watcher_actor_name(node.name), num_cpus=0, max_concurrency=16,
+    WatcherActor.options(name=watcher_actor_name(node.name), num_cpus=0,
                          **node_actor_options(node)).remote(node.name, settings)
