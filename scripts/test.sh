@@ -11,6 +11,7 @@ status=0
 step() { echo; echo "== $*"; }
 step "ruff";  ruff check adclf tests benchmarks || status=1
 step "mypy";  mypy adclf || status=1
+step "import contracts (import-linter)"; lint-imports --no-logo || status=1
 if [ -f frontend/package.json ]; then
   step "frontend unit tests (vitest)"; (cd frontend && npm test --silent) || status=1
   step "frontend lint (eslint)"; (cd frontend && npm run lint --silent) || status=1
