@@ -52,6 +52,18 @@ class CatalogueService:
             "groups": groups, "items": items,
         }
 
+    async def taxonomy_candidates(self, phrase: str, categories: list[str] | None = None,
+                                  top: int = 5) -> dict[str, Any]:
+        """Taxonomy categories near a phrase (exact, alias, then MiniLM similarity), optionally
+        within a job's `categories`. The first call loads the text encoder in this process."""
+        from adclf.pipeline.taxonomy import get_mapper
+        from adclf.pipeline.taxonomy.search import candidates
+
+        def run() -> list[dict[str, Any]]:
+            return candidates(get_mapper(self.settings, categories), phrase, top)
+
+        return {"phrase": phrase.strip(), "candidates": await asyncio.to_thread(run)}
+
     async def mapper_diagnostics(self) -> dict[str, Any]:
         """The original's /diagnostics/category: how categories are mapped here."""
         tax = await self._taxonomy()

@@ -29,6 +29,20 @@ async def taxonomy_explorer(catalogue: CatalogueDep) -> dict[str, Any]:
     return await catalogue.explorer()
 
 
+@router.get("/api/taxonomy/search")
+async def taxonomy_search(
+    catalogue: CatalogueDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="a phrase")],
+    categories: Annotated[str | None, Query(
+        max_length=2000, description="restrict to these ids or names (comma-separated)")] = None,
+    top: Annotated[int, Query(ge=1, le=25)] = 5,
+) -> dict[str, Any]:
+    """Taxonomy categories near a phrase, best first: `{phrase, candidates: [{id, name, path,
+    industry, score, match}]}` where `match` is `exact`, `alias` or `embedding`."""
+    allowed = [c.strip() for c in categories.split(",") if c.strip()] if categories else None
+    return await catalogue.taxonomy_candidates(q, allowed, top)
+
+
 async def _models(catalogue: CatalogueDep, provider: str, response: Response
                   ) -> list[dict[str, Any]]:
     models, reason = await catalogue.provider_models(provider)
