@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     JOB_TTL_DAYS: float = Field(30.0, gt=0)
     CLEANUP_INTERVAL_HOURS: float = Field(6.0, gt=0)
     CLEANUP_ENABLED: bool = True
+    # Niceness of the pipeline threads of workers (OCR, decoding, models and their ffmpeg
+    # children): on a busy box the ingress, the proxy and the store keep answering first.
+    WORKER_NICE: int = Field(10, ge=0, le=19)
 
     # pipeline / providers
     DEFAULT_PROVIDER: Literal["embedded", "ollama", "openai"] = "embedded"
@@ -92,6 +95,14 @@ class Settings(BaseSettings):
     WATCH_SETTLE_SECONDS: float = Field(5.0, ge=0, le=3600)
     WATCH_SCAN_SECONDS: float = Field(2.0, gt=0, le=3600)
     WATCH_RECURSIVE: bool = True
+
+    # signed webhooks (adclf.webhooks): a callback_url per submission, or this default for all
+    WEBHOOK_SECRET: str | None = None  # HMAC-SHA256 key; callbacks are refused without it
+    WEBHOOK_DEFAULT_URL: str | None = None
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(10.0, gt=0, le=300)
+    WEBHOOK_RETRY_BASE_SECONDS: float = Field(10.0, gt=0, le=3600)  # first retry's delay
+    WEBHOOK_RETRY_MAX_SECONDS: float = Field(3600.0, gt=0, le=86_400)  # backoff's cap
+    WEBHOOK_RETRY_HOURS: float = Field(24.0, gt=0, le=24 * 30)  # then the callback is given up
 
     LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
@@ -135,6 +146,9 @@ class Settings(BaseSettings):
         if "*" in self.CORS_ORIGINS and self.api_tokens():
             raise ValueError("CORS_ORIGINS='*' is not allowed together with API_TOKEN")
         self._check_watch()
+        if self.WEBHOOK_DEFAULT_URL and not self.WEBHOOK_SECRET:
+            raise ValueError("WEBHOOK_DEFAULT_URL needs WEBHOOK_SECRET: adclf signs every "
+                             "callback")
         return self
 
     def _check_watch(self) -> None:

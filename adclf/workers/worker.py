@@ -5,6 +5,7 @@ Ray restarts a killed worker (max_restarts=-1); the job it held comes back throu
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -55,6 +56,16 @@ class Worker:
     def _store(self) -> WorkerStoreClient:
         return WorkerStoreClient(ray.get_actor(store_actor_name(self.node), namespace=NAMESPACE))
 
+    def _lower_priority(self) -> None:
+        # Linux niceness is per thread and inherited: set in the pipeline thread, it covers the
+        # model thread pools and ffmpeg children it starts, not the actor's RPC threads, so the
+        # store's claims and reports are not slowed.
+        if self.settings.WORKER_NICE:
+            try:
+                os.nice(self.settings.WORKER_NICE)
+            except OSError as exc:
+                log.warning("%s: cannot lower priority: %s", self.worker_id, exc)
+
     def _warm(self) -> None:
         try:
             pipeline = self._pipeline_obj()
@@ -65,6 +76,7 @@ class Worker:
             log.exception("%s: warm-up failed", self.worker_id)
 
     def _loop(self) -> None:
+        self._lower_priority()
         self._warm()
         store: WorkerStoreClient | None = None
         row: dict[str, Any] | None = None
