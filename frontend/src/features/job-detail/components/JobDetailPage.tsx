@@ -7,6 +7,7 @@ import { Link, navigate } from "../../../lib/router";
 import { usePolling } from "../../../lib/usePolling";
 import { deleteJob, fetchEvents, fetchExplanation, fetchResult } from "../api/jobDetail";
 import { useJobStream } from "../api/useJobStream";
+import { AgentTimeline, toAgentInfo, toAgentSteps } from "./AgentTimeline";
 import { AttemptCards } from "./AttemptCards";
 import { BrandPanel } from "./BrandPanel";
 import { exportResultCsv } from "./exportCsv";
@@ -190,7 +191,13 @@ export function JobDetailPage({ jobId }: { jobId: string }) {
 
       <Section title="Explanation" id="explanation">
         {explanation.data ? (
-          <AttemptCards attempts={(explanation.data.attempts ?? []).map(toAttempt)} />
+          <>
+            <AgentTimeline
+              steps={toAgentSteps((explanation.data as Record<string, unknown>).agent_steps)}
+              agent={toAgentInfo((explanation.data as Record<string, unknown>).agent)}
+            />
+            <AttemptCards attempts={(explanation.data.attempts ?? []).map(toAttempt)} />
+          </>
         ) : (
           <p className="muted">{final ? (explanation.error ?? "Loading…") : "Available when the job finishes."}</p>
         )}
