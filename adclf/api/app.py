@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from adclf import __version__
 from adclf.api.docs import install_docs
 from adclf.api.errors import install_error_handlers
 from adclf.api.routes import cluster, dashboard, health, jobs, logs, taxonomy
 from adclf.config import Settings
+from adclf.mcp.http import McpEndpoint
 from adclf.security.cors import SettingsCORSMiddleware
 
 DESCRIPTION = """Classify video ads: brand, IAB Ad Product category (id, name, parent, tier-1
@@ -33,6 +35,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(logs.router)
     app.include_router(dashboard.router)
     dashboard.mount_assets(app)
+    # Not in the schema: MCP is JSON-RPC, described by its own `tools/list` (README "Agents").
+    # A route with an ASGI app, not a Mount: a Mount would answer /mcp with a redirect to /mcp/.
+    app.router.routes.append(Route("/mcp", McpEndpoint(_api_tokens(settings)),
+                                   methods=["GET", "POST", "DELETE"], include_in_schema=False))
     return app
 
 
@@ -44,3 +50,12 @@ def _cors_origins(settings: Settings | None) -> Callable[[], list[str]]:
     from adclf.api import deps
 
     return lambda: deps._services.settings.CORS_ORIGINS if deps._services else []
+
+
+def _api_tokens(settings: Settings | None) -> Callable[[], list[str] | None]:
+    """/mcp's token check, like the REST routes' (None: the replica is not set up yet)."""
+    if settings is not None:
+        return settings.api_tokens
+    from adclf.api import deps
+
+    return lambda: deps._services.settings.api_tokens() if deps._services else None

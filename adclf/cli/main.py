@@ -22,6 +22,7 @@ from adclf.cli.context import (
     fail,
     out,
 )
+from adclf.cli.mcp import mcp
 from adclf.cli.options import (
     FormatOpt,
     ModeOpt,
@@ -385,3 +386,6 @@ def health(
         got = c.get("/health")
     out().print(f"{got.get('status')} · node {got.get('node')} · db {got.get('db')} · "
                 f"{got.get('nodes_alive')} node(s) alive")
+
+
+app.command("mcp")(mcp)
