@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
@@ -43,9 +44,10 @@ def register(server: MCPServer[Any], resolve: Resolver) -> None:
         _part(server, read, part, what)
 
 
-def _part(server: MCPServer[Any], read: Any, part: str, what: str) -> None:
+def _part(server: MCPServer[Any], read: Callable[[str], Awaitable[str]], part: str,
+          what: str) -> None:
     async def fn(job_id: str) -> str:
-        return str(await read(f"/jobs/{job_id}/{part}"))
+        return await read(f"/jobs/{job_id}/{part}")
 
     server.resource(f"adclf://jobs/{{job_id}}/{part}", name=f"job-{part}", mime_type=JSON,
                     description=f"A job's {part}: {what}.")(fn)
