@@ -57,6 +57,10 @@ ScanMode = Literal["Tail Only", "Full Video", "Express"]
 OcrEngine = Literal["rapidocr", "tesseract"]
 OcrMode = Literal["Fast", "Detailed"]
 Mode = Literal["pipeline", "agent"]
+# Claim order on a node: every queued high job before any normal one, normal before low.
+Priority = Literal["high", "normal", "low"]
+PRIORITIES: tuple[Priority, ...] = ("high", "normal", "low")
+DEFAULT_PRIORITY: Priority = "normal"
 
 
 class JobSettings(BaseModel):

@@ -18,6 +18,7 @@ from adclf.store.schema import (
     JOB_ARROW_SCHEMA,
     JOB_FIELDS,
     MAX_EVENTS_PER_JOB,
+    MIGRATIONS,
     SCHEMA_VERSION,
 )
 
@@ -29,7 +30,7 @@ class JobDB:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.con = duckdb.connect(str(path))
-        for stmt in DDL:
+        for stmt in (*DDL, *MIGRATIONS):
             self.con.execute(stmt)
         self.con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
@@ -182,8 +183,10 @@ class JobDB:
         deletes: list[str],
         events: list[tuple[str, float, str, str]],
         meta: dict[str, str] | None = None,
+        sql: list[tuple[str, list[Any]]] | None = None,
     ) -> None:
         """Apply one group of changes in a single transaction.
+        `sql`: statements on the store's other tables, made durable with the job changes.
 
         DuckDB is columnar: one statement over an Arrow batch costs about what one single-row
         statement costs, so batches go through Arrow and lone rows through parameters."""
@@ -213,6 +216,8 @@ class JobDB:
                     schema=EVENT_ARROW_SCHEMA)).insert_into("events")
             for key, value in (meta or {}).items():
                 con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            for statement, params in sql or ():
+                con.execute(statement, params)
             con.commit()
         except Exception:
             con.rollback()

@@ -7,6 +7,9 @@ its node every time still reaches MAX_ATTEMPTS (a restarted store fails such a j
 re-queueing it for ever, see `_give_up_after_crash`). It costs no extra commit on the busy path:
 `complete_and_claim` commits the result and the next claim together.
 
+Claim order: high priority before normal before low, and within a priority one job of each
+submission batch in turn (fair_queue.FairQueue), so a large batch cannot starve a later one.
+
 Plain asyncio, no Ray: the JobStore actor delegates its worker-side calls here. A little over
 300 lines: a job's whole life in memory, from creation to its final status, is one concept."""
 
@@ -17,12 +20,14 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import OrderedDict, deque
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from adclf.config import Settings
-from adclf.domain import STAGE_PROGRESS, Stage, Status
+from adclf.domain import DEFAULT_PRIORITY, PRIORITIES, STAGE_PROGRESS, Stage, Status
 from adclf.store.db import Row, dumps
+from adclf.store.fair_queue import FairQueue
 from adclf.store.writer import Writer
 
 log = logging.getLogger("adclf.store")
@@ -43,16 +48,21 @@ class JobQueue:
         self.writer = writer
         self.active: dict[str, Row] = {}
         self.recent: OrderedDict[str, Row] = OrderedDict()
-        self.queue: deque[str] = deque()
+        self.queue = FairQueue()  # the queued ids in claim order; `active` has their rows
         self.seq = writer.db.max_seq()
         self.submitted_this_process = 0
         self.workers_seen: dict[str, float] = {}
         self._work = asyncio.Event()  # set while there may be a job to claim
+        # Observers (store.outbox) staging their own changes into the same commit as a job's
+        # creation (with its spec) and as its final status.
+        self.on_created: Callable[[Row, dict[str, Any]], None] | None = None
+        self.on_finished: Callable[[Row], None] | None = None
         self._recover()
 
     # ---- start-up ----------------------------------------------------------------------------
     def _recover(self) -> None:
-        """A store restart means no worker can still hold a lease we know of: re-queue them."""
+        """A store restart means no worker can still hold a lease we know of: re-queue them.
+        The queue is rebuilt in created order, so batches take turns as they were made."""
         now = time.time()
         for row in self.writer.db.active_rows():
             if row["status"] == Status.PROCESSING:
@@ -66,7 +76,7 @@ class JobQueue:
                 self.writer.stage_row(row)
                 self.writer.stage_event(row["job_id"], Stage.QUEUED, row["stage_detail"])
             self.active[row["job_id"]] = row
-            self.queue.append(row["job_id"])
+            self.queue.push(row["job_id"], row["priority"], row["batch_id"])
         if self.writer.staged():
             self.writer.commit_now()
         if self.queue:
@@ -92,7 +102,12 @@ class JobQueue:
 
     # ---- creation ----------------------------------------------------------------------------
     async def create(self, specs: list[dict[str, Any]]) -> list[Row]:
-        """specs: {mode, source_kind, source, original_name, settings(dict)}; ids made here."""
+        """specs: {mode, source_kind, source, original_name, settings(dict), priority,
+        batch_id}; ids made here. Specs without a batch_id are one batch."""
+        for spec in specs:
+            if (spec.get("priority") or DEFAULT_PRIORITY) not in PRIORITIES:
+                raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}, "
+                                 f"not {str(spec['priority'])[:40]!r}")
         pending = len(self.active)
         if pending + len(specs) > self.settings.MAX_PENDING_JOBS_PER_NODE:
             raise OverflowError(
@@ -100,6 +115,7 @@ class JobQueue:
                 f"(limit {self.settings.MAX_PENDING_JOBS_PER_NODE}); try again later"
             )
         now = time.time()
+        batch = uuid.uuid4().hex
         rows: list[Row] = []
         for spec in specs:
             self.seq += 1
@@ -114,12 +130,15 @@ class JobQueue:
                 "worker_id": None, "lease_until": None, "created_at": now, "updated_at": now,
                 "started_at": None, "finished_at": None,
                 **{k: None for k in RESULT_FIELDS}, "result": None, "explanation": None,
-                "artifacts": None,
+                "artifacts": None, "priority": spec.get("priority") or DEFAULT_PRIORITY,
+                "batch_id": spec.get("batch_id") or batch,
             }
             self.active[job_id] = row
-            self.queue.append(job_id)
+            self.queue.push(job_id, row["priority"], row["batch_id"])
             self.writer.stage_row(row, new=True)
             self.writer.stage_event(job_id, Stage.QUEUED, f"queued on {self.node}")
+            if self.on_created is not None:
+                self.on_created(row, spec)
             rows.append(row)
         self.submitted_this_process += len(rows)
         await self.writer.commit()
@@ -128,7 +147,8 @@ class JobQueue:
 
     # ---- claims and leases -------------------------------------------------------------------
     async def claim(self, worker_id: str, wait: float = 0.0) -> Row | None:
-        """Give the oldest queued job to `worker_id` with a lease, waiting up to `wait` s."""
+        """Give the next queued job (see FairQueue) to `worker_id` with a lease, waiting up to
+        `wait` s."""
         deadline = time.monotonic() + wait
         while True:
             row = self._take(worker_id)
@@ -144,8 +164,7 @@ class JobQueue:
 
     def _take(self, worker_id: str) -> Row | None:
         self.workers_seen[worker_id] = time.time()
-        while self.queue:
-            job_id = self.queue.popleft()
+        while (job_id := self.queue.pop()) is not None:
             row = self.active.get(job_id)
             if row is None or row["status"] not in (Status.QUEUED, Status.REQUEUED):
                 continue
@@ -285,7 +304,7 @@ class JobQueue:
             self.writer.stage_event(row["job_id"], Stage.QUEUED,
                                     f"re-queued (attempt {attempts} of "
                                     f"{self.settings.MAX_ATTEMPTS}): {error}")
-            self.queue.appendleft(row["job_id"])
+            self.queue.push_front(row["job_id"], row["priority"], row["batch_id"])
             self._work.set()
             return
         if retry:
@@ -299,6 +318,8 @@ class JobQueue:
     # ---- finished jobs -----------------------------------------------------------------------
     def _finish(self, row: Row) -> None:
         self.writer.stage_row(row)
+        if self.on_finished is not None:
+            self.on_finished(row)
         self.active.pop(row["job_id"], None)
         self.remember(row)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 JOB_COLUMNS: list[tuple[str, str, pa.DataType]] = [
     ("job_id", "VARCHAR PRIMARY KEY", pa.string()),
@@ -40,6 +40,9 @@ JOB_COLUMNS: list[tuple[str, str, pa.DataType]] = [
     ("result", "VARCHAR", pa.string()),
     ("explanation", "VARCHAR", pa.string()),
     ("artifacts", "VARCHAR", pa.string()),
+    # Version 2 (the fair queue): added last, so a migrated file has the columns in this order.
+    ("priority", "VARCHAR DEFAULT 'normal'", pa.string()),
+    ("batch_id", "VARCHAR", pa.string()),
 ]
 
 JOB_FIELDS = [name for name, _, _ in JOB_COLUMNS]
@@ -57,6 +60,13 @@ DDL = [
     "CREATE TABLE IF NOT EXISTS events (job_id VARCHAR NOT NULL, ts DOUBLE NOT NULL, "
     "stage VARCHAR, message VARCHAR)",
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+]
+
+# Files made by an older version get the columns it lacked; each statement is a no-op on a file
+# that has them. Jobs queued before version 2 are 'normal' and share one batch (batch_id NULL).
+MIGRATIONS = [
+    "ALTER TABLE jobs ADD COLUMN IF NOT EXISTS priority VARCHAR DEFAULT 'normal'",
+    "ALTER TABLE jobs ADD COLUMN IF NOT EXISTS batch_id VARCHAR",
 ]
 
 # Events kept per job, as in the original service.
