@@ -1,7 +1,7 @@
 import { act, render, screen } from "@testing-library/react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { App } from "./App";
-import { ApiServer } from "./test/apiServer";
+import { ApiServer, fleet, page } from "./test/apiServer";
 
 const server = new ApiServer();
 beforeAll(() => server.start());
@@ -12,9 +12,9 @@ describe("App shell", () => {
     server
       .on("GET /api/taxonomy", { json: { name: "IAB", tree: [] } })
       .on("GET /cluster/analytics", { json: {} })
-      .on("GET /cluster/nodes", { json: [] })
+      .on("GET /cluster/nodes", fleet([]))
       .on("GET /metrics", { json: {} })
-      .on("GET /cluster/jobs", { json: { jobs: [], total: 0, limit: 6, offset: 0 } });
+      .on("GET /cluster/jobs", page({ jobs: [], total: 0, limit: 6, offset: 0 }));
     window.location.hash = "#/";
     render(<App />);
     expect(screen.getByRole("heading", { level: 1, name: "Overview" })).toBeInTheDocument();

@@ -74,6 +74,34 @@ export function errorMessage(error: unknown, status?: number): string {
   return status ? `HTTP ${status}` : "Request failed";
 }
 
+/** A listing answered as a bare array with its page in the headers (X-Total-Count, X-Limit,
+ *  X-Offset, X-Unavailable-Nodes), as one object. */
+export async function unwrapPage<T>(
+  p: Promise<{ data?: T[]; error?: unknown; response: Response }>,
+): Promise<{ jobs: T[]; total: number; limit: number; offset: number; unavailable_nodes: { node: string; reason: string }[] }> {
+  const result = await p;
+  const jobs = await unwrap(Promise.resolve(result));
+  const h = result.response.headers;
+  const num = (name: string, fallback: number) => {
+    const v = Number(h.get(name));
+    return h.get(name) !== null && Number.isFinite(v) ? v : fallback;
+  };
+  let unavailable: { node: string; reason: string }[] = [];
+  try {
+    const parsed: unknown = JSON.parse(h.get("x-unavailable-nodes") ?? "[]");
+    if (Array.isArray(parsed)) unavailable = parsed as { node: string; reason: string }[];
+  } catch {
+    unavailable = [];
+  }
+  return {
+    jobs,
+    total: num("x-total-count", jobs.length),
+    limit: num("x-limit", jobs.length),
+    offset: num("x-offset", 0),
+    unavailable_nodes: unavailable,
+  };
+}
+
 /** Unwrap an openapi-fetch result: data or a thrown ApiError with the server's message. */
 export async function unwrap<T>(
   p: Promise<{ data?: T; error?: unknown; response: Response }>,

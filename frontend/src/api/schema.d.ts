@@ -33,9 +33,130 @@ export interface paths {
         };
         /**
          * Admin Jobs
-         * @description One node's jobs, newest first.
+         * @description One node's jobs, newest first, as a bare array (total in the headers).
          */
         get: operations["admin_jobs_admin_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/logs/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear Logs
+         * @description Forget the buffered lines (the log files are untouched).
+         */
+        post: operations["clear_logs_admin_logs_clear_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/logs/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent Logs
+         * @description The newest log lines of the replica that answers, oldest first.
+         */
+        get: operations["recent_logs_admin_logs_recent_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Logs
+         * @description Server-sent events: `bootstrap` `{lines}` once, then `log` `{line}` per line and `ping`
+         *     every 15 s when quiet.
+         */
+        get: operations["stream_logs_admin_logs_stream_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/node/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Local Maintenance
+         * @description Maintenance of the node this request reached (the original's per-node switch).
+         */
+        post: operations["set_local_maintenance_admin_node_maintenance_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Node Analytics
+         * @description The same as /cluster/analytics for this request's node only (as the original).
+         */
+        get: operations["node_analytics_analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * System Profile
+         * @description This host's CPU, memory and accelerator (the original's system profile).
+         */
+        get: operations["system_profile_api_system_profile_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -64,6 +185,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/taxonomy/explorer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Taxonomy Explorer
+         * @description The original's explorer payload: `groups` (tier-1 and children), `items` (every node with
+         *     its path and industry) and `stats`.
+         */
+        get: operations["taxonomy_explorer_api_taxonomy_explorer_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/taxonomy/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Taxonomy Search
+         * @description Taxonomy categories near a phrase, best first: `{phrase, candidates: [{id, name, path,
+         *     industry, score, match}]}` where `match` is `exact`, `alias` or `embedding`.
+         */
+        get: operations["taxonomy_search_api_taxonomy_search_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Provider Models
+         * @description The model list of a provider: `ollama`, or `llama-server` / `lm studio` / `openai`.
+         */
+        get: operations["provider_models_api_v1_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cluster/analytics": {
         parameters: {
             query?: never;
@@ -73,7 +256,8 @@ export interface paths {
         };
         /**
          * Cluster Analytics
-         * @description Counts, durations (p50/p95), top brands/categories/industries, failures, jobs per hour.
+         * @description The original's analytics (totals, top_brands, categories, duration_percentiles,
+         *     path_metrics...) and ours (counts, durations, top_*, failures, per_hour), all nodes.
          */
         get: operations["cluster_analytics_cluster_analytics_get"];
         put?: never;
@@ -93,7 +277,8 @@ export interface paths {
         };
         /**
          * Cluster Jobs
-         * @description All nodes' jobs merged newest first; dead nodes are listed in `unavailable_nodes`.
+         * @description All nodes' jobs merged newest first, as a bare array; the total and the nodes that did
+         *     not answer are in the headers.
          */
         get: operations["cluster_jobs_cluster_jobs_get"];
         put?: never;
@@ -113,7 +298,9 @@ export interface paths {
         };
         /**
          * List Nodes
-         * @description Every adclf node as Ray sees it (alive/dead, resources) with its queue and workers.
+         * @description The original's map of nodes (`nodes`: name → address, `status`, `maintenance`,
+         *     `accepting_new_jobs`, `self`) and every adclf node as Ray sees it under `node_views`
+         *     (alive/dead, resources, queue, workers).
          */
         get: operations["list_nodes_cluster_nodes_get"];
         put?: never;
@@ -136,8 +323,70 @@ export interface paths {
         /**
          * Set Maintenance
          * @description A node in maintenance finishes its jobs but takes no new ones (survives restarts).
+         *     Answers the node's view, with the original's `maintenance_mode` and
+         *     `accepting_new_jobs`.
          */
         post: operations["set_maintenance_cluster_nodes__node__maintenance_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/diagnostics/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diagnostics Categories
+         * @description The original's older name of /diagnostics/category.
+         */
+        get: operations["diagnostics_categories_diagnostics_categories_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/diagnostics/category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diagnostics Category
+         * @description How categories are mapped: method, embedding model, taxonomy source and size.
+         */
+        get: operations["diagnostics_category_diagnostics_category_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/diagnostics/concurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diagnostics Concurrency
+         * @description Per node: configured and active workers, queued and running jobs.
+         */
+        get: operations["diagnostics_concurrency_diagnostics_concurrency_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -156,6 +405,26 @@ export interface paths {
          * @description Per node: CPU count, torch/CUDA availability, GPUs, ONNX Runtime providers.
          */
         get: operations["diagnostics_device_diagnostics_device_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/diagnostics/watcher": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diagnostics Watcher
+         * @description The original's folder watcher state: adclf has none (`enabled: false`, and why).
+         */
+        get: operations["diagnostics_watcher_diagnostics_watcher_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -356,7 +625,9 @@ export interface paths {
         };
         /**
          * Get Artifacts
-         * @description Frames (with URLs), OCR text and lines, the mapper's top matches and the attempt trace.
+         * @description `artifacts`: the original's object (latest_frames, ocr_text {text, lines},
+         *     category_mapper, processing_trace...); ours beside it: frames (with URLs), OCR text and
+         *     lines, speech, logos, the mapper's top matches and the attempt trace.
          */
         get: operations["get_artifacts_jobs__job_id__artifacts_get"];
         put?: never;
@@ -394,7 +665,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Events */
+        /**
+         * Get Events
+         * @description `events`: the original's lines ("<ISO ts> <stage>: <detail>"); `entries`: ours.
+         */
         get: operations["get_events_jobs__job_id__events_get"];
         put?: never;
         post?: never;
@@ -411,7 +685,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Explanation */
+        /**
+         * Get Explanation
+         * @description `explanation`: the original's object; ours beside it (attempts, mapping, timings, brand
+         *     evidence, speech, logos, settings_notes).
+         */
         get: operations["get_explanation_jobs__job_id__explanation_get"];
         put?: never;
         post?: never;
@@ -428,7 +706,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Result */
+        /**
+         * Get Result
+         * @description `result`: the original's rows (null until the job is done); our flat fields beside.
+         */
         get: operations["get_result_jobs__job_id__result_get"];
         put?: never;
         post?: never;
@@ -478,6 +759,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{job_id}/video-poster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Video Poster
+         * @description A JPEG poster of the job's video: its last sampled frame (the end card); 404 before the
+         *     job has frames.
+         */
+        get: operations["get_video_poster_jobs__job_id__video_poster_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/llama-server/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Llama Server Models
+         * @description Models of the OpenAI-compatible server (OPENAI_BASE_URL `/models`) as
+         *     `[{name, size, modified_at}]`; `[]` when it is not reachable.
+         */
+        get: operations["llama_server_models_llama_server_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -508,7 +831,8 @@ export interface paths {
         };
         /**
          * Ollama Models
-         * @description Models installed on OLLAMA_HOST (503 with a reason when it is not reachable).
+         * @description Models installed on OLLAMA_HOST, `[{name, size, modified_at, ...}]`; `[]` when it is not
+         *     reachable (the reason is in the X-Unavailable-Reason header), as the original.
          */
         get: operations["ollama_models_ollama_models_get"];
         put?: never;
@@ -525,6 +849,13 @@ export interface components {
     schemas: {
         /** ArtifactsView */
         ArtifactsView: {
+            /**
+             * Artifacts
+             * @description The original's shape: latest_frames, ocr_text {text, lines}, category_mapper, processing_trace, vision_board, per_frame_vision.
+             */
+            artifacts?: {
+                [key: string]: unknown;
+            };
             /** Frames */
             frames?: components["schemas"]["FrameArtifact"][];
             /** Job Id */
@@ -631,6 +962,11 @@ export interface components {
          *     }
          */
         ByFilepathRequest: {
+            /**
+             * Callback Url
+             * @description Where adclf POSTs the finished job (the JSON of GET /jobs/{id}) when it completes or fails, signed in X-Adclf-Signature (README "Webhooks"). Omitted: WEBHOOK_DEFAULT_URL; "": none. The same address rules as URL jobs; refused (400) without WEBHOOK_SECRET.
+             */
+            callback_url?: string | null;
             /** File Path */
             file_path: string;
             /**
@@ -654,6 +990,11 @@ export interface components {
          *     }
          */
         ByFolderRequest: {
+            /**
+             * Callback Url
+             * @description Where adclf POSTs the finished job (the JSON of GET /jobs/{id}) when it completes or fails, signed in X-Adclf-Signature (README "Webhooks"). Omitted: WEBHOOK_DEFAULT_URL; "": none. The same address rules as URL jobs; refused (400) without WEBHOOK_SECRET.
+             */
+            callback_url?: string | null;
             /** Folder Path */
             folder_path: string;
             /**
@@ -686,6 +1027,11 @@ export interface components {
          */
         ByUrlsRequest: {
             /**
+             * Callback Url
+             * @description Where adclf POSTs the finished job (the JSON of GET /jobs/{id}) when it completes or fails, signed in X-Adclf-Signature (README "Webhooks"). Omitted: WEBHOOK_DEFAULT_URL; "": none. The same address rules as URL jobs; refused (400) without WEBHOOK_SECRET.
+             */
+            callback_url?: string | null;
+            /**
              * Mode
              * @default pipeline
              * @enum {string}
@@ -697,6 +1043,32 @@ export interface components {
              * @description http(s) URLs of video files
              */
             urls: string[];
+        };
+        /** ClusterNodesView */
+        ClusterNodesView: {
+            /** Accepting New Jobs */
+            accepting_new_jobs: {
+                [key: string]: boolean;
+            };
+            /** Maintenance */
+            maintenance: {
+                [key: string]: boolean;
+            };
+            /** Node Views */
+            node_views: components["schemas"]["NodeView"][];
+            /**
+             * Nodes
+             * @description node name → address (the original's map)
+             */
+            nodes: {
+                [key: string]: string;
+            };
+            /** Self */
+            self: string;
+            /** Status */
+            status: {
+                [key: string]: boolean;
+            };
         };
         /** DeleteResponse */
         DeleteResponse: {
@@ -719,13 +1091,44 @@ export interface components {
             /** Ts */
             ts: string;
         };
+        /** EventsView */
+        EventsView: {
+            /** Entries */
+            entries: components["schemas"]["EventView"][];
+            /**
+             * Events
+             * @description The original's lines: "<ISO ts> <stage>: <detail>"
+             */
+            events: string[];
+        };
         /** ExplanationView */
         ExplanationView: {
+            /**
+             * Agent
+             * @description mode=agent: provider, model, bounds, and how the agent stopped.
+             */
+            agent?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Agent Steps
+             * @description mode=agent: every step in order (turn, tool, arguments, summary, result, the model's thought and text, frames, error).
+             */
+            agent_steps?: {
+                [key: string]: unknown;
+            }[];
             /** Attempts */
             attempts?: {
                 [key: string]: unknown;
             }[];
             brand?: components["schemas"]["BrandEvidenceView"] | null;
+            /**
+             * Explanation
+             * @description The original's shape: job_id, mode, status, stage, summary, attempts, final, evidence.
+             */
+            explanation?: {
+                [key: string]: unknown;
+            };
             /** Job Id */
             job_id: string;
             /** Logos */
@@ -736,6 +1139,11 @@ export interface components {
             mapping?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Settings Notes
+             * @description Settings of the original read as another value (EasyOCR → rapidocr) or with no effect offline (web search).
+             */
+            settings_notes?: string[];
             /** Speech */
             speech?: {
                 [key: string]: unknown;
@@ -794,6 +1202,11 @@ export interface components {
             industry_name?: string | null;
             /** Job Id */
             job_id: string;
+            /**
+             * Job Label
+             * @description The job's own category label chosen (when the job gave free `categories`).
+             */
+            job_label?: string | null;
             /** Mapper Method */
             mapper_method?: string | null;
             /** Mapper Score */
@@ -810,26 +1223,53 @@ export interface components {
             raw_category?: string | null;
             /** Reasoning */
             reasoning?: string | null;
+            /**
+             * Result
+             * @description The original's rows: [{Brand, Category, Category ID, Confidence, Reasoning, brand, category, category_id, category_name, ...}]; null until done.
+             */
+            result?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Status */
             status: string;
         };
         /**
          * JobSettings
-         * @description Per-job settings, as users of the original service sent them. Unknown keys are refused
-         *     so that a typo is a 422, not a silently ignored option.
+         * @description Per-job settings, as users of the original service sent them. The original's keys and
+         *     spellings are accepted (see `adclf.settings_compat`): providers "Ollama", "Llama Server",
+         *     "LM Studio"; OCR engines "EasyOCR"/"Florence" (run by an offline engine); scan mode "Full
+         *     Scan"; `categories` as a comma-separated string; its search/vision switches. Unknown keys
+         *     are still refused, so that a typo is a 422, not a silently ignored option.
          */
         JobSettings: {
             /**
              * Categories
-             * @description Restrict the mapping to these taxonomy ids or names (optional).
+             * @description The job's own category labels (a list or a comma-separated string): taxonomy ids or names restrict the mapping; free labels ('Cars, Retail') make the answer's `category` the nearest of them, with the IAB fields beside it.
              */
             categories?: string[] | null;
+            /** Category Embedding Model */
+            category_embedding_model?: string | null;
             /**
              * Context Size
              * @description LLM context for providers.
              * @default 8192
              */
             context_size?: number;
+            /** Enable Agentic Search */
+            enable_agentic_search?: boolean | null;
+            /** Enable Llm Frame */
+            enable_llm_frame?: boolean | null;
+            /** Enable Search */
+            enable_search?: boolean | null;
+            /**
+             * Enable Vision
+             * @description Legacy switch of the original.
+             */
+            enable_vision?: boolean | null;
+            /** Enable Vision Board */
+            enable_vision_board?: boolean | null;
+            /** Enable Web Search */
+            enable_web_search?: boolean | null;
             /**
              * Express Mode
              * @description One best frame near the end, no OCR.
@@ -843,7 +1283,7 @@ export interface components {
             model_name?: string | null;
             /**
              * Ocr Engine
-             * @description Offline OCR engine.
+             * @description Offline OCR engine ('EasyOCR' and 'Florence' run on rapidocr; the explanation says so).
              * @default rapidocr
              * @enum {string}
              */
@@ -856,17 +1296,29 @@ export interface components {
              */
             ocr_mode?: "Fast" | "Detailed";
             /**
+             * Override
+             * @default false
+             */
+            override?: boolean;
+            /** Product Focus Guidance Enabled */
+            product_focus_guidance_enabled?: boolean | null;
+            /**
              * Provider
-             * @description Classifier provider; default is the server's DEFAULT_PROVIDER.
+             * @description Classifier provider (embedded, ollama, openai; the original's 'Ollama', 'Llama Server', 'LM Studio' are accepted); default DEFAULT_PROVIDER.
              */
             provider?: ("embedded" | "ollama" | "openai") | null;
             /**
              * Scan Mode
-             * @description Which frames to sample.
+             * @description Which frames to sample ('Full Scan' is read as 'Full Video').
              * @default Tail Only
              * @enum {string}
              */
             scan_mode?: "Tail Only" | "Full Video" | "Express";
+            /**
+             * Substitutions
+             * @description Set by the server: how the original's values were read (e.g. EasyOCR → rapidocr); shown in the explanation.
+             */
+            substitutions?: string[];
             /**
              * Temperature
              * @default 0
@@ -934,20 +1386,10 @@ export interface components {
              */
             url?: string | null;
         };
-        /** JobsPage */
-        JobsPage: {
-            /** Jobs */
-            jobs: components["schemas"]["JobView"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /** Total */
-            total: number;
-            /** Unavailable Nodes */
-            unavailable_nodes?: {
-                [key: string]: string;
-            }[];
+        /** LogLines */
+        LogLines: {
+            /** Lines */
+            lines: string[];
         };
         /** LogoView */
         LogoView: {
@@ -1013,8 +1455,23 @@ export interface components {
             /** Uptime Seconds */
             uptime_seconds: number;
         };
+        /** ModelView */
+        ModelView: {
+            /** Modified At */
+            modified_at?: unknown;
+            /** Name */
+            name: string;
+            /** Size */
+            size?: unknown;
+        };
         /** NodeView */
         NodeView: {
+            /**
+             * Accepting New Jobs
+             * @description alive, store answering, and not in maintenance
+             * @default false
+             */
+            accepting_new_jobs?: boolean;
             /**
              * Address
              * @default
@@ -1039,6 +1496,11 @@ export interface components {
              * @default false
              */
             maintenance?: boolean;
+            /**
+             * Maintenance Mode
+             * @default false
+             */
+            maintenance_mode?: boolean;
             /** Message */
             message?: string | null;
             /** Node */
@@ -1110,6 +1572,21 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /** ValidationErrorView */
+        ValidationErrorView: {
+            /**
+             * Detail
+             * @description What is wrong, as one readable message.
+             */
+            detail: string;
+            /**
+             * Errors
+             * @description FastAPI's per-field errors (loc, msg, type)
+             */
+            errors?: {
+                [key: string]: unknown;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -1166,6 +1643,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -1196,10 +1682,18 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description the page size used */
+                    "X-Limit"?: string;
+                    /** @description the offset used */
+                    "X-Offset"?: string;
+                    /** @description jobs matching the filter on the nodes that answered */
+                    "X-Total-Count"?: string;
+                    /** @description JSON list of {"node", "reason"} for nodes that did not answer */
+                    "X-Unavailable-Nodes"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobsPage"];
+                    "application/json": components["schemas"]["JobView"][];
                 };
             };
             /** @description Bad Request */
@@ -1229,13 +1723,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1245,6 +1739,237 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    clear_logs_admin_logs_clear_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+    };
+    recent_logs_admin_logs_recent_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogLines"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    stream_logs_admin_logs_stream_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+        };
+    };
+    set_local_maintenance_admin_node_maintenance_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    node_analytics_analytics_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    system_profile_api_system_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -1267,6 +1992,98 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    taxonomy_explorer_api_taxonomy_explorer_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    taxonomy_search_api_taxonomy_search_get: {
+        parameters: {
+            query: {
+                /** @description a phrase */
+                q: string;
+                /** @description restrict to these ids or names (comma-separated) */
+                categories?: string | null;
+                top?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    provider_models_api_v1_models_get: {
+        parameters: {
+            query?: {
+                provider?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description why the list is empty (server unreachable) */
+                    "X-Unavailable-Reason"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelView"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -1318,6 +2135,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
             /** @description Service Unavailable */
             503: {
                 headers: {
@@ -1346,10 +2172,18 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description the page size used */
+                    "X-Limit"?: string;
+                    /** @description the offset used */
+                    "X-Offset"?: string;
+                    /** @description jobs matching the filter on the nodes that answered */
+                    "X-Total-Count"?: string;
+                    /** @description JSON list of {"node", "reason"} for nodes that did not answer */
+                    "X-Unavailable-Nodes"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobsPage"];
+                    "application/json": components["schemas"]["JobView"][];
                 };
             };
             /** @description Bad Request */
@@ -1379,13 +2213,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1414,7 +2248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NodeView"][];
+                    "application/json": components["schemas"]["ClusterNodesView"];
                 };
             };
             /** @description Bad Request */
@@ -1442,6 +2276,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1506,13 +2349,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1526,7 +2369,95 @@ export interface operations {
             };
         };
     };
+    diagnostics_categories_diagnostics_categories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    diagnostics_category_diagnostics_category_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    diagnostics_concurrency_diagnostics_concurrency_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     diagnostics_device_diagnostics_device_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    diagnostics_watcher_diagnostics_watcher_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1627,13 +2558,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1696,13 +2627,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1774,13 +2705,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1852,13 +2783,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -1939,13 +2870,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Too Many Requests */
@@ -2016,13 +2947,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2048,6 +2979,8 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /** @description Where the finished job is POSTed, signed (README "Webhooks"); "": none */
+                    callback_url?: string;
                     /** Format: binary */
                     file: string;
                     /**
@@ -2110,13 +3043,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2177,13 +3110,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2244,13 +3177,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2311,13 +3244,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2380,13 +3313,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2417,7 +3350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventView"][];
+                    "application/json": components["schemas"]["EventsView"];
                 };
             };
             /** @description Bad Request */
@@ -2447,13 +3380,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2514,13 +3447,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2581,13 +3514,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2648,13 +3581,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2724,13 +3657,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ValidationErrorView"];
                 };
             };
             /** @description Service Unavailable */
@@ -2740,6 +3673,95 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_video_poster_jobs__job_id__video_poster_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    llama_server_models_llama_server_models_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description why the list is empty (server unreachable) */
+                    "X-Unavailable-Reason"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelView"][];
                 };
             };
         };
@@ -2790,12 +3812,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description why the list is empty (server unreachable) */
+                    "X-Unavailable-Reason"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ModelView"][];
                 };
             };
         };

@@ -49,9 +49,18 @@ export function toAttempt(raw: unknown): Attempt {
     reason: str(o.reason),
   };
 }
-export type JobEvents = Json200<"/jobs/{job_id}/events", "get">;
-export type ClusterNode = Json200<"/cluster/nodes", "get">[number];
-export type ClusterJobs = Json200<"/cluster/jobs", "get">;
+/** Our structured events (the original's "<ts> <stage>: <detail>" lines are under `events`). */
+export type JobEvents = Json200<"/jobs/{job_id}/events", "get">["entries"];
+/** /cluster/nodes answers the original's map; our node views are under `node_views`. */
+export type ClusterNode = Json200<"/cluster/nodes", "get">["node_views"][number];
+/** /cluster/jobs answers the original's bare array; the page comes from its headers. */
+export type ClusterJobs = {
+  jobs: Json200<"/cluster/jobs", "get">;
+  total: number;
+  limit: number;
+  offset: number;
+  unavailable_nodes: { node: string; reason: string }[];
+};
 export type Metrics = Json200<"/metrics", "get">;
 export type Submitted = Json200<"/jobs/by-filepath", "post">;
 export type UrlsRequest = JsonBody<"/jobs/by-urls", "post">;

@@ -67,6 +67,7 @@ export class ApiServer {
       "Access-Control-Allow-Origin": "*",
       "Access-Control-Allow-Headers": "Authorization, Content-Type",
       "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+      "Access-Control-Expose-Headers": "X-Total-Count, X-Limit, X-Offset, X-Unavailable-Nodes",
     };
     if (req.method === "OPTIONS") {
       res.writeHead(204, cors).end();
@@ -89,6 +90,34 @@ export class ApiServer {
     res.writeHead(reply.status ?? 200, { "Content-Type": "application/json", ...cors, ...reply.headers });
     res.end(body);
   }
+}
+
+/** A job listing as the API answers it: the original's bare array, the page in headers. */
+export function page(p: { jobs: unknown[]; total: number; limit: number; offset: number; unavailable_nodes?: unknown[] }): Reply {
+  return {
+    json: p.jobs,
+    headers: {
+      "X-Total-Count": String(p.total),
+      "X-Limit": String(p.limit),
+      "X-Offset": String(p.offset),
+      "X-Unavailable-Nodes": JSON.stringify(p.unavailable_nodes ?? []),
+    },
+  };
+}
+
+/** /cluster/nodes as the API answers it: the original's map, our views under node_views. */
+export function fleet(views: Array<Record<string, unknown>>): Reply {
+  const by = (f: (v: Record<string, unknown>) => unknown) => Object.fromEntries(views.map((v) => [String(v.node), f(v)]));
+  return {
+    json: {
+      nodes: by((v) => String(v.address ?? v.node)),
+      status: by((v) => Boolean(v.available)),
+      maintenance: by((v) => Boolean(v.maintenance)),
+      accepting_new_jobs: by((v) => Boolean(v.available) && !v.maintenance),
+      self: typeof views[0]?.node === "string" ? views[0].node : "",
+      node_views: views,
+    },
+  };
 }
 
 export function job(over: Record<string, unknown> = {}): Record<string, unknown> {

@@ -15,8 +15,9 @@ export function fetchExplanation(id: string, signal?: AbortSignal): Promise<Expl
   return unwrap(api.GET("/jobs/{job_id}/explanation", { ...path(id), signal }));
 }
 
-export function fetchEvents(id: string, signal?: AbortSignal): Promise<JobEvents> {
-  return unwrap(api.GET("/jobs/{job_id}/events", { ...path(id), signal }));
+/** Our structured events; the original's "<ts> <stage>: <detail>" lines are beside them. */
+export async function fetchEvents(id: string, signal?: AbortSignal): Promise<JobEvents> {
+  return (await unwrap(api.GET("/jobs/{job_id}/events", { ...path(id), signal }))).entries;
 }
 
 export function deleteJob(id: string): Promise<unknown> {

@@ -51,7 +51,7 @@ function serve(over: Over = {}) {
         ...over.artifacts,
       },
     })
-    .on(`GET /jobs/${ID}/events`, { json: [] })
+    .on(`GET /jobs/${ID}/events`, { json: { events: [], entries: [] } })
     .on(`GET /jobs/${ID}/explanation`, {
       json: {
         job_id: ID,

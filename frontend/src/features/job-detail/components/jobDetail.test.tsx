@@ -31,7 +31,9 @@ function serveFinishedJob(over: Record<string, unknown> = {}) {
         video_url: `/jobs/${ID}/video`,
       },
     })
-    .on(`GET /jobs/${ID}/events`, { json: [{ ts: "2026-11-24T20:00:01Z", stage: "ocr", message: "2 lines" }] })
+    .on(`GET /jobs/${ID}/events`, {
+      json: { events: ["2026-11-24T20:00:01Z ocr: 2 lines"], entries: [{ ts: "2026-11-24T20:00:01Z", stage: "ocr", message: "2 lines" }] },
+    })
     .on(`GET /jobs/${ID}/explanation`, {
       json: {
         job_id: ID,

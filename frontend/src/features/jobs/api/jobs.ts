@@ -1,8 +1,16 @@
-import { api, unwrap } from "../../../api/client";
+import { api, unwrap, unwrapPage } from "../../../api/client";
 import type { paths } from "../../../api/schema";
 import type { ClusterJobs, JobMode, JobSettings, Submitted } from "../../../api/types";
 
-export type SubmitInput = { mode: JobMode; settings: JobSettings };
+/** Claim order on a node: high before normal before low; within one, submissions take turns. */
+export type Priority = "high" | "normal" | "low";
+export type SubmitInput = { mode: JobMode; settings: JobSettings; priority?: Priority };
+
+/** The dashboard's default: one video (a URL, a server file, an upload) is high, so it does not
+ *  wait behind a batch; a batch (a folder, several URLs or files) is normal. */
+export function autoPriority(count: number | "batch"): Priority {
+  return count === "batch" || count > 1 ? "normal" : "high";
+}
 
 export function submitUrls(urls: string[], input: SubmitInput): Promise<Submitted[]> {
   return unwrap(api.POST("/jobs/by-urls", { body: { ...input, urls } }));
@@ -24,7 +32,7 @@ export function fetchQueue(query: QueueQuery, signal?: AbortSignal): Promise<Clu
   const q: QueueQuery = { limit: query.limit, offset: query.offset };
   if (query.status) q.status = query.status;
   if (query.q) q.q = query.q;
-  return unwrap(api.GET("/cluster/jobs", { params: { query: q }, signal }));
+  return unwrapPage(api.GET("/cluster/jobs", { params: { query: q }, signal }));
 }
 
 export function bulkDelete(job_ids: string[]): Promise<unknown> {

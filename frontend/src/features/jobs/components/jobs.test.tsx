@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiServer, job } from "../../../test/apiServer";
+import { ApiServer, job, page } from "../../../test/apiServer";
 import { QueueTable } from "./QueueTable";
 import { parseUrls, SubmitPanel } from "./SubmitPanel";
 
@@ -20,9 +20,8 @@ describe("QueueTable", () => {
       job({ job_id: "node-b-22222222-2222-4222-8222-222222222222", original_name: "two.mp4", brand: "Beta", node: "node-b" }),
     ];
     server
-      .on("GET /cluster/jobs", (r) => ({
-        json: { jobs: r.query.get("status") === "failed" ? [] : jobs, total: 2, limit: 20, offset: 0, unavailable_nodes: [] },
-      }))
+      .on("GET /cluster/jobs", (r) =>
+        page({ jobs: r.query.get("status") === "failed" ? [] : jobs, total: 2, limit: 20, offset: 0, unavailable_nodes: [] }))
       .on("POST /jobs/bulk-delete", (r) => ({ json: { deleted: (JSON.parse(r.body) as { job_ids: string[] }).job_ids, not_found: [] } }));
     vi.spyOn(window, "confirm").mockReturnValue(true);
     const user = userEvent.setup();
@@ -47,14 +46,13 @@ describe("QueueTable", () => {
   });
 
   it("sends the search text and pages with offset", async () => {
-    server.on("GET /cluster/jobs", (r) => ({
-      json: {
+    server.on("GET /cluster/jobs", (r) =>
+      page({
         jobs: [job({ original_name: `page-${r.query.get("offset")}.mp4` })],
         total: 45,
         limit: 20,
         offset: Number(r.query.get("offset")),
-        unavailable_nodes: [{ node: "node-c", message: "timeout" }],
-      },
+        unavailable_nodes: [{ node: "node-c", reason: "timeout" }],
     }));
     const user = userEvent.setup();
     render(<QueueTable refreshKey={0} />);

@@ -1,8 +1,8 @@
-import { api, unwrap } from "../../../api/client";
+import { api, unwrap, unwrapPage } from "../../../api/client";
 import type { ClusterJobs, ClusterNode, Metrics } from "../../../api/types";
 
-export function fetchNodes(signal?: AbortSignal): Promise<ClusterNode[]> {
-  return unwrap(api.GET("/cluster/nodes", { signal }));
+export async function fetchNodes(signal?: AbortSignal): Promise<ClusterNode[]> {
+  return (await unwrap(api.GET("/cluster/nodes", { signal }))).node_views;
 }
 
 export function setMaintenance(node: string, enabled: boolean): Promise<unknown> {
@@ -20,11 +20,11 @@ export async function fetchMetrics(signal?: AbortSignal): Promise<Metrics> {
 }
 
 export function fetchRecent(limit: number, signal?: AbortSignal): Promise<ClusterJobs> {
-  return unwrap(api.GET("/cluster/jobs", { params: { query: { limit, offset: 0 } }, signal }));
+  return unwrapPage(api.GET("/cluster/jobs", { params: { query: { limit, offset: 0 } }, signal }));
 }
 
 export function fetchLatestCompleted(limit: number, signal?: AbortSignal): Promise<ClusterJobs> {
-  return unwrap(
+  return unwrapPage(
     api.GET("/cluster/jobs", { params: { query: { status: "completed", limit, offset: 0 } }, signal }),
   );
 }

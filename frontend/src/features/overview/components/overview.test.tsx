@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiServer, job } from "../../../test/apiServer";
+import { ApiServer, fleet, job, page } from "../../../test/apiServer";
 import { OverviewPage } from "./OverviewPage";
 
 const ID = job().job_id as string;
@@ -20,14 +20,14 @@ describe("OverviewPage", () => {
   it("shows node cards, counters and latest jobs with their first frame, and toggles maintenance", async () => {
     const state = { maintenance: false };
     server
-      .on("GET /cluster/nodes", () => ({ json: [node("node-a", { maintenance: state.maintenance }), node("node-b", { alive: false })] }))
+      .on("GET /cluster/nodes", () => fleet([node("node-a", { maintenance: state.maintenance }), node("node-b", { alive: false })]))
       .on("POST /cluster/nodes/node-a/maintenance", (r) => {
         state.maintenance = (JSON.parse(r.body) as { enabled: boolean }).enabled;
         return { json: node("node-a", { maintenance: state.maintenance }) };
       })
       .on("GET /metrics", { json: { node: "node-a", jobs_queued: 3, jobs_completed: 42, uptime_seconds: 12.5 } })
-      .on("GET /cluster/jobs", (r) => ({
-        json: {
+      .on("GET /cluster/jobs", (r) =>
+        page({
           jobs:
             r.query.get("status") === "completed"
               ? [job({ brand: "ACME" })]
@@ -36,7 +36,6 @@ describe("OverviewPage", () => {
           limit: 8,
           offset: 0,
           unavailable_nodes: [],
-        },
       }))
       .on("GET /jobs/*", (r) => ({
         json: { job_id: "x", frames: [
@@ -85,7 +84,7 @@ describe("OverviewPage", () => {
     server
       .on("GET /cluster/nodes", { status: 503, json: { detail: "Ray is not running" } })
       .on("GET /metrics", { json: {} })
-      .on("GET /cluster/jobs", { json: { jobs: [], total: 0, limit: 6, offset: 0 } });
+      .on("GET /cluster/jobs", page({ jobs: [], total: 0, limit: 6, offset: 0 }));
     render(<OverviewPage />);
     expect(await screen.findByText("Ray is not running")).toBeInTheDocument();
     expect(await screen.findByText("No completed jobs yet.")).toBeInTheDocument();
