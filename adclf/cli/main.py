@@ -27,6 +27,7 @@ from adclf.cli.options import (
     FormatOpt,
     ModeOpt,
     OcrEngineOpt,
+    PriorityOpt,
     ProviderOpt,
     ServerOpt,
     StatusOpt,
@@ -106,6 +107,9 @@ def submit(
         "--ocr-engine", help="Offline OCR engine.", show_default=False)] = None,
     model: Annotated[str | None, typer.Option(
         help="Model name for the ollama/openai providers.", show_default=False)] = None,
+    priority: Annotated[PriorityOpt | None, typer.Option(
+        help="Queue priority: high jobs start before normal ones, normal before low "
+             "(default: the server's, normal).", show_default=False)] = None,
     watch: Annotated[bool, typer.Option(
         "--watch", "-w", help="Show progress bars until every job is done, then the "
                               "results; exit 1 if any job failed.")] = False,
@@ -127,7 +131,8 @@ def submit(
         settings = job_settings(provider, scan_mode, ocr_engine, model)
         plan = plan_sources(sources, server_path, recursive)
         with client(ctx, server, token) as c:
-            done = submit_plan(c, plan, mode.value, settings, recursive, err())
+            done = submit_plan(c, plan, mode.value, settings, recursive, err(),
+                               priority.value if priority else None)
             for job_id, _ in done.jobs:
                 typer.echo(job_id)
             for message in done.errors:
@@ -268,9 +273,13 @@ def jobs(
                               "q": search}
     with errors_to_exit(), client(ctx, server, token) as c:
         if all_nodes:
-            page = c.get("/cluster/jobs", **params)
-            listed, total = page["jobs"], page["total"]
-            missing = page.get("unavailable_nodes") or []
+            # A bare array (the original's shape); the page's total and silent nodes are headers.
+            response = c.request("GET", "/cluster/jobs",
+                                 params={k: v for k, v in params.items() if v is not None})
+            listed = response.json()
+            total = int(response.headers.get("x-total-count", len(listed)))
+            missing = json.loads(response.headers.get("x-unavailable-nodes") or "[]")
+            page = {"jobs": listed, "total": total, "unavailable_nodes": missing}
         else:
             listed = c.get("/jobs", **params)
             total, missing = None, []
@@ -281,7 +290,7 @@ def jobs(
     out().print(render.jobs_table(listed, title=title))
     for node in missing:
         err().print(f"[yellow]node {escape(str(node.get('node')))} is unavailable: "
-                    f"{escape(str(node.get('error') or node.get('message') or ''))}[/]")
+                    f"{escape(str(node.get('reason') or node.get('error') or ''))}[/]")
 
 
 @app.command()

@@ -29,14 +29,20 @@ def test_filepath_job_completes_with_frames_and_brand(live_server: LiveServer,
         assert job["industry_name"] and job["category_id"]
         result = c.get(f"/jobs/{job_id}/result").json()
         assert result["reasoning"] and 0 <= result["confidence"] <= 1
+        assert result["result"][0]["Brand"].lower() == "nike"  # the original's row beside ours
         art = c.get(f"/jobs/{job_id}/artifacts").json()
         assert art["frames"], art
+        assert art["artifacts"]["latest_frames"] and "nike" in \
+            art["artifacts"]["ocr_text"]["text"].lower()
         img = c.get(art["frames"][0]["url"].replace(live_server.url, ""))
         assert img.status_code == 200 and img.content[:2] == b"\xff\xd8"  # a real JPEG
         assert "nike" in art["ocr_text"].lower()
         expl = c.get(f"/jobs/{job_id}/explanation").json()
         assert expl["attempts"] and expl["attempts"][0]["type"] == "initial"
-        stages = [e["stage"] for e in c.get(f"/jobs/{job_id}/events").json()]
+        assert expl["explanation"]["final"]["brand"].lower() == "nike"
+        events = c.get(f"/jobs/{job_id}/events").json()
+        stages = [e["stage"] for e in events["entries"]]
+        assert len(events["events"]) == len(events["entries"])
         for stage in ("queued", "claim", "frame_extract", "ocr", "classify", "completed"):
             assert stage in stages, stages
         video = c.get(f"/jobs/{job_id}/video", headers={"Range": "bytes=0-99"})

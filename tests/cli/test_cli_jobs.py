@@ -134,18 +134,18 @@ def test_nodes_and_maintenance(live_server: LiveServer, sample_ad: Path, cli: Ru
     assert shown.exit_code == 0, shown.output
     assert "node-a" in shown.stdout and "yes" in shown.stdout
     raw = json.loads(cli("nodes", "--json", server=live_server.url).stdout)
-    assert raw[0]["node"] == "node-a" and raw[0]["workers"] >= 1
+    assert raw["node_views"][0]["node"] == "node-a" and raw["node_views"][0]["workers"] >= 1
     on = cli("maintenance", "node-a", "on", server=live_server.url)
     try:
         assert on.exit_code == 0, on.output
-        node = httpx.get(f"{live_server.url}/cluster/nodes").json()[0]
+        node = httpx.get(f"{live_server.url}/cluster/nodes").json()["node_views"][0]
         assert node["maintenance"] is True
         refused = cli("submit", "--server-path", str(sample_ad), server=live_server.url)
         assert refused.exit_code == 1 and "maintenance" in refused.stderr
     finally:
         off = cli("maintenance", "node-a", "off", server=live_server.url)
     assert off.exit_code == 0
-    assert httpx.get(f"{live_server.url}/cluster/nodes").json()[0]["maintenance"] is False
+    assert httpx.get(f"{live_server.url}/cluster/nodes").json()["maintenance"]["node-a"] is False
     assert cli("maintenance", "node-a", "maybe", server=live_server.url).exit_code == 2
     unknown = cli("maintenance", "no-such-node", "on", server=live_server.url)
     assert unknown.exit_code == 1 and "404" in unknown.stderr

@@ -142,8 +142,8 @@ class ExtraApp:
 
     def job_count(self) -> int:
         with self.client() as c:
-            page = c.get("/admin/jobs", params={"limit": 1}).json()
-        return int(page["total"])
+            page = c.get("/admin/jobs", params={"limit": 1})
+        return int(page.headers["x-total-count"])
 
 
 def _deploy(live: LiveServer, base: Path, name: str, prefix: str, node: str,

@@ -38,11 +38,18 @@ def test_views_and_listings_of_a_job(clean_node: Fleet) -> None:
         job = await jobs.job(job_id)
         assert job["job_id"] == job_id and job["node"] == NODE and job["status"] == "queued"
         assert job["original_name"] == clean_node.video.name
-        assert (await jobs.result(job_id))["status"] == "queued"
+        result = await jobs.result(job_id)
+        assert result["status"] == "queued" and result["result"] is None  # as the original
         art = await jobs.artifacts(job_id, "http://host:1")
         assert art["video_url"] == f"http://host:1/jobs/{job_id}/video" and art["frames"] == []
-        assert (await jobs.explanation(job_id))["attempts"] == []
-        assert [e["stage"] for e in await jobs.events(job_id)] == ["queued"]
+        assert art["artifacts"]["latest_frames"] == [] and \
+            art["artifacts"]["ocr_text"] == {"text": "", "lines": [], "url": None}
+        expl = await jobs.explanation(job_id, "http://host:1")
+        assert expl["attempts"] == [] and expl["explanation"]["status"] == "queued"
+        assert expl["explanation"]["evidence"]["event_count"] == 1
+        events = await jobs.events(job_id)
+        assert [e["stage"] for e in events["entries"]] == ["queued"]
+        assert events["events"][0].endswith("Z queued: " + events["entries"][0]["message"])
         assert [j["job_id"] for j in await jobs.list_local("queued", None, 10, 0)] == [job_id]
         assert await jobs.list_local("running", None, 10, 0) == []
         page = await jobs.list_node(None, None, job_id, 10, 0)
@@ -50,9 +57,11 @@ def test_views_and_listings_of_a_job(clean_node: Fleet) -> None:
         cluster = await jobs.list_cluster("queued", None, 10, 0)
         assert [j["job_id"] for j in cluster["jobs"]] == [job_id] and cluster["total"] == 1
         assert job_id in (await jobs.export("csv")).decode()
-        for read in (jobs.job, jobs.result, jobs.explanation, jobs.events):
+        for read in (jobs.job, jobs.result, jobs.events):
             with pytest.raises(NotFound):
                 await read(UNKNOWN)
+        with pytest.raises(NotFound):
+            await jobs.explanation(UNKNOWN, "http://host:1")
         with pytest.raises(NotFound, match="no adclf node"):
             await jobs.list_node("nope", None, None, 10, 0)
 

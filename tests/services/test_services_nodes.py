@@ -25,7 +25,14 @@ def test_node_views_and_maintenance(fleet: Fleet) -> None:
             paused = await nodes.set_maintenance(NODE, True)
             # Up and answering, but it takes no new jobs.
             assert paused["maintenance"] is True and paused["available"] is True
-            assert paused["accepting_new_jobs"] is False
+            assert paused["accepting_new_jobs"] is False and paused["maintenance_mode"] is True
+            fleet_map = await nodes.cluster()  # the original's /cluster/nodes object
+            assert fleet_map["self"] == NODE and fleet_map["maintenance"] == {NODE: True}
+            assert fleet_map["accepting_new_jobs"] == {NODE: False}
+            assert fleet_map["status"] == {NODE: True} and isinstance(fleet_map["nodes"][NODE], str)
+            assert fleet_map["node_views"][0]["node"] == NODE
+            assert (await nodes.set_local_maintenance(False))["accepting_new_jobs"] is True
+            await nodes.set_maintenance(NODE, True)
             with pytest.raises(Unavailable, match="maintenance"):
                 await subs.submit_filepath("pipeline", str(fleet.video), JobSettings())
         finally:
@@ -50,6 +57,9 @@ def test_health_metrics_cleanup_and_analytics(clean_node: Fleet) -> None:
         assert isinstance(cleaned, dict)
         analytics = await nodes.analytics()
         assert analytics["nodes"][NODE]["available"] and analytics["counts"]["queued"] == 1
+        assert analytics["totals"] == {"total": 1, "completed": 0, "failed": 0,
+                                       "avg_duration": None}
+        assert (await nodes.analytics(local_only=True))["totals"]["total"] == 1
 
     asyncio.run(run())
 
