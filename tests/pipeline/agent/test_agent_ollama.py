@@ -162,3 +162,25 @@ def test_the_embedded_provider_refuses_agent_mode(agent_ad: Path, tmp_path: Path
     # never silently the pipeline: no frame was sampled, no OCR ran
     assert not (tmp_path / "job" / "frames").exists()
     assert all("OCR" not in e for e in reporter.events)
+
+
+def test_speech_taxonomy_and_logo_tools(agent_ad: Path, tmp_path: Path) -> None:
+    script = [
+        {"tool_calls": [{"name": "transcribe_speech", "arguments": {"start": 0, "end": 6}},
+                        {"name": "search_taxonomy", "arguments": {"phrase": "running shoes"}},
+                        {"name": "find_logos", "arguments": {"start": 4, "end": 6}}]},
+        answer(),
+    ]
+    with FakeOllama(script=script) as fake:
+        result = run_agent_job(_settings(tmp_path, fake), agent_ad, tmp_path / "job", Reporter())
+        chats = fake.chat_requests()
+    speech, taxonomy, logos = (json.loads(r["content"]) for r in chats[1].tool_results)
+    assert speech["lines"] == [] and "ASR_ENABLED=false" in speech["note"]
+    assert taxonomy["candidates"] and all({"id", "name", "path", "score"} <= set(c)
+                                          for c in taxonomy["candidates"])
+    assert any("shoe" in c["path"].casefold() or "footwear" in c["path"].casefold()
+               for c in taxonomy["candidates"])
+    assert "logos" in logos or "error" in logos  # a missing gallery is said, not hidden
+    steps = result.explanation()["agent_steps"]
+    assert [(s["turn"], s["tool"]) for s in steps] == [
+        (1, "transcribe_speech"), (1, "search_taxonomy"), (1, "find_logos"), (2, "final_answer")]
