@@ -20,6 +20,7 @@ from adclf.cluster.nodes import NodeRegistry
 from adclf.config import Settings
 from adclf.services.bundle import build_services
 from adclf.services.watch import ensure_watcher
+from adclf.webhooks.delivery import ensure_deliverer
 
 log = logging.getLogger("adclf.ingress")
 
@@ -38,7 +39,7 @@ class Ingress:
         logging.basicConfig(level=settings.LOG_LEVEL)
         settings.ensure_dirs()
         self.settings = settings
-        self.registry = NodeRegistry(settings, node_hooks=[ensure_watcher])
+        self.registry = NodeRegistry(settings, node_hooks=[ensure_watcher, ensure_deliverer])
         self.registry.reconcile()
         here = ray.get_runtime_context().get_node_id()
         set_services(build_services(settings, self.registry, self._local_node_name(here),

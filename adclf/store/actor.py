@@ -9,7 +9,8 @@ is a plain-Python part, testable without Ray:
   out), results, retries, crash recovery and the lease reaper;
 - queries.JobQueries: reads, long-poll, counters, analytics;
 - files.JobFiles: uploads, serving a job's files, retention (TTL cleanup), exports;
-- watch_ledger.WatchLedger: which file contents the node's watch folders already submitted.
+- watch_ledger.WatchLedger: which file contents the node's watch folders already submitted;
+- outbox.Outbox: the webhook callbacks finished jobs still owe (sent by adclf.webhooks).
 
 The parts' background tasks (lease reaper, periodic cleanup) need the actor's event loop, which
 does not run yet in __init__: the first call that changes something starts them."""
@@ -24,6 +25,7 @@ from typing import Any
 from adclf.config import Settings
 from adclf.store.db import JobDB, Row
 from adclf.store.files import CHUNK_LIMIT, JobFiles
+from adclf.store.outbox import Outbox
 from adclf.store.queries import JobQueries
 from adclf.store.queue import JobQueue
 from adclf.store.watch_ledger import WatchLedger
@@ -44,6 +46,7 @@ class JobStore:
         self.jobs = JobQueue(node, settings, self.writer)  # recovers the unfinished jobs
         self.reads = JobQueries(node, self.jobs, self.writer)
         self.watch = WatchLedger(node, self.db, self.jobs)
+        self.outbox = Outbox(node, self.db, self.writer, self.jobs)
         self._background: list[asyncio.Task[None]] = []
 
     def _ensure_background(self) -> None:
@@ -161,6 +164,7 @@ class JobStore:
             self.files.remove_job_files(row)
             deleted.append(job_id)
         if deleted:
+            self.outbox.forget(deleted)
             await self.writer.commit()
         return {"deleted": deleted, "not_found": missing}
 
@@ -212,3 +216,18 @@ class JobStore:
 
     async def watch_entries(self, limit: int = 100, offset: int = 0) -> list[Row]:
         return self.watch.entries(limit, offset)
+
+    # ---- webhook outbox (adclf.webhooks.delivery) --------------------------------------------
+    async def outbox_due(self, limit: int, lease: float, wait: float = 0.0) -> list[Row]:
+        """Callbacks due now (leased for `lease` s), waiting up to `wait` s for one."""
+        self._ensure_background()
+        return await self.outbox.due(limit, lease, wait)
+
+    async def outbox_report(self, job_id: str, state: str, message: str,
+                            retry_at: float | None = None) -> bool:
+        """One attempt's outcome (pending/delivered/failed) and its event, in one commit."""
+        self._ensure_background()
+        return await self.outbox.report(job_id, state, message, retry_at)
+
+    async def outbox_entry(self, job_id: str) -> Row | None:
+        return self.outbox.entry(job_id)

@@ -149,6 +149,20 @@ class StoreClient:
         got: list[Row] = await self._call("watch_entries", limit, offset)
         return got
 
+    # ---- webhook outbox (adclf.webhooks.delivery) --------------------------------------------
+    async def outbox_due(self, limit: int, lease: float, wait: float = 0.0) -> list[Row]:
+        got: list[Row] = await self._call("outbox_due", limit, lease, wait)
+        return got
+
+    async def outbox_report(self, job_id: str, state: str, message: str,
+                            retry_at: float | None = None) -> bool:
+        got: bool = await self._call("outbox_report", job_id, state, message, retry_at)
+        return got
+
+    async def outbox_entry(self, job_id: str) -> Row | None:
+        got: Row | None = await self._call("outbox_entry", job_id)
+        return got
+
 
 class WorkerStoreClient:
     """The blocking subset a worker thread uses."""

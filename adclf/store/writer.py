@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import Any
 
 from adclf.store.db import JobDB, Row
 
@@ -39,6 +40,7 @@ class Writer:
         self._deletes: list[str] = []
         self._events: list[tuple[str, float, str, str]] = []
         self._meta: dict[str, str] = {}
+        self._sql: list[tuple[str, list[Any]]] = []  # other tables' changes (store.outbox)
         self._waiters: list[asyncio.Future[None]] = []
         self._flush_task: asyncio.Task[None] | None = None
         self._lazy_timer: asyncio.TimerHandle | None = None
@@ -65,17 +67,23 @@ class Writer:
     def stage_meta(self, key: str, value: str) -> None:
         self._meta[key] = value
 
+    def stage_sql(self, sql: str, params: list[Any]) -> None:
+        """A statement on another of the store's tables, committed in the same transaction as
+        the job changes staged with it (the outbox row of a job's final status)."""
+        self._sql.append((sql, params))
+
     def staged(self) -> bool:
-        return bool(self._waiters or self.dirty or self._deletes or self._events or self._meta)
+        return bool(self._waiters or self.dirty or self._deletes or self._events or self._meta
+                    or self._sql)
 
     # ---- committing --------------------------------------------------------------------------
     def commit_now(self) -> None:
         """Commit what is staged without an event loop (start-up, before any call is served).
         A failure propagates: a store that cannot write its recovery must not start."""
         inserts, updates = self._split(self.dirty, self._new)
-        self.db.commit(inserts, updates, self._deletes, self._events, self._meta)
+        self.db.commit(inserts, updates, self._deletes, self._events, self._meta, self._sql)
         self.dirty, self._new = {}, set()
-        self._deletes, self._events, self._meta = [], [], {}
+        self._deletes, self._events, self._meta, self._sql = [], [], {}, []
 
     async def commit(self) -> None:
         """Return once everything staged so far (and by concurrent callers) is in the file."""
@@ -138,11 +146,12 @@ class Writer:
         """Commit everything staged; returns how many callers were waiting for it."""
         inserts, updates = self._split(self.dirty, self._new)
         deletes, events, meta, waiters = self._deletes, self._events, self._meta, self._waiters
+        sql = self._sql
         self.dirty, self._new = {}, set()
-        self._deletes, self._events, self._meta, self._waiters = [], [], {}, []
+        self._deletes, self._events, self._meta, self._waiters, self._sql = [], [], {}, [], []
         t0 = time.perf_counter()
         try:
-            self.db.commit(inserts, updates, deletes, events, meta)
+            self.db.commit(inserts, updates, deletes, events, meta, sql)
         except Exception as exc:  # pragma: no cover - disk full / corrupt file
             log.exception("store %s: commit failed", self.node)
             for w in waiters:
