@@ -26,6 +26,12 @@ class OcrEngineOpt(StrEnum):
     tesseract = "tesseract"
 
 
+class PriorityOpt(StrEnum):
+    high = "high"
+    normal = "normal"
+    low = "low"
+
+
 class StatusOpt(StrEnum):
     queued = "queued"
     re_queued = "re-queued"

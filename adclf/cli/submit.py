@@ -40,9 +40,12 @@ def _fatal(exc: ApiError) -> bool:
 
 
 def submit_plan(client: ApiClient, plan: Plan, mode: str, settings: dict[str, Any],
-                recursive: bool, console: Console) -> Submitted:
+                recursive: bool, console: Console, priority: str | None = None) -> Submitted:
+    """`priority`: None leaves the server's default (normal)."""
     done = Submitted()
     body: dict[str, Any] = {"mode": mode, "settings": settings}
+    if priority:
+        body["priority"] = priority
     try:
         if plan.urls:
             _try(done, "URLs", lambda: [(j["job_id"], url) for j, url in zip(client.post(
@@ -54,7 +57,7 @@ def submit_plan(client: ApiClient, plan: Plan, mode: str, settings: dict[str, An
             _try(done, folder, lambda f=folder: [(j["job_id"], f"{f}/…") for j in client.post(
                 "/jobs/by-folder", {**body, "folder_path": f, "recursive": recursive})])
         if plan.uploads:
-            _upload_all(client, plan.uploads, mode, settings, console, done)
+            _upload_all(client, plan.uploads, mode, settings, console, done, priority)
     except ApiError as exc:
         done.errors.append(exc.message)
     return done
@@ -70,7 +73,7 @@ def _try(done: Submitted, what: str, call: Any) -> None:
 
 
 def _upload_all(client: ApiClient, paths: list[Path], mode: str, settings: dict[str, Any],
-                console: Console, done: Submitted) -> None:
+                console: Console, done: Submitted, priority: str | None = None) -> None:
     total = sum(p.stat().st_size for p in paths)
     show = total >= UPLOAD_PROGRESS_MIN_BYTES
     columns = (TextColumn("uploading {task.description}"), BarColumn(), DownloadColumn(),
@@ -83,5 +86,5 @@ def _upload_all(client: ApiClient, paths: list[Path], mode: str, settings: dict[
                 progress.advance(task, n)
 
             _try(done, str(path), lambda p=path, cb=advance: [(upload_file(
-                client, p, mode, settings, cb)["job_id"], p.name)])
+                client, p, mode, settings, cb, priority)["job_id"], p.name)])
             progress.update(task, visible=False)

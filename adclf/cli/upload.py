@@ -51,10 +51,13 @@ def _body(path: Path, head: bytes, tail: bytes, on_progress: ProgressFn | None
 
 
 def upload_file(client: ApiClient, path: Path, mode: str, settings: dict[str, Any],
-                on_progress: ProgressFn | None = None) -> dict[str, Any]:
+                on_progress: ProgressFn | None = None, priority: str | None = None
+                ) -> dict[str, Any]:
     """POST /jobs/upload; returns `{job_id, status}`."""
     boundary = f"adclf-{uuid.uuid4().hex}"
     fields = {"mode": mode}
+    if priority:
+        fields["priority"] = priority
     if settings:
         fields["settings"] = json.dumps(settings)
     head, tail = multipart_parts(path, fields, boundary)
