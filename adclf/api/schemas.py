@@ -6,10 +6,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from adclf.domain import JobSettings, Mode
+from adclf.domain import JobSettings, Mode, Priority
 
 _SETTINGS_EXAMPLE: Any = {"provider": "embedded", "scan_mode": "Tail Only",
                           "ocr_engine": "rapidocr"}
+_CALLBACK_DESCRIPTION = (
+    "Where adclf POSTs the finished job (the JSON of GET /jobs/{id}) when it completes or fails, "
+    "signed in X-Adclf-Signature (README \"Webhooks\"). Omitted: WEBHOOK_DEFAULT_URL; \"\": "
+    "none. The same address rules as URL jobs; refused (400) without WEBHOOK_SECRET.")
+
+
+def _priority() -> Any:
+    return Field("normal", description="Queue priority: a node starts every queued high job "
+                 "before any normal one, and normal before low. Within a priority the jobs of "
+                 "each submission (one request = one batch) take turns, so a large batch cannot "
+                 "hold back a later one.")
+
+
+def _callback_url() -> Any:
+    return Field(None, max_length=2048, description=_CALLBACK_DESCRIPTION)
 
 
 class ByUrlsRequest(BaseModel):
@@ -20,6 +35,8 @@ class ByUrlsRequest(BaseModel):
     mode: Mode = "pipeline"
     urls: list[str] = Field(..., min_length=1, description="http(s) URLs of video files")
     settings: JobSettings = Field(default_factory=JobSettings)
+    priority: Priority = _priority()
+    callback_url: str | None = _callback_url()
 
 
 class ByFolderRequest(BaseModel):
@@ -30,6 +47,8 @@ class ByFolderRequest(BaseModel):
     folder_path: str = Field(..., min_length=1, max_length=4096)
     settings: JobSettings = Field(default_factory=JobSettings)
     recursive: bool = Field(False, description="Also look in sub-folders.")
+    priority: Priority = _priority()
+    callback_url: str | None = _callback_url()
 
 
 class ByFilepathRequest(BaseModel):
@@ -40,6 +59,8 @@ class ByFilepathRequest(BaseModel):
     mode: Mode = "pipeline"
     file_path: str = Field(..., min_length=1, max_length=4096)
     settings: JobSettings = Field(default_factory=JobSettings)
+    priority: Priority = _priority()
+    callback_url: str | None = _callback_url()
 
 
 class SubmitResponse(BaseModel):
@@ -79,6 +100,8 @@ class JobView(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
     attempts: int = 0
+    priority: Priority = "normal"
+    batch_id: str | None = Field(None, description="Shared by the jobs of one submission.")
     created_at: str
     updated_at: str
     duration_seconds: float | None = None

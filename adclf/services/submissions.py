@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 from adclf.cluster.placement import NodeLoad, assign
 from adclf.config import Settings
-from adclf.domain import VIDEO_EXTENSIONS, JobSettings
+from adclf.domain import DEFAULT_PRIORITY, PRIORITIES, VIDEO_EXTENSIONS, JobSettings, Priority
 from adclf.errors import BadInput, TooLarge, Unavailable
 from adclf.services.stores import Stores
+from adclf.webhooks.targets import callback_for
 
 NEEDS_LLM = "agent mode needs an LLM provider"
 
@@ -18,6 +20,18 @@ class AgentNeedsLLM(BadInput):
     """mode=agent on the embedded provider: refused at submit time, never run as a pipeline."""
 
     http_status = 422
+
+
+class BadPriority(BadInput):
+    http_status = 422
+
+
+def check_priority(value: str | None) -> Priority:
+    """A priority from a form field (JSON bodies are checked by their model); empty: normal."""
+    for priority in PRIORITIES:
+        if (value or DEFAULT_PRIORITY) == priority:
+            return priority
+    raise BadPriority(f"priority must be one of {', '.join(PRIORITIES)}, not {str(value)[:40]!r}")
 
 
 class SubmissionService:
@@ -50,7 +64,12 @@ class SubmissionService:
             raise Unavailable(f"cannot accept jobs: {why}; try again later")
         return assign(count, loads)
 
-    async def create(self, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    async def create(self, specs: list[dict[str, Any]], priority: Priority = DEFAULT_PRIORITY
+                     ) -> list[dict[str, Any]]:
+        """Every job of one call is one batch: the stores give batches turns (store.fair_queue),
+        and the batch id is the same on every node the jobs are placed on."""
+        batch = uuid.uuid4().hex
+        specs = [{**spec, "priority": priority, "batch_id": batch} for spec in specs]
         created: list[dict[str, Any] | None] = [None] * len(specs)
         todo = list(range(len(specs)))
         failed: frozenset[str] = frozenset()
@@ -83,9 +102,14 @@ class SubmissionService:
             raise AgentNeedsLLM(f"{NEEDS_LLM}: set provider to 'ollama' or 'openai' (this job "
                                 "would use 'embedded', which cannot call tools)")
 
-    async def submit_urls(self, mode: str, urls: list[str], settings: JobSettings
-                          ) -> list[dict[str, Any]]:
+    async def submit_urls(self, mode: str, urls: list[str], settings: JobSettings,
+                          callback_url: str | None = None,
+                          priority: Priority = DEFAULT_PRIORITY) -> list[dict[str, Any]]:
+        """`callback_url` (all submit methods): where the finished job is POSTed, signed;
+        None means WEBHOOK_DEFAULT_URL, "" none (adclf.webhooks.targets). `priority` (all
+        submit methods): the jobs' queue priority; each call's jobs are one batch."""
         self.check_mode(mode, settings)
+        callback = callback_for(callback_url, self.settings)
         from adclf.net.urls import validate_url
 
         if len(urls) > self.settings.MAX_URLS_PER_REQUEST:
@@ -94,12 +118,14 @@ class SubmissionService:
         clean = [validate_url(u.strip(), self.settings) for u in urls]
         job_settings = settings.model_dump(exclude_none=True)
         return await self.create([
-            {"mode": mode, "source_kind": "url", "source": u, "settings": job_settings}
-            for u in clean])
+            {"mode": mode, "source_kind": "url", "source": u, "settings": job_settings,
+             "callback_url": callback} for u in clean], priority)
 
-    async def submit_filepath(self, mode: str, raw_path: str, settings: JobSettings
-                              ) -> dict[str, Any]:
+    async def submit_filepath(self, mode: str, raw_path: str, settings: JobSettings,
+                              callback_url: str | None = None,
+                              priority: Priority = DEFAULT_PRIORITY) -> dict[str, Any]:
         self.check_mode(mode, settings)
+        callback = callback_for(callback_url, self.settings)
         from adclf.security.paths import resolve_allowed_path
 
         path = resolve_allowed_path(raw_path, self.settings, want="file")
@@ -108,11 +134,14 @@ class SubmissionService:
                            f"{', '.join(VIDEO_EXTENSIONS)})")
         return (await self.create([{"mode": mode, "source_kind": "file", "source": str(path),
                                     "original_name": path.name,
-                                    "settings": settings.model_dump(exclude_none=True)}]))[0]
+                                    "settings": settings.model_dump(exclude_none=True),
+                                    "callback_url": callback}], priority))[0]
 
     async def submit_folder(self, mode: str, raw_path: str, settings: JobSettings,
-                            recursive: bool = False) -> list[dict[str, Any]]:
+                            recursive: bool = False, callback_url: str | None = None,
+                            priority: Priority = DEFAULT_PRIORITY) -> list[dict[str, Any]]:
         self.check_mode(mode, settings)
+        callback = callback_for(callback_url, self.settings)
         from adclf.security.paths import is_within, resolve_allowed_path
 
         folder = resolve_allowed_path(raw_path, self.settings, want="dir")
@@ -129,14 +158,17 @@ class SubmissionService:
         job_settings = settings.model_dump(exclude_none=True)
         return await self.create([
             {"mode": mode, "source_kind": "file", "source": str(p), "original_name": p.name,
-             "settings": job_settings} for p in files])
+             "settings": job_settings, "callback_url": callback} for p in files], priority)
 
     async def submit_upload(self, mode: str, owner: str, stored_path: str, original_name: str,
-                            settings: JobSettings) -> dict[str, Any]:
+                            settings: JobSettings, callback_url: str | None = None,
+                            priority: Priority = DEFAULT_PRIORITY) -> dict[str, Any]:
         self.check_mode(mode, settings)
+        callback = callback_for(callback_url, self.settings)
         rows = await self.stores.for_node(owner).create_jobs([{
             "mode": mode, "source_kind": "upload", "source": stored_path,
-            "original_name": original_name, "settings": settings.model_dump(exclude_none=True)}])
+            "original_name": original_name, "settings": settings.model_dump(exclude_none=True),
+            "callback_url": callback, "priority": priority}])
         return {"job_id": rows[0]["job_id"], "status": rows[0]["status"]}
 
     async def pick_owner(self) -> str:

@@ -18,7 +18,7 @@ from adclf.domain import JobSettings
 from adclf.errors import BadInput, TooLarge
 from adclf.net.uploads import safe_suffix, save_upload
 from adclf.services.stores import Stores
-from adclf.services.submissions import SubmissionService
+from adclf.services.submissions import SubmissionService, check_priority
 from adclf.store.client import StoreClient
 
 # A declared body length counts the form around the file too: allow that much over the limit
@@ -109,11 +109,13 @@ class UploadService:
             path, _size = await save_upload(form.file_bytes(), dest, limit, declared_length=None,
                                             suffix=safe_suffix(client_filename))
             mode, settings = upload_request(form.fields)
+            priority = check_priority(form.fields.get("priority"))
             original = (form.filename or path.name)[:255]
             if not local:
                 path = Path(await _transfer(store, path))
             return await self.submissions.submit_upload(mode, owner, str(path), original,
-                                                        settings)
+                                                        settings, form.fields.get("callback_url"),
+                                                        priority)
         except BaseException:
             if path is not None:
                 path.unlink(missing_ok=True)

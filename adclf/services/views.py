@@ -42,6 +42,7 @@ def job_view(row: Row) -> dict[str, Any]:
         "original_name": row.get("original_name"),
         "settings": redact_settings(_json(row.get("settings")) or {}),
         "error": row.get("error"), "attempts": int(row.get("attempts") or 0),
+        "priority": row.get("priority") or "normal", "batch_id": row.get("batch_id"),
         "created_at": iso(row["created_at"]), "updated_at": iso(row["updated_at"]),
         "duration_seconds": duration,
         "brand": row.get("brand"), "category": row.get("category"),

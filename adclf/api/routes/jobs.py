@@ -43,7 +43,8 @@ StatusFilter = Literal["queued", "re-queued", "processing", "completed", "failed
 async def submit_by_urls(body: ByUrlsRequest, submissions: SubmissionsDep
                          ) -> list[dict[str, Any]]:
     """One job per URL (http/https only), placed on the least-loaded live node."""
-    return await submissions.submit_urls(body.mode, body.urls, body.settings)
+    return await submissions.submit_urls(body.mode, body.urls, body.settings, body.callback_url,
+                                         body.priority)
 
 
 @router.post("/jobs/by-folder", response_model=list[SubmitResponse],
@@ -53,7 +54,7 @@ async def submit_by_folder(body: ByFolderRequest, submissions: SubmissionsDep
     """One job per video file (.mp4 .mov .avi .mkv .webm .m4v) in a folder under
     ALLOWED_FOLDER_ROOTS."""
     return await submissions.submit_folder(body.mode, body.folder_path, body.settings,
-                                           body.recursive)
+                                           body.recursive, body.callback_url, body.priority)
 
 
 @router.post("/jobs/by-filepath", response_model=SubmitResponse,
@@ -61,7 +62,8 @@ async def submit_by_folder(body: ByFolderRequest, submissions: SubmissionsDep
 async def submit_by_filepath(body: ByFilepathRequest, submissions: SubmissionsDep
                              ) -> dict[str, Any]:
     """One job for a video file on the server, under ALLOWED_FOLDER_ROOTS."""
-    return await submissions.submit_filepath(body.mode, body.file_path, body.settings)
+    return await submissions.submit_filepath(body.mode, body.file_path, body.settings,
+                                             body.callback_url, body.priority)
 
 
 @router.post(
@@ -71,14 +73,19 @@ async def submit_by_filepath(body: ByFilepathRequest, submissions: SubmissionsDe
         "schema": {"type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary"},
             "mode": {"type": "string", "enum": ["pipeline", "agent"], "default": "pipeline"},
+            "priority": {"type": "string", "enum": ["high", "normal", "low"],
+                         "default": "normal"},
             "settings": {"type": "string", "description": "JobSettings as a JSON object"},
             "provider": {"type": "string"}, "scan_mode": {"type": "string"},
-            "ocr_engine": {"type": "string"}, "model_name": {"type": "string"}}}}}}},
+            "ocr_engine": {"type": "string"}, "model_name": {"type": "string"},
+            "callback_url": {"type": "string", "description": "Where the finished job is POSTed, "
+                             "signed (README \"Webhooks\"); \"\": none"},
+        }}}}}},
 )
 async def upload(request: Request, uploads: UploadsDep,
                  content_length: Annotated[int | None, Header()] = None) -> dict[str, Any]:
-    """Upload one video (multipart field `file`), with `mode` and settings as form fields
-    (`settings` as a JSON object, or individual fields such as `provider`, `scan_mode`)."""
+    """Upload one video (multipart field `file`), with `mode`, `priority` and settings as form
+    fields (`settings` as a JSON object, or individual fields such as `provider`, `scan_mode`)."""
     return await uploads.receive(MultipartUpload(request), content_length,
                                  request.headers.get("x-filename"))
 

@@ -585,8 +585,8 @@ export interface paths {
         put?: never;
         /**
          * Upload
-         * @description Upload one video (multipart field `file`), with `mode` and settings as form fields
-         *     (`settings` as a JSON object, or individual fields such as `provider`, `scan_mode`).
+         * @description Upload one video (multipart field `file`), with `mode`, `priority` and settings as form
+         *     fields (`settings` as a JSON object, or individual fields such as `provider`, `scan_mode`).
          */
         post: operations["upload_jobs_upload_post"];
         delete?: never;
@@ -975,6 +975,13 @@ export interface components {
              * @enum {string}
              */
             mode?: "pipeline" | "agent";
+            /**
+             * Priority
+             * @description Queue priority: a node starts every queued high job before any normal one, and normal before low. Within a priority the jobs of each submission (one request = one batch) take turns, so a large batch cannot hold back a later one.
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "high" | "normal" | "low";
             settings?: components["schemas"]["JobSettings"];
         };
         /**
@@ -1003,6 +1010,13 @@ export interface components {
              * @enum {string}
              */
             mode?: "pipeline" | "agent";
+            /**
+             * Priority
+             * @description Queue priority: a node starts every queued high job before any normal one, and normal before low. Within a priority the jobs of each submission (one request = one batch) take turns, so a large batch cannot hold back a later one.
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "high" | "normal" | "low";
             /**
              * Recursive
              * @description Also look in sub-folders.
@@ -1037,6 +1051,13 @@ export interface components {
              * @enum {string}
              */
             mode?: "pipeline" | "agent";
+            /**
+             * Priority
+             * @description Queue priority: a node starts every queued high job before any normal one, and normal before low. Within a priority the jobs of each submission (one request = one batch) take turns, so a large batch cannot hold back a later one.
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "high" | "normal" | "low";
             settings?: components["schemas"]["JobSettings"];
             /**
              * Urls
@@ -1332,6 +1353,11 @@ export interface components {
              * @default 0
              */
             attempts?: number;
+            /**
+             * Batch Id
+             * @description Shared by the jobs of one submission.
+             */
+            batch_id?: string | null;
             /** Brand */
             brand?: string | null;
             /** Category */
@@ -1364,6 +1390,12 @@ export interface components {
             parent_category?: string | null;
             /** Parent Category Id */
             parent_category_id?: string | null;
+            /**
+             * Priority
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "high" | "normal" | "low";
             /** Progress */
             progress: number;
             /** Settings */
@@ -2990,6 +3022,11 @@ export interface operations {
                     mode?: "pipeline" | "agent";
                     model_name?: string;
                     ocr_engine?: string;
+                    /**
+                     * @default normal
+                     * @enum {string}
+                     */
+                    priority?: "high" | "normal" | "low";
                     provider?: string;
                     scan_mode?: string;
                     /** @description JobSettings as a JSON object */

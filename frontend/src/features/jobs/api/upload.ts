@@ -6,7 +6,7 @@ import type { SubmitInput } from "./jobs";
 export type UploadHandle = { promise: Promise<Submitted>; abort: () => void };
 
 /**
- * POST /jobs/upload as multipart (file, mode, settings as a JSON string). XMLHttpRequest rather
+ * POST /jobs/upload as multipart (file, mode, priority, settings as a JSON string). XMLHttpRequest rather
  * than fetch because only XHR reports upload progress.
  */
 export function uploadFile(file: File, input: SubmitInput, onProgress: (fraction: number) => void): UploadHandle {
@@ -32,6 +32,7 @@ export function uploadFile(file: File, input: SubmitInput, onProgress: (fraction
     const form = new FormData();
     form.append("file", file, file.name);
     form.append("mode", input.mode);
+    if (input.priority) form.append("priority", input.priority);
     form.append("settings", JSON.stringify(input.settings));
     xhr.send(form);
   });

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import type { Submitted } from "../../../api/types";
 import { Tabs, type TabItem } from "../../../components/Tabs";
 import { Link } from "../../../lib/router";
-import { submitFilePath, submitFolder, submitUrls, type SubmitInput } from "../api/jobs";
+import { autoPriority, submitFilePath, submitFolder, submitUrls, type Priority, type SubmitInput } from "../api/jobs";
 import { DEFAULT_SETTINGS, SettingsFields, toJobSettings, type FormSettings } from "./SettingsFields";
 import { UploadDrop } from "./UploadDrop";
 
@@ -33,7 +33,9 @@ export function parseUrls(text: string): string[] {
 }
 
 export function SubmitPanel({ onSubmitted }: { onSubmitted: () => void }) {
+  const id = useId();
   const [tab, setTab] = useState<Tab>("urls");
+  const [priority, setPriority] = useState<Priority | "auto">("auto");
   const [settings, setSettingsState] = useState<FormSettings>(loadSettings);
   const [urls, setUrls] = useState("");
   const [filePath, setFilePath] = useState("");
@@ -50,7 +52,11 @@ export function SubmitPanel({ onSubmitted }: { onSubmitted: () => void }) {
       /* private mode: settings just are not remembered */
     }
   };
-  const input = (): SubmitInput => ({ mode: settings.mode, settings: toJobSettings(settings) });
+  const input = (count: number | "batch"): SubmitInput => ({
+    mode: settings.mode,
+    settings: toJobSettings(settings),
+    priority: priority === "auto" ? autoPriority(count) : priority,
+  });
 
   const done = (jobs: Submitted[]) => {
     setSubmitted(jobs);
@@ -66,14 +72,14 @@ export function SubmitPanel({ onSubmitted }: { onSubmitted: () => void }) {
       if (tab === "urls") {
         const list = parseUrls(urls);
         if (list.length === 0) throw new Error("Enter at least one URL, one per line.");
-        done(await submitUrls(list, input()));
+        done(await submitUrls(list, input(list.length)));
         setUrls("");
       } else if (tab === "file") {
         if (!filePath.trim()) throw new Error("Enter a file path on the server.");
-        done(await submitFilePath(filePath.trim(), input()));
+        done(await submitFilePath(filePath.trim(), input(1)));
       } else if (tab === "folder") {
         if (!folder.trim()) throw new Error("Enter a folder path on the server.");
-        done(await submitFolder(folder.trim(), input()));
+        done(await submitFolder(folder.trim(), input("batch")));
       }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -141,6 +147,15 @@ export function SubmitPanel({ onSubmitted }: { onSubmitted: () => void }) {
             </button>
           </form>
         )}
+        <div className="field">
+          <label htmlFor={`${id}-priority`}>Priority</label>
+          <select id={`${id}-priority`} value={priority} onChange={(e) => setPriority(e.target.value as Priority | "auto")}>
+            <option value="auto">Automatic (one video high, a batch normal)</option>
+            <option value="high">High</option>
+            <option value="normal">Normal</option>
+            <option value="low">Low</option>
+          </select>
+        </div>
         <SettingsFields value={settings} onChange={setSettings} />
       </div>
       {error && (

@@ -19,7 +19,7 @@ export function UploadDrop({
   getInput,
   onSubmitted,
 }: {
-  getInput: () => SubmitInput;
+  getInput: (count: number) => SubmitInput;
   onSubmitted: (jobs: Submitted[]) => void;
 }) {
   const id = useId();
@@ -48,10 +48,11 @@ export function UploadDrop({
 
   const start = async () => {
     setBusy(true);
-    const input = getInput();
+    const todo = items.filter((i) => i.state === "pending");
+    const input = getInput(todo.length);
     const submitted: Submitted[] = [];
     // One at a time: parallel uploads would split the bandwidth and make every bar crawl.
-    for (const item of items.filter((i) => i.state === "pending")) {
+    for (const item of todo) {
       update(item.key, { state: "uploading" });
       try {
         const handle = uploadFile(item.file, input, (p) => update(item.key, { progress: p }));
