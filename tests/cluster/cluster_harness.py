@@ -8,6 +8,7 @@ makes it. Used by tests/cluster and benchmarks/cluster.py. Ray keeps its sockets
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -147,7 +148,8 @@ class AdclfCluster:
         with self.client() as c:
             r = c.get("/cluster/nodes")
             r.raise_for_status()
-            return {v["node"]: v for v in r.json()}
+            # The original's /cluster/nodes object carries our views under node_views.
+            return {v["node"]: v for v in r.json()["node_views"]}
 
     def wait_workers(self, names: list[str], per_node: int, timeout: float = 240.0) -> None:
         """Until each node's store has seen its workers (they warm their models first)."""
@@ -196,3 +198,12 @@ def job_owner(job_id: str) -> str:
     from adclf.services.jobs import owner_of
 
     return owner_of(job_id)
+
+
+def jobs_page(c: httpx.Client, path: str = "/cluster/jobs", **params: Any) -> dict[str, Any]:
+    """A job listing (the original's bare array) with its page headers, as one dict."""
+    r = c.get(path, params=params)
+    r.raise_for_status()
+    return {"jobs": r.json(), "total": int(r.headers["x-total-count"]),
+            "limit": int(r.headers["x-limit"]), "offset": int(r.headers["x-offset"]),
+            "unavailable_nodes": json.loads(r.headers["x-unavailable-nodes"])}

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import ray
-from cluster_harness import AdclfCluster, job_owner, wait_for
+from cluster_harness import AdclfCluster, job_owner, jobs_page, wait_for
 from videos import simple_ad
 
 from adclf.store.client import NAMESPACE, store_actor_name
@@ -93,19 +93,19 @@ def test_jobs_spread_over_nodes_and_every_view_agrees(adclf_cluster: AdclfCluste
         assert v["completed"] == sum(1 for j in ids if job_owner(j) == name), v
 
     with ac.client() as c:
-        everything = c.get("/cluster/jobs").json()
+        everything = jobs_page(c)
         assert everything["total"] == 5 and everything["unavailable_nodes"] == []
         stamps = [j["updated_at"] for j in everything["jobs"]]
         assert stamps == sorted(stamps, reverse=True), "newest first"
-        pages = [c.get("/cluster/jobs", params={"limit": 2, "offset": o}).json()
+        pages = [jobs_page(c, limit=2, offset=o)
                  for o in (0, 2, 4)]
         paged = [j["job_id"] for p in pages for j in p["jobs"]]
         assert paged == [j["job_id"] for j in everything["jobs"]]
         assert [len(p["jobs"]) for p in pages] == [2, 2, 1]
-        assert c.get("/cluster/jobs", params={"status": "completed"}).json()["total"] == 5
-        assert c.get("/cluster/jobs", params={"status": "failed"}).json() == {
+        assert jobs_page(c, status="completed")["total"] == 5
+        assert jobs_page(c, status="failed") == {
             "jobs": [], "total": 0, "limit": 100, "offset": 0, "unavailable_nodes": []}
-        b_jobs = c.get("/admin/jobs", params={"node": "node-b"}).json()
+        b_jobs = jobs_page(c, "/admin/jobs", node="node-b")
         assert {j["job_id"] for j in b_jobs["jobs"]} == {j for j in ids if j.startswith("node-b-")}
         assert c.get("/admin/jobs", params={"node": "node-z"}).status_code == 404
 
@@ -183,10 +183,9 @@ def test_node_crash_then_return_and_a_node_joining_later(adclf_cluster: AdclfClu
 
         r = c.get(f"/jobs/{b_ids[0]}")
         assert r.status_code == 503 and "node node-b is unavailable" in r.json()["detail"], r.text
-        listing = c.get("/cluster/jobs")
-        assert listing.status_code == 200, listing.text
-        assert [u["node"] for u in listing.json()["unavailable_nodes"]] == ["node-b"]
-        assert {j["node"] for j in listing.json()["jobs"]} == {"node-a"}
+        listing = jobs_page(c)
+        assert [u["node"] for u in listing["unavailable_nodes"]] == ["node-b"]
+        assert {j["node"] for j in listing["jobs"]} == {"node-a"}
         dead = ac.node_views()["node-b"]
         assert not dead["alive"] and not dead["available"] and "dead" in dead["message"], dead
         assert c.delete(f"/jobs/{b_ids[1]}").status_code == 503
@@ -208,7 +207,7 @@ def test_node_crash_then_return_and_a_node_joining_later(adclf_cluster: AdclfClu
     with ac.client() as c:
         new = submit_folder(c, trio)
         assert Counter(job_owner(j) for j in new) == {"node-a": 1, "node-b": 1, "node-c": 1}
-        assert c.get("/cluster/jobs").json()["unavailable_nodes"] == []
+        assert jobs_page(c)["unavailable_nodes"] == []
         # The device probe runs on each node itself: its Ray node id is that node's.
         probes = c.get("/diagnostics/device", timeout=120).json()["nodes"]
         views = ac.node_views()
