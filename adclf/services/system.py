@@ -1,5 +1,5 @@
 """The original's system diagnostics: this host's profile (CPU, memory, accelerator), the
-worker concurrency of every node, and the folder watcher (adclf has none: it says so)."""
+worker concurrency of every node, and its folder watcher (not in-process here: it says so)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ class SystemService:
 
     @staticmethod
     async def watcher() -> dict[str, Any]:
-        """adclf has no folder watcher: jobs come through the API (by-folder, by-filepath)."""
+        """The original's in-process folder watcher does not exist here: adclf's watch folders
+        run as per-node actors configured by the WATCH_* settings."""
         return {"enabled": False, "running": False, "watch_dirs": [],
-                "reason": "adclf has no folder watcher; submit folders with POST /jobs/by-folder"}
+                "reason": "no in-process watcher: adclf's watch folders run per node "
+                          "(WATCH_* settings); folders can also be sent to POST /jobs/by-folder"}
