@@ -27,7 +27,7 @@ def apps(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {a["name"]: a for a in config["applications"]}
 
 
-def llm_config_model() -> type[pydantic.BaseModel]:
+def llm_config_model() -> Any:
     # ray.serve.llm re-exports this class but imports vLLM first; the class itself does not.
     from ray.llm._internal.serve.core.configs.llm_config import LLMConfig
 
@@ -49,7 +49,8 @@ def test_adclf_args_are_valid_settings(name: str, tmp_path: Path) -> None:
 
 
 def test_gpu_config_keeps_adclfs_app_as_in_serve_config() -> None:
-    base, gpu = apps(load("serve_config.yaml"))["adclf"], apps(load("serve_config.gpu.yaml"))["adclf"]
+    base = apps(load("serve_config.yaml"))["adclf"]
+    gpu = apps(load("serve_config.gpu.yaml"))["adclf"]
     for key in ("route_prefix", "import_path", "runtime_env"):
         assert gpu[key] == base[key], key
 
