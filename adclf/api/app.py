@@ -10,7 +10,7 @@ from starlette.routing import Route
 from adclf import __version__
 from adclf.api.docs import install_docs
 from adclf.api.errors import install_error_handlers
-from adclf.api.routes import cluster, dashboard, health, jobs, logs, taxonomy
+from adclf.api.routes import benchmark, cluster, dashboard, health, jobs, logs, taxonomy
 from adclf.config import Settings
 from adclf.mcp.http import McpEndpoint
 from adclf.security.cors import SettingsCORSMiddleware
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(taxonomy.router)
     app.include_router(logs.router)
+    app.include_router(benchmark.router)
     app.include_router(dashboard.router)
     dashboard.mount_assets(app)
     # Not in the schema: MCP is JSON-RPC, described by its own `tools/list` (README "Agents").

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from adclf.security.auth import auth_enabled, query_token_ok, token_ok
+from adclf.services.benchmarks import BenchmarkService
 from adclf.services.bundle import Services
 from adclf.services.catalogue import CatalogueService
 from adclf.services.files import FileService
@@ -71,6 +72,10 @@ async def _logs(services: ServicesDep) -> LogService:
     return services.logs
 
 
+async def _benchmarks(services: ServicesDep) -> BenchmarkService:
+    return services.benchmarks
+
+
 SubmissionsDep = Annotated[SubmissionService, Depends(_submissions)]
 UploadsDep = Annotated[UploadService, Depends(_uploads)]
 JobsDep = Annotated[JobService, Depends(_jobs)]
@@ -79,6 +84,7 @@ NodesDep = Annotated[NodeService, Depends(_nodes)]
 CatalogueDep = Annotated[CatalogueService, Depends(_catalogue)]
 SystemDep = Annotated[SystemService, Depends(_system)]
 LogsDep = Annotated[LogService, Depends(_logs)]
+BenchmarksDep = Annotated[BenchmarkService, Depends(_benchmarks)]
 
 
 async def require_token(request: Request, services: ServicesDep) -> None:

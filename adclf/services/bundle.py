@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from adclf.cluster.nodes import NodeRegistry
 from adclf.config import Settings
+from adclf.services.benchmarks import BenchmarkService
 from adclf.services.catalogue import CatalogueService
 from adclf.services.files import FileService
 from adclf.services.jobs import JobService
@@ -29,6 +30,7 @@ class Services:
     catalogue: CatalogueService
     system: SystemService
     logs: LogService
+    benchmarks: BenchmarkService
 
 
 def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
@@ -50,4 +52,5 @@ def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
         catalogue=CatalogueService(settings),
         system=SystemService(nodes, settings.WORKERS_PER_NODE),
         logs=LogService(),
+        benchmarks=BenchmarkService(settings, stores, submissions),
     )

@@ -64,11 +64,12 @@ class SubmissionService:
             raise Unavailable(f"cannot accept jobs: {why}; try again later")
         return assign(count, loads)
 
-    async def create(self, specs: list[dict[str, Any]], priority: Priority = DEFAULT_PRIORITY
-                     ) -> list[dict[str, Any]]:
+    async def create(self, specs: list[dict[str, Any]], priority: Priority = DEFAULT_PRIORITY,
+                     batch_id: str | None = None) -> list[dict[str, Any]]:
         """Every job of one call is one batch: the stores give batches turns (store.fair_queue),
-        and the batch id is the same on every node the jobs are placed on."""
-        batch = uuid.uuid4().hex
+        and the batch id is the same on every node the jobs are placed on (`batch_id`: a given
+        one, e.g. a benchmark suite's)."""
+        batch = batch_id or uuid.uuid4().hex
         specs = [{**spec, "priority": priority, "batch_id": batch} for spec in specs]
         created: list[dict[str, Any] | None] = [None] * len(specs)
         todo = list(range(len(specs)))

@@ -10,7 +10,8 @@ is a plain-Python part, testable without Ray:
 - queries.JobQueries: reads, long-poll, counters, analytics;
 - files.JobFiles: uploads, serving a job's files, retention (TTL cleanup), exports;
 - watch_ledger.WatchLedger: which file contents the node's watch folders already submitted;
-- outbox.Outbox: the webhook callbacks finished jobs still owe (sent by adclf.webhooks).
+- outbox.Outbox: the webhook callbacks finished jobs still owe (sent by adclf.webhooks);
+- benchmarks.Benchmarks: the benchmark lab's truth sets, suites and scores.
 
 The parts' background tasks (lease reaper, periodic cleanup) need the actor's event loop, which
 does not run yet in __init__: the first call that changes something starts them."""
@@ -23,6 +24,7 @@ import os
 from typing import Any
 
 from adclf.config import Settings
+from adclf.store.benchmarks import Benchmarks, Format, Table
 from adclf.store.db import JobDB, Row
 from adclf.store.files import CHUNK_LIMIT, JobFiles
 from adclf.store.outbox import Outbox
@@ -47,6 +49,7 @@ class JobStore:
         self.reads = JobQueries(node, self.jobs, self.writer)
         self.watch = WatchLedger(node, self.db, self.jobs)
         self.outbox = Outbox(node, self.db, self.writer, self.jobs)
+        self.bench = Benchmarks(self.db)
         self._background: list[asyncio.Task[None]] = []
 
     def _ensure_background(self) -> None:
@@ -231,3 +234,44 @@ class JobStore:
 
     async def outbox_entry(self, job_id: str) -> Row | None:
         return self.outbox.entry(job_id)
+
+    # ---- benchmark lab (services.benchmarks; on the home node only) ---------------------------
+    async def bench_create_set(self, set_id: str, name: str, items: list[dict[str, Any]]) -> Row:
+        return self.bench.create_set(set_id, name, items)
+
+    async def bench_add_items(self, set_id: str, items: list[dict[str, Any]]) -> list[Row]:
+        return self.bench.add_items(set_id, items)
+
+    async def bench_sets(self) -> list[Row]:
+        return self.bench.sets()
+
+    async def bench_set(self, set_id: str) -> Row | None:
+        return self.bench.get_set(set_id)
+
+    async def bench_items(self, set_id: str | None = None) -> list[Row]:
+        return self.bench.items(set_id)
+
+    async def bench_item(self, item_id: str) -> Row | None:
+        return self.bench.item(item_id)
+
+    async def bench_delete_item(self, item_id: str) -> bool:
+        return self.bench.delete_item(item_id)
+
+    async def bench_create_suite(self, suite: dict[str, Any], runs: list[dict[str, Any]]) -> Row:
+        return self.bench.create_suite(suite, runs)
+
+    async def bench_suites(self) -> list[Row]:
+        return self.bench.suites()
+
+    async def bench_suite(self, suite_id: str) -> Row | None:
+        return self.bench.suite(suite_id)
+
+    async def bench_save_results(self, suite_id: str, configurations: list[dict[str, Any]],
+                                 scores: list[dict[str, Any]]) -> None:
+        self.bench.save_results(suite_id, configurations, scores)
+
+    async def bench_results(self, suite_id: str) -> dict[str, list[Row]]:
+        return self.bench.results(suite_id)
+
+    async def bench_export(self, suite_id: str, table: Table, fmt: Format) -> bytes:
+        return self.bench.export(suite_id, table, fmt)

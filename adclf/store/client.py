@@ -163,6 +163,11 @@ class StoreClient:
         got: Row | None = await self._call("outbox_entry", job_id)
         return got
 
+    # ---- benchmark lab (services.benchmarks) -------------------------------------------------
+    async def bench(self, method: str, *args: Any) -> Any:
+        """One of the actor's `bench_*` methods (adclf.store.benchmarks has their contracts)."""
+        return await self._call(f"bench_{method}", *args)
+
 
 class WorkerStoreClient:
     """The blocking subset a worker thread uses."""

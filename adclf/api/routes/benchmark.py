@@ -1,0 +1,148 @@
+"""/api/benchmark: the benchmark lab. The original's paths and shapes (truths, run, suites,
+results) and ours beside them (truth sets, CSV import, export). One service call per route."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from adclf.api.deps import Authenticated, BenchmarksDep
+
+router = APIRouter(tags=["benchmark"], dependencies=Authenticated)
+
+
+class TruthIn(BaseModel):
+    """One video with its expected answer. `video_url`: an http(s) URL or a path under
+    ALLOWED_FOLDER_ROOTS; `expected_category`: a taxonomy id or name."""
+
+    model_config = ConfigDict(extra="ignore")  # the original also sends confidence, reasoning...
+
+    name: str = Field("", max_length=300)
+    video_url: str = Field(..., min_length=1, max_length=4096)
+    expected_brand: str = Field(..., min_length=1, max_length=300)
+    expected_category: str = Field("", max_length=300)
+    expected_categories: list[str] = Field(default_factory=list, max_length=50)
+    expected_ocr_text: str = Field("", max_length=20000)
+
+    def item(self) -> dict[str, Any]:
+        category = self.expected_category or next(iter(self.expected_categories), "")
+        return {**self.model_dump(), "expected_category": category}
+
+
+class TruthSetIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=300)
+    items: list[TruthIn] = Field(..., min_length=1, max_length=1000)
+
+
+class CsvImportIn(BaseModel):
+    name: str = Field(..., min_length=1, max_length=300)
+    csv: str = Field(..., min_length=1, max_length=5_000_000, description=(
+        "CSV text with a header: video (or video_url, url, path), expected_brand, and "
+        "optionally name, expected_category (id or name), expected_ocr_text."))
+
+
+class RunIn(BaseModel):
+    """A suite: every combination of the four axes, on every item of `set_id` (or on the one
+    truth `truth_id`, as the original does). Empty axes take the defaults."""
+
+    model_config = ConfigDict(extra="ignore")  # the original's models/model_combos/express_mode
+
+    set_id: str | None = Field(None, max_length=100)
+    truth_id: str | None = Field(None, max_length=100)
+    name: str = Field("", max_length=300)
+    providers: list[str] = Field(default_factory=list, max_length=10)
+    scan_modes: list[str] = Field(default_factory=lambda: ["Tail Only", "Full Video"],
+                                  max_length=5)
+    ocr_engines: list[str] = Field(default_factory=lambda: ["rapidocr"], max_length=5)
+    ocr_modes: list[str] = Field(default_factory=lambda: ["Fast"], max_length=5)
+    model_name: str | None = Field(None, max_length=200)
+
+    def matrix(self) -> dict[str, list[str]]:
+        return {"provider": self.providers, "scan_mode": self.scan_modes,
+                "ocr_engine": self.ocr_engines, "ocr_mode": self.ocr_modes}
+
+
+@router.post("/api/benchmark/truths")
+async def create_truth(body: TruthIn, lab: BenchmarksDep) -> dict[str, Any]:
+    """The original's single truth (kept in the `default` truth set): `{truth_id}`."""
+    return await lab.create_truth(body.item())
+
+
+@router.get("/api/benchmark/truths")
+async def list_truths(lab: BenchmarksDep) -> dict[str, Any]:
+    """Every truth item of every set: `{truths: [...]}`."""
+    return await lab.truths()
+
+
+@router.get("/api/benchmark/truths/{truth_id}")
+async def get_truth(truth_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    return await lab.truth(truth_id)
+
+
+@router.delete("/api/benchmark/truths/{truth_id}")
+async def delete_truth(truth_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    return await lab.delete_truth(truth_id)
+
+
+@router.get("/api/benchmark/truth-sets")
+async def list_truth_sets(lab: BenchmarksDep) -> dict[str, Any]:
+    """`{truth_sets: [{set_id, name, item_count, created_at}]}`."""
+    return await lab.truth_sets()
+
+
+@router.post("/api/benchmark/truth-sets")
+async def create_truth_set(body: TruthSetIn, lab: BenchmarksDep) -> dict[str, Any]:
+    return await lab.create_set(body.name, [t.item() for t in body.items])
+
+
+@router.post("/api/benchmark/truth-sets/import")
+async def import_truth_set(body: CsvImportIn, lab: BenchmarksDep) -> dict[str, Any]:
+    """A new truth set from CSV text (all rows are checked before anything is stored)."""
+    return await lab.import_csv(body.name, body.csv)
+
+
+@router.get("/api/benchmark/truth-sets/{set_id}")
+async def get_truth_set(set_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    return await lab.truth_set(set_id)
+
+
+@router.post("/api/benchmark/run")
+async def run_suite(body: RunIn, lab: BenchmarksDep) -> dict[str, Any]:
+    """Submit the suite's jobs (priority low, one batch): `{suite_id, jobs_enqueued, matrix,
+    jobs: [{job_id, params}]}`."""
+    return await lab.start_suite(body.matrix(), body.set_id, body.truth_id, body.name,
+                                 body.model_name)
+
+
+@router.get("/api/benchmark/suites")
+async def list_suites(lab: BenchmarksDep) -> dict[str, Any]:
+    return await lab.suites()
+
+
+@router.get("/api/benchmark/suites/{suite_id}")
+async def get_suite(suite_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    return await lab.suite(suite_id)
+
+
+@router.get("/api/benchmark/suites/{suite_id}/results")
+async def suite_results(suite_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    """The original's `points` (one per job) and `configurations`: per configuration brand,
+    category (exact, tier-1, tier-2) accuracy, OCR similarity, latency p50/p95 and the mean
+    confidence of right and wrong answers; `runs`: each job's scores."""
+    return await lab.results(suite_id)
+
+
+@router.get("/api/benchmark/suites/{suite_id}/export", response_class=Response,
+            responses={200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}}})
+async def export_suite(
+    suite_id: str, lab: BenchmarksDep,
+    format: Annotated[Literal["csv", "parquet"], Query()] = "csv",
+    table: Annotated[Literal["configurations", "runs"], Query()] = "configurations",
+) -> Response:
+    data = await lab.export(suite_id, format, table)
+    media = "text/csv" if format == "csv" else "application/vnd.apache.parquet"
+    name = f"{suite_id}-{table}.{format}"
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,201 @@
+"""The benchmark lab's tables in one node's DuckDB file (the home node's: see
+services.benchmarks), written only here, inside the JobStore actor, so the file keeps one writer.
+
+- truth_sets / truth_items: videos (URL, server path) with the expected brand, category and
+  optionally OCR text;
+- suites / suite_runs: a matrix of settings and, for each configuration x truth item, the job
+  that ran it (submitted through the normal job path);
+- suite_results / suite_scores: the scores computed from the jobs' results, per configuration
+  and per run; exported as CSV or Parquet.
+
+Like watch_ledger, the statements run between the writer's commits (each of those is one
+synchronous call), never inside one; a multi-row change is one explicit transaction."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from adclf.store.db import JobDB, Row
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS truth_sets (set_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, "
+    "created_at DOUBLE NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS truth_items (item_id VARCHAR PRIMARY KEY, set_id VARCHAR NOT "
+    "NULL, name VARCHAR NOT NULL, source_kind VARCHAR NOT NULL, source VARCHAR NOT NULL, "
+    "expected_brand VARCHAR NOT NULL, expected_category VARCHAR NOT NULL, "
+    "expected_ocr_text VARCHAR NOT NULL, created_at DOUBLE NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS suites (suite_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, "
+    "set_id VARCHAR NOT NULL, matrix VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, "
+    "created_at DOUBLE NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS suite_runs (suite_id VARCHAR NOT NULL, config_key VARCHAR NOT "
+    "NULL, config VARCHAR NOT NULL, item_id VARCHAR NOT NULL, job_id VARCHAR NOT NULL, "
+    "PRIMARY KEY (suite_id, job_id))",
+    "CREATE TABLE IF NOT EXISTS suite_results (suite_id VARCHAR NOT NULL, config_key VARCHAR "
+    "NOT NULL, provider VARCHAR, scan_mode VARCHAR, ocr_engine VARCHAR, ocr_mode VARCHAR, "
+    "runs INTEGER, completed INTEGER, failed INTEGER, pending INTEGER, brand_accuracy DOUBLE, "
+    "category_accuracy DOUBLE, tier1_accuracy DOUBLE, tier2_accuracy DOUBLE, "
+    "ocr_similarity DOUBLE, latency_p50 DOUBLE, latency_p95 DOUBLE, confidence_right DOUBLE, "
+    "confidence_wrong DOUBLE, computed_at DOUBLE, PRIMARY KEY (suite_id, config_key))",
+    "CREATE TABLE IF NOT EXISTS suite_scores (suite_id VARCHAR NOT NULL, config_key VARCHAR "
+    "NOT NULL, item_id VARCHAR NOT NULL, job_id VARCHAR NOT NULL, status VARCHAR, "
+    "brand VARCHAR, category_id VARCHAR, brand_ok BOOLEAN, category_ok BOOLEAN, "
+    "tier1_ok BOOLEAN, tier2_ok BOOLEAN, ocr_similarity DOUBLE, latency DOUBLE, "
+    "confidence DOUBLE, PRIMARY KEY (suite_id, job_id))",
+)
+ITEM_FIELDS = ("name", "source_kind", "source", "expected_brand", "expected_category",
+               "expected_ocr_text")
+RESULT_FIELDS = ("config_key", "provider", "scan_mode", "ocr_engine", "ocr_mode", "runs",
+                 "completed", "failed", "pending", "brand_accuracy", "category_accuracy",
+                 "tier1_accuracy", "tier2_accuracy", "ocr_similarity", "latency_p50",
+                 "latency_p95", "confidence_right", "confidence_wrong")
+SCORE_FIELDS = ("config_key", "item_id", "job_id", "status", "brand", "category_id", "brand_ok",
+                "category_ok", "tier1_ok", "tier2_ok", "ocr_similarity", "latency", "confidence")
+Table = Literal["configurations", "runs"]
+Format = Literal["csv", "parquet"]
+
+
+class Benchmarks:
+    def __init__(self, db: JobDB) -> None:
+        self.db = db
+        for stmt in DDL:
+            db.con.execute(stmt)
+
+    def _rows(self, sql: str, params: list[Any]) -> list[Row]:
+        cur = self.db.con.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, rec, strict=True)) for rec in cur.fetchall()]
+
+    def _atomic(self, statements: list[tuple[str, list[Any]]]) -> None:
+        con = self.db.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for sql, params in statements:
+                con.execute(sql, params)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    # ---- truth sets ----------------------------------------------------------------------------
+    def create_set(self, set_id: str, name: str, items: list[dict[str, Any]]) -> Row:
+        """A new set (or, when `set_id` exists, the same set) with `items` added."""
+        now = time.time()
+        stmts: list[tuple[str, list[Any]]] = [(
+            "INSERT INTO truth_sets VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [set_id, name, now])]
+        stmts += self._item_inserts(set_id, items, now)
+        self._atomic(stmts)
+        got = self.get_set(set_id)
+        assert got is not None
+        return got
+
+    def add_items(self, set_id: str, items: list[dict[str, Any]]) -> list[Row]:
+        self._atomic(self._item_inserts(set_id, items, time.time()))
+        return self.items(set_id)
+
+    @staticmethod
+    def _item_inserts(set_id: str, items: list[dict[str, Any]], now: float
+                      ) -> list[tuple[str, list[Any]]]:
+        cols = ", ".join(("item_id", "set_id", *ITEM_FIELDS, "created_at"))
+        return [(f"INSERT INTO truth_items ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 [it["item_id"], set_id, *(str(it.get(f) or "") for f in ITEM_FIELDS),
+                  now + i * 1e-6]) for i, it in enumerate(items)]
+
+    def get_set(self, set_id: str) -> Row | None:
+        rows = [s for s in self.sets() if s["set_id"] == set_id]
+        return {**rows[0], "items": self.items(set_id)} if rows else None
+
+    def sets(self) -> list[Row]:
+        return self._rows(
+            "SELECT s.set_id, s.name, s.created_at, count(i.item_id) AS item_count "
+            "FROM truth_sets s LEFT JOIN truth_items i USING (set_id) "
+            "GROUP BY ALL ORDER BY s.created_at DESC", [])
+
+    def items(self, set_id: str | None = None) -> list[Row]:
+        where = "WHERE set_id = ?" if set_id is not None else ""
+        return self._rows(f"SELECT * FROM truth_items {where} ORDER BY created_at",
+                          [set_id] if set_id is not None else [])
+
+    def item(self, item_id: str) -> Row | None:
+        rows = self._rows("SELECT * FROM truth_items WHERE item_id = ?", [item_id])
+        return rows[0] if rows else None
+
+    def delete_item(self, item_id: str) -> bool:
+        got = self.db.con.execute("DELETE FROM truth_items WHERE item_id = ? RETURNING 1",
+                                  [item_id]).fetchall()
+        return bool(got)
+
+    # ---- suites --------------------------------------------------------------------------------
+    def create_suite(self, suite: dict[str, Any], runs: list[dict[str, Any]]) -> Row:
+        """`suite`: suite_id, name, set_id, matrix (dict), batch_id; `runs`: config_key,
+        config (dict), item_id, job_id."""
+        stmts: list[tuple[str, list[Any]]] = [(
+            "INSERT INTO suites VALUES (?, ?, ?, ?, ?, ?)",
+            [suite["suite_id"], suite["name"], suite["set_id"], json.dumps(suite["matrix"]),
+             suite["batch_id"], time.time()])]
+        stmts += [("INSERT INTO suite_runs VALUES (?, ?, ?, ?, ?)",
+                   [suite["suite_id"], r["config_key"], json.dumps(r["config"]), r["item_id"],
+                    r["job_id"]]) for r in runs]
+        self._atomic(stmts)
+        got = self.suite(suite["suite_id"])
+        assert got is not None
+        return got
+
+    def suites(self) -> list[Row]:
+        rows = self._rows(
+            "SELECT s.*, count(r.job_id) AS run_count FROM suites s LEFT JOIN suite_runs r "
+            "USING (suite_id) GROUP BY ALL ORDER BY s.created_at DESC", [])
+        return [{**r, "matrix": json.loads(r["matrix"])} for r in rows]
+
+    def suite(self, suite_id: str) -> Row | None:
+        rows = [s for s in self.suites() if s["suite_id"] == suite_id]
+        if not rows:
+            return None
+        runs = self._rows("SELECT config_key, config, item_id, job_id FROM suite_runs "
+                          "WHERE suite_id = ? ORDER BY config_key, item_id", [suite_id])
+        return {**rows[0], "runs": [{**r, "config": json.loads(r["config"])} for r in runs]}
+
+    # ---- results -------------------------------------------------------------------------------
+    def save_results(self, suite_id: str, configurations: list[dict[str, Any]],
+                     scores: list[dict[str, Any]]) -> None:
+        """Replace the suite's stored results with freshly computed ones."""
+        now = time.time()
+        marks = ", ".join("?" for _ in RESULT_FIELDS)
+        smarks = ", ".join("?" for _ in SCORE_FIELDS)
+        stmts: list[tuple[str, list[Any]]] = [
+            ("DELETE FROM suite_results WHERE suite_id = ?", [suite_id]),
+            ("DELETE FROM suite_scores WHERE suite_id = ?", [suite_id])]
+        stmts += [(f"INSERT INTO suite_results (suite_id, {', '.join(RESULT_FIELDS)}, "
+                   f"computed_at) VALUES (?, {marks}, ?)",
+                   [suite_id, *(c.get(f) for f in RESULT_FIELDS), now]) for c in configurations]
+        stmts += [(f"INSERT INTO suite_scores (suite_id, {', '.join(SCORE_FIELDS)}) "
+                   f"VALUES (?, {smarks})", [suite_id, *(s.get(f) for f in SCORE_FIELDS)])
+                  for s in scores]
+        self._atomic(stmts)
+
+    def _table(self, suite_id: str, table: Table) -> pa.Table:
+        name, fields, order = (("suite_results", RESULT_FIELDS, "config_key")
+                               if table == "configurations"
+                               else ("suite_scores", SCORE_FIELDS, "config_key, job_id"))
+        return self.db.con.sql(f"SELECT suite_id, {', '.join(fields)} FROM {name} "
+                               f"WHERE suite_id = ? ORDER BY {order}",
+                               params=[suite_id]).to_arrow_table()
+
+    def results(self, suite_id: str) -> dict[str, list[Row]]:
+        return {"configurations": self._table(suite_id, "configurations").to_pylist(),
+                "runs": self._table(suite_id, "runs").to_pylist()}
+
+    def export(self, suite_id: str, table: Table, fmt: Format) -> bytes:
+        data = self._table(suite_id, table)
+        buf = io.BytesIO()
+        if fmt == "parquet":
+            pq.write_table(data, buf)
+        else:
+            pacsv.write_csv(data, buf)
+        return buf.getvalue()
