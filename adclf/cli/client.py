@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from adclf.http_detail import api_detail
 from adclf.security.redact import redact_url
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -27,28 +28,6 @@ def normalize_server(server: str) -> str:
     if "://" not in server:
         server = f"http://{server}"
     return server
-
-
-def api_detail(response: httpx.Response) -> str:
-    """The API's `detail` (a string, or FastAPI's list of validation errors) or the raw body."""
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return text[:300] or response.reason_phrase
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if isinstance(detail, str):
-        return detail
-    if isinstance(detail, list):
-        parts = []
-        for err in detail[:5]:
-            if isinstance(err, dict):
-                loc = ".".join(str(p) for p in err.get("loc", []) if p != "body")
-                parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
-            else:
-                parts.append(str(err))
-        return "; ".join(parts)
-    return str(body)[:300]
 
 
 class ApiClient:

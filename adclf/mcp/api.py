@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from mcp.server.mcpserver.exceptions import ToolError
 
+from adclf.http_detail import api_detail
 from adclf.security.redact import redact_url
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -58,7 +59,7 @@ class RestApi:
                              f"{type(exc).__name__}: {exc}") from None
         if r.is_error:
             raise ApiFailure(f"{method} {path}: {r.status_code} {r.reason_phrase}: "
-                             f"{_detail(r)}", r.status_code)
+                             f"{api_detail(r)}", r.status_code)
         try:
             body = r.json()
         except ValueError:
@@ -70,23 +71,3 @@ class RestApi:
 
     async def post(self, path: str, body: Any) -> Any:
         return (await self.call("POST", path, json=body)).body
-
-
-def _detail(r: httpx.Response) -> str:
-    """The API's `detail` (a string, or a 422's list of `{loc, msg}`), else the start of the
-    body."""
-    try:
-        body = r.json()
-    except ValueError:
-        return r.text.strip()[:300]
-    detail = body.get("detail") if isinstance(body, dict) else body
-    if isinstance(detail, list):
-        parts = []
-        for err in detail[:5]:
-            if isinstance(err, dict):
-                loc = ".".join(str(p) for p in err.get("loc", []) if p != "body")
-                parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
-            else:
-                parts.append(str(err))
-        return "; ".join(parts)
-    return str(detail)[:300]

@@ -11,9 +11,7 @@ thread, in __init__: no call is needed after Ray restarts it."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from adclf.cluster.nodes import AdclfNode, node_actor_options
 from adclf.config import Settings
 from adclf.errors import BadInput
 from adclf.services import views
+from adclf.services.node_loop import NodeLoop
 from adclf.store.client import StoreClient
 from adclf.watch.engine import WatchEngine
 from adclf.watch.ledger import LedgerEntry, Rejected
@@ -91,25 +90,15 @@ def build_engine(node: str, settings: Settings, store: StoreClient) -> WatchEngi
                        results, report, track=results is not None)
 
 
-class FolderWatcher:
+class FolderWatcher(NodeLoop):
     """The Ray actor (WatcherActor) that watches one node's folders. The loop runs on its own
     thread and event loop, started in __init__: a watcher that Ray restarts is watching again
     without anyone calling it."""
 
-    def __init__(self, node: str, settings: Settings) -> None:
-        self.node = node
-        self.settings = settings
-        self.engine: WatchEngine | None = None
-        threading.Thread(target=asyncio.run, args=(self._run(),), name="adclf-watch",
-                         daemon=True).start()
+    thread_name = "adclf-watch"
+    engine: WatchEngine | None = None
 
-    async def _run(self) -> None:
-        store = None
-        while store is None:
-            try:
-                store = StoreClient.lookup(self.node)
-            except Exception:  # noqa: BLE001 - the store is being created: ask again
-                await asyncio.sleep(1.0)
+    async def run_with(self, store: StoreClient) -> None:
         self.engine = build_engine(self.node, self.settings, store)
         log.info("watching %s on %s", ", ".join(map(str, self.engine.scanner.folders)),
                  self.node)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -26,6 +25,7 @@ from adclf.cluster.nodes import AdclfNode, node_actor_options
 from adclf.config import Settings
 from adclf.security.redact import redact_url
 from adclf.services import views
+from adclf.services.node_loop import NodeLoop
 from adclf.store.client import StoreClient
 from adclf.webhooks.backoff import next_attempt
 from adclf.webhooks.send import Outcome, post
@@ -149,24 +149,14 @@ class Delivery:
                 await asyncio.sleep(poll)
 
 
-class Deliverer:
+class Deliverer(NodeLoop):
     """The Ray actor (DelivererActor) of one node. Its loop runs on its own thread and event
     loop, started in __init__: a deliverer that Ray restarts delivers again without a call."""
 
-    def __init__(self, node: str, settings: Settings) -> None:
-        self.node = node
-        self.settings = settings
-        self.delivery: Delivery | None = None
-        threading.Thread(target=asyncio.run, args=(self._run(),), name="adclf-webhooks",
-                         daemon=True).start()
+    thread_name = "adclf-webhooks"
+    delivery: Delivery | None = None
 
-    async def _run(self) -> None:
-        store = None
-        while store is None:
-            try:
-                store = StoreClient.lookup(self.node)
-            except Exception:  # noqa: BLE001 - the store is being created: ask again
-                await asyncio.sleep(1.0)
+    async def run_with(self, store: StoreClient) -> None:
         self.delivery = Delivery(store, self.settings)
         await self.delivery.run()
 
