@@ -11,10 +11,10 @@ import httpx
 import ollama
 import pydantic
 
-from adclf.config import Settings
 from adclf.errors import PipelineError
 from adclf.pipeline.providers.answer import InvalidAnswer
 from adclf.pipeline.providers.chat import Ask, ChatProvider
+from adclf.pipeline.providers.endpoints import OllamaEndpoint
 from adclf.pipeline.providers.failures import Transient, connect_detail
 from adclf.pipeline.providers.prompt import RESPONSE_SCHEMA, SYSTEM_PROMPT
 from adclf.security.redact import redact_url
@@ -45,15 +45,8 @@ def ollama_error(err: BaseException, host: str, model: str, timeout: float) -> E
     return PipelineError(f"Ollama call failed: {type(err).__name__}: {err}")
 
 
-class OllamaProvider(ChatProvider):
+class OllamaProvider(OllamaEndpoint, ChatProvider):
     name = "ollama"
-
-    def default_model(self, settings: Settings) -> str:
-        return settings.OLLAMA_MODEL
-
-    @property
-    def host(self) -> str:
-        return self.settings.OLLAMA_HOST
 
     @contextmanager
     def session(self) -> Iterator[Ask]:

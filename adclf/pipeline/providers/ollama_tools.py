@@ -11,8 +11,8 @@ from typing import Any
 
 import ollama
 
-from adclf.config import Settings
 from adclf.pipeline.providers.answer import InvalidAnswer
+from adclf.pipeline.providers.endpoints import OllamaEndpoint
 from adclf.pipeline.providers.ollama import ollama_error
 from adclf.pipeline.providers.tool_chat import (
     Message,
@@ -60,15 +60,8 @@ def read_calls(calls: Any, turn: int) -> list[ToolCall]:
     return out
 
 
-class OllamaToolChat(ToolChat):
+class OllamaToolChat(OllamaEndpoint, ToolChat):
     provider = "ollama"
-
-    def default_model(self, settings: Settings) -> str:
-        return settings.OLLAMA_MODEL
-
-    @property
-    def host(self) -> str:
-        return self.settings.OLLAMA_HOST
 
     @contextmanager
     def session(self) -> Iterator[ToolAsk]:

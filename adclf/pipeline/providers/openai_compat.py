@@ -11,10 +11,10 @@ from typing import Any, cast
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 
-from adclf.config import Settings
 from adclf.errors import PipelineError
 from adclf.pipeline.providers.answer import InvalidAnswer
 from adclf.pipeline.providers.chat import Ask, ChatProvider
+from adclf.pipeline.providers.endpoints import OpenAIEndpoint
 from adclf.pipeline.providers.failures import Transient, connect_detail
 from adclf.pipeline.providers.prompt import RESPONSE_SCHEMA, SYSTEM_PROMPT
 from adclf.security.redact import redact_url
@@ -64,15 +64,8 @@ def image_part(jpeg: bytes) -> dict[str, Any]:
     return {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{data}"}}
 
 
-class OpenAICompatProvider(ChatProvider):
+class OpenAICompatProvider(OpenAIEndpoint, ChatProvider):
     name = "openai"
-
-    def default_model(self, settings: Settings) -> str:
-        return settings.OPENAI_MODEL
-
-    @property
-    def base_url(self) -> str:
-        return self.settings.OPENAI_BASE_URL
 
     def __repr__(self) -> str:  # the default would be harmless, but keep settings out of logs
         return f"OpenAICompatProvider(base_url={redact_url(self.base_url)!r}, model={self.model!r})"

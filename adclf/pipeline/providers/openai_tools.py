@@ -13,8 +13,8 @@ from typing import Any, cast
 import openai
 from openai.types.chat import ChatCompletionMessageParam, ChatCompletionToolParam
 
-from adclf.config import Settings
 from adclf.pipeline.providers.answer import InvalidAnswer
+from adclf.pipeline.providers.endpoints import OpenAIEndpoint
 from adclf.pipeline.providers.failures import Transient
 from adclf.pipeline.providers.openai_compat import NO_KEY, image_part, openai_error
 from adclf.pipeline.providers.tool_chat import (
@@ -64,15 +64,8 @@ def read_calls(calls: Any) -> list[ToolCall]:
     return out
 
 
-class OpenAIToolChat(ToolChat):
+class OpenAIToolChat(OpenAIEndpoint, ToolChat):
     provider = "openai"
-
-    def default_model(self, settings: Settings) -> str:
-        return settings.OPENAI_MODEL
-
-    @property
-    def base_url(self) -> str:
-        return self.settings.OPENAI_BASE_URL
 
     @contextmanager
     def session(self) -> Iterator[ToolAsk]:
