@@ -80,7 +80,8 @@ class JobStore:
         return await self.jobs.create(specs)
 
     async def claim(self, worker_id: str, wait: float = 0.0) -> Row | None:
-        """Give the oldest queued job to `worker_id` with a lease, waiting up to `wait` s."""
+        """Give the next job (by priority, then the submissions in turn) to `worker_id` with a
+        lease, waiting up to `wait` s."""
         self._ensure_background()
         return await self.jobs.claim(worker_id, wait)
 
