@@ -55,7 +55,9 @@ class StoreTarget:
         return not (await self.store.stats())["maintenance"]
 
     async def claim(self, sha256: str, path: Path) -> tuple[LedgerEntry, bool]:
-        spec = {**self.spec, "source_kind": "file", "source": str(path),
+        # All of a node's watched files are one submission in the fair queue: a busy folder
+        # takes its turn beside the other batches instead of one turn per file.
+        spec = {"batch_id": "watch", **self.spec, "source_kind": "file", "source": str(path),
                 "original_name": path.name}
         try:
             got = await self.store.watch_claim(sha256, str(path), spec)
