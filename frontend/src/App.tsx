@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { getToken, setToken } from "./api/auth";
 import { AnalyticsPage } from "./features/analytics/components/AnalyticsPage";
+import { BenchmarkPage } from "./features/benchmark/components/BenchmarkPage";
 import { TokenDialog } from "./features/auth/components/TokenDialog";
 import { JobDetailPage } from "./features/job-detail/components/JobDetailPage";
 import { JobsPage } from "./features/jobs/components/JobsPage";
@@ -14,6 +15,7 @@ const NAV = [
   ["/jobs", "Jobs"],
   ["/analytics", "Analytics"],
   ["/taxonomy", "Taxonomy"],
+  ["/benchmark", "Benchmark"],
 ] as const;
 
 function Page({ path }: { path: string }) {
@@ -29,6 +31,8 @@ function Page({ path }: { path: string }) {
       return <AnalyticsPage />;
     case "/taxonomy":
       return <TaxonomyPage />;
+    case "/benchmark":
+      return <BenchmarkPage />;
     default:
       return (
         <div className="page">

@@ -145,6 +145,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/benchmark/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Suite
+         * @description Submit the suite's jobs (priority low, one batch): `{suite_id, jobs_enqueued, matrix,
+         *     jobs: [{job_id, params}]}`.
+         */
+        post: operations["run_suite_api_benchmark_run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/suites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Suites */
+        get: operations["list_suites_api_benchmark_suites_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/suites/{suite_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Suite */
+        get: operations["get_suite_api_benchmark_suites__suite_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/suites/{suite_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Suite */
+        get: operations["export_suite_api_benchmark_suites__suite_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/suites/{suite_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suite Results
+         * @description The original's `points` (one per job) and `configurations`: per configuration brand,
+         *     category (exact, tier-1, tier-2) accuracy, OCR similarity, latency p50/p95 and the mean
+         *     confidence of right and wrong answers; `runs`: each job's scores.
+         */
+        get: operations["suite_results_api_benchmark_suites__suite_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/truth-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Truth Sets
+         * @description `{truth_sets: [{set_id, name, item_count, created_at}]}`.
+         */
+        get: operations["list_truth_sets_api_benchmark_truth_sets_get"];
+        put?: never;
+        /** Create Truth Set */
+        post: operations["create_truth_set_api_benchmark_truth_sets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/truth-sets/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Truth Set
+         * @description A new truth set from CSV text (all rows are checked before anything is stored).
+         */
+        post: operations["import_truth_set_api_benchmark_truth_sets_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/truth-sets/{set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Truth Set */
+        get: operations["get_truth_set_api_benchmark_truth_sets__set_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/truths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Truths
+         * @description Every truth item of every set: `{truths: [...]}`.
+         */
+        get: operations["list_truths_api_benchmark_truths_get"];
+        put?: never;
+        /**
+         * Create Truth
+         * @description The original's single truth (kept in the `default` truth set): `{truth_id}`.
+         */
+        post: operations["create_truth_api_benchmark_truths_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmark/truths/{truth_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Truth */
+        get: operations["get_truth_api_benchmark_truths__truth_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Truth */
+        delete: operations["delete_truth_api_benchmark_truths__truth_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system/profile": {
         parameters: {
             query?: never;
@@ -1091,6 +1285,16 @@ export interface components {
                 [key: string]: boolean;
             };
         };
+        /** CsvImportIn */
+        CsvImportIn: {
+            /**
+             * Csv
+             * @description CSV text with a header: video (or video_url, url, path), expected_brand, and optionally name, expected_category (id or name), expected_ocr_text.
+             */
+            csv: string;
+            /** Name */
+            name: string;
+        };
         /** DeleteResponse */
         DeleteResponse: {
             /** Deleted */
@@ -1562,6 +1766,32 @@ export interface components {
              */
             workers?: number;
         };
+        /**
+         * RunIn
+         * @description A suite: every combination of the four axes, on every item of `set_id` (or on the one
+         *     truth `truth_id`, as the original does). Empty axes take the defaults.
+         */
+        RunIn: {
+            /** Model Name */
+            model_name?: string | null;
+            /**
+             * Name
+             * @default
+             */
+            name?: string;
+            /** Ocr Engines */
+            ocr_engines?: string[];
+            /** Ocr Modes */
+            ocr_modes?: string[];
+            /** Providers */
+            providers?: string[];
+            /** Scan Modes */
+            scan_modes?: string[];
+            /** Set Id */
+            set_id?: string | null;
+            /** Truth Id */
+            truth_id?: string | null;
+        };
         /** SpeechLineView */
         SpeechLineView: {
             /** Confidence */
@@ -1590,6 +1820,41 @@ export interface components {
             job_id: string;
             /** Status */
             status: string;
+        };
+        /**
+         * TruthIn
+         * @description One video with its expected answer. `video_url`: an http(s) URL or a path under
+         *     ALLOWED_FOLDER_ROOTS; `expected_category`: a taxonomy id or name.
+         */
+        TruthIn: {
+            /** Expected Brand */
+            expected_brand: string;
+            /** Expected Categories */
+            expected_categories?: string[];
+            /**
+             * Expected Category
+             * @default
+             */
+            expected_category?: string;
+            /**
+             * Expected Ocr Text
+             * @default
+             */
+            expected_ocr_text?: string;
+            /**
+             * Name
+             * @default
+             */
+            name?: string;
+            /** Video Url */
+            video_url: string;
+        };
+        /** TruthSetIn */
+        TruthSetIn: {
+            /** Items */
+            items: components["schemas"]["TruthIn"][];
+            /** Name */
+            name: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -1980,6 +2245,412 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    run_suite_api_benchmark_run_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_suites_api_benchmark_suites_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    get_suite_api_benchmark_suites__suite_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_suite_api_benchmark_suites__suite_id__export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "parquet";
+                table?: "configurations" | "runs";
+            };
+            header?: never;
+            path: {
+                suite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    suite_results_api_benchmark_suites__suite_id__results_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_truth_sets_api_benchmark_truth_sets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    create_truth_set_api_benchmark_truth_sets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TruthSetIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_truth_set_api_benchmark_truth_sets_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsvImportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_truth_set_api_benchmark_truth_sets__set_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                set_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_truths_api_benchmark_truths_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    create_truth_api_benchmark_truths_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TruthIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_truth_api_benchmark_truths__truth_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                truth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_truth_api_benchmark_truths__truth_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                truth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

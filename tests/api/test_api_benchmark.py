@@ -1,0 +1,110 @@
+"""The benchmark lab through the running service: a truth set of two real generated ads
+imported from CSV, a suite of two configurations (Tail Only vs Full Video, embedded provider)
+run as low-priority jobs of one batch, results per configuration, CSV and Parquet exports read
+back, and the original's truth and suite routes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+from support import LiveServer
+from videos import simple_ad
+
+
+def _csv(roots: Path) -> str:
+    nike = simple_ad(roots / "bench" / "nike.mp4", brand="NIKE", product="Running shoes",
+                     domain="nike.com")
+    puma = simple_ad(roots / "bench" / "puma.mp4", brand="PUMA", product="Running shoes",
+                     domain="puma.com")
+    return ("name,video,expected_brand,expected_category,expected_ocr_text\n"
+            f"nike,{nike},Nike,Footwear,NIKE nike.com\n"
+            f"puma,{puma},puma,1070,PUMA puma.com\n")
+
+
+def test_a_suite_of_two_configurations_over_two_ads(live_server: LiveServer) -> None:
+    with live_server.client(timeout=60) as c:
+        r = c.post("/api/benchmark/truth-sets/import",
+                   json={"name": "shoes", "csv": _csv(live_server.roots)})
+        assert r.status_code == 200, r.text
+        made = r.json()
+        assert made["item_count"] == 2
+        assert [i["expected_category"] for i in made["items"]] == ["1070", "1070"]
+        assert made["set_id"] in {s["set_id"] for s in
+                                  c.get("/api/benchmark/truth-sets").json()["truth_sets"]}
+
+        r = c.post("/api/benchmark/run", json={
+            "set_id": made["set_id"], "providers": ["embedded"],
+            "scan_modes": ["Tail Only", "Full Video"]})
+        assert r.status_code == 200, r.text
+        run = r.json()
+        assert run["jobs_enqueued"] == 4 and run["matrix"]["permutations"] == 2
+        suite_id = run["suite_id"]
+        for job in run["jobs"]:
+            view = c.get(f"/jobs/{job['job_id']}").json()
+            assert view["priority"] == "low" and view["batch_id"] == suite_id
+        for job in run["jobs"]:
+            assert live_server.wait_job(job["job_id"], timeout=300)["status"] == "completed"
+
+        results = c.get(f"/api/benchmark/suites/{suite_id}/results").json()
+        assert (results["status"], results["completed_jobs"]) == ("completed", 4)
+        configs = {cfg["scan_mode"]: cfg for cfg in results["configurations"]}
+        assert set(configs) == {"Tail Only", "Full Video"}
+        for cfg in configs.values():
+            assert cfg["runs"] == cfg["completed"] == 2
+            assert cfg["brand_accuracy"] == 1.0
+            assert 0.0 < cfg["latency_p50"] <= cfg["latency_p95"]
+            assert cfg["category_accuracy"] is not None and cfg["tier1_accuracy"] is not None
+            assert 0.0 < cfg["ocr_similarity"] <= 1.0
+            # right: brand and category both right; the embedded model's category may differ
+            assert (cfg["confidence_right"], cfg["confidence_wrong"]) != (None, None)
+        assert len(results["points"]) == 4
+        assert all(p["x_duration_seconds"] > 0 for p in results["points"])
+
+        listed = c.get("/api/benchmark/suites").json()["suites"]
+        assert any(s["suite_id"] == suite_id and s["status"] == "completed" for s in listed)
+        detail = c.get(f"/api/benchmark/suites/{suite_id}").json()
+        assert detail["test_count"] == 2 and len(detail["runs"]) == 4
+
+        r = c.get(f"/api/benchmark/suites/{suite_id}/export", params={"format": "parquet"})
+        assert r.status_code == 200
+        table = pq.read_table(io.BytesIO(r.content))
+        assert table.num_rows == 2 and table.column("brand_accuracy").to_pylist() == [1.0, 1.0]
+        r = c.get(f"/api/benchmark/suites/{suite_id}/export",
+                  params={"format": "csv", "table": "runs"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        path = live_server.data_dir.parent / f"{suite_id}-runs.csv"
+        path.write_bytes(r.content)
+        rows = duckdb.sql(f"SELECT job_id, brand_ok FROM read_csv('{path}')").fetchall()
+        assert sorted(j for j, _ in rows) == sorted(j["job_id"] for j in run["jobs"])
+        assert all(ok for _, ok in rows)
+
+
+def test_the_originals_truth_routes_and_refusals(live_server: LiveServer) -> None:
+    ad = simple_ad(live_server.roots / "bench" / "acme.mp4")
+    with live_server.client() as c:
+        r = c.post("/api/benchmark/truths", json={
+            "name": "acme", "video_url": str(ad), "expected_brand": "ACME",
+            "expected_categories": ["Footwear"], "expected_confidence": 0.9})
+        assert r.status_code == 200, r.text
+        truth_id = r.json()["truth_id"]
+        got = c.get(f"/api/benchmark/truths/{truth_id}").json()
+        assert (got["expected_brand"], got["expected_category"]) == ("ACME", "1070")
+        assert truth_id in {t["truth_id"] for t in c.get("/api/benchmark/truths").json()["truths"]}
+
+        refused = c.post("/api/benchmark/truths", json={
+            "video_url": "/etc/passwd", "expected_brand": "x"})
+        assert refused.status_code in (400, 403), refused.text
+        unknown = c.post("/api/benchmark/truths", json={
+            "video_url": str(ad), "expected_brand": "x", "expected_category": "No Such Thing"})
+        assert unknown.status_code == 400 and "unknown category" in unknown.json()["detail"]
+        bad = c.post("/api/benchmark/run", json={"truth_id": truth_id, "scan_modes": ["Sideways"]})
+        assert bad.status_code == 400, bad.text
+        assert c.post("/api/benchmark/truth-sets/import",
+                      json={"name": "x", "csv": "a,b\n1,2\n"}).status_code == 400
+
+        assert c.delete(f"/api/benchmark/truths/{truth_id}").json() == {"deleted": truth_id}
+        assert c.get(f"/api/benchmark/truths/{truth_id}").status_code == 404
+        assert c.get("/api/benchmark/suites/suite-nope/results").status_code == 404
