@@ -10,6 +10,7 @@ from adclf.pipeline.agent.results import ToolFailure, ToolResult
 from adclf.pipeline.brand_catalogue import get_catalogue
 from adclf.pipeline.context import JobContext
 from adclf.pipeline.taxonomy import get_mapper
+from adclf.pipeline.taxonomy.search import candidates
 
 TOP = 5
 
@@ -19,24 +20,8 @@ def search_taxonomy(ctx: JobContext, phrase: str) -> ToolResult:
     if not phrase:
         raise ToolFailure("the phrase is empty")
     mapper = get_mapper(ctx.settings, ctx.job.categories)
-    tax = mapper.taxonomy
-    ranked: list[tuple[str, float, str]] = []
-    for nid in mapper.index.exact(phrase):
-        ranked.append((nid, 1.0, "exact"))
-    for nid in mapper.index.alias(phrase):
-        ranked.append((nid, 0.9, "alias"))
     with ctx.timer("taxonomy"):
-        ranked += [(nid, s, "embedding") for nid, s in mapper.retrieve([phrase])[: TOP * 2]]
-    out: list[dict[str, Any]] = []
-    for nid, score, how in ranked:
-        if nid not in tax or (mapper.allowed is not None and nid not in mapper.allowed):
-            continue
-        if any(c["id"] == nid for c in out):
-            continue
-        out.append({"id": nid, "name": tax.nodes[nid].name, "path": tax.path(nid),
-                    "score": round(float(score), 3), "match": how})
-        if len(out) >= TOP:
-            break
+        out = candidates(mapper, phrase, TOP)
     summary = ", ".join(f"{c['name']} [{c['id']}] {c['score']:.2f}" for c in out) or "nothing"
     return ToolResult({"phrase": phrase, "candidates": out}, summary)
 
