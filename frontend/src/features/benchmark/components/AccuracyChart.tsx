@@ -45,9 +45,9 @@ export function AccuracyChart({ configs }: { configs: ConfigResult[] }) {
           </g>
         ))}
       </svg>
-      <figcaption className="chart-legend">
+      <figcaption className="bench-legend">
         {SERIES.map((s) => (
-          <span key={s.key} className={`legend ${s.className}`}>
+          <span key={s.key} className={s.className}>
             {s.label}
           </span>
         ))}

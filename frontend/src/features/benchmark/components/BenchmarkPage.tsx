@@ -15,6 +15,7 @@ import {
   type Matrix,
 } from "../api/benchmark";
 import { AccuracyChart } from "./AccuracyChart";
+import "./benchmark.css";
 
 const DEFAULT_MATRIX: Matrix = { providers: ["embedded"], scan_modes: ["Tail Only", "Full Video"], ocr_engines: ["rapidocr"], ocr_modes: ["Fast"] };
 
@@ -25,7 +26,7 @@ function ImportForm({ onDone }: { onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   return (
     <form
-      className="stack"
+      className="bench-form"
       onSubmit={(e) => {
         e.preventDefault();
         setBusy(true);
@@ -66,7 +67,7 @@ function RunForm({ setId, items, onStarted }: { setId: string; items: number; on
   const jobs = jobCount(matrix, items);
   return (
     <form
-      className="stack"
+      className="bench-form"
       onSubmit={(e) => {
         e.preventDefault();
         setError(null);
@@ -156,7 +157,7 @@ export function BenchmarkPage() {
         <Section title="Truth sets" id="truth-sets">
           <ErrorBanner message={sets.error} onRetry={sets.refresh} />
           {sets.data && sets.data.length === 0 && <p className="muted">No truth sets yet: import one.</p>}
-          <ul className="plain">
+          <ul className="bench-list">
             {sets.data?.map((s) => (
               <li key={s.set_id}>
                 <label>
@@ -179,10 +180,10 @@ export function BenchmarkPage() {
       </div>
       <Section title="Suites" id="suites">
         <ErrorBanner message={suites.error} onRetry={suites.refresh} />
-        <ul className="plain">
+        <ul className="bench-list">
           {suites.data?.map((s) => (
             <li key={s.suite_id}>
-              <button type="button" className="link" aria-pressed={s.suite_id === suiteId} onClick={() => setSuiteId(s.suite_id)}>
+              <button type="button" className="bench-link" aria-pressed={s.suite_id === suiteId} onClick={() => setSuiteId(s.suite_id)}>
                 {s.name}
               </button>{" "}
               <StatusBadge status={s.status} /> {s.completed_jobs + s.failed_jobs}/{s.total_jobs} jobs
