@@ -17,8 +17,10 @@ PROVIDERS = {
     "openai-compatible": "openai", "openai compatible": "openai",
 }
 # The original's engines download their models at first use; rapidocr is packaged and offline.
+# "Florence-2 (Microsoft)" is the exact value its Jobs form and its backend use.
 OCR_ENGINES = {"rapidocr": "rapidocr", "tesseract": "tesseract", "easyocr": "rapidocr",
-               "florence": "rapidocr", "florence-2": "rapidocr", "florence2": "rapidocr"}
+               "florence": "rapidocr", "florence-2": "rapidocr", "florence2": "rapidocr",
+               "florence-2 (microsoft)": "rapidocr"}
 SCAN_MODES = {"tail only": "Tail Only", "tail": "Tail Only", "full video": "Full Video",
               "full scan": "Full Video", "full": "Full Video", "express": "Express"}
 
