@@ -34,6 +34,9 @@ def run_agent(ctx: JobContext, heard: Callable[[], None], threads: int,
     p.stage(Stage.FRAME_EXTRACT, "agent: opening the video")
     with ctx.timer("frames"):
         footage = Footage(ctx, threads)
+        # The end card is kept whatever the agent looks at: every finished job has a poster
+        # (GET /jobs/{id}/video-poster) and a frame on its page.
+        footage.frames([footage.last_time]) or footage.frames([footage.last_time], keep_black=True)
     video = VideoTools(ctx, footage, heard)
     s = ctx.settings
     bounds = Bounds(max_steps=s.AGENT_MAX_STEPS, timeout=s.AGENT_TIMEOUT_SECONDS,

@@ -184,3 +184,16 @@ def test_speech_taxonomy_and_logo_tools(agent_ad: Path, tmp_path: Path) -> None:
     steps = result.explanation()["agent_steps"]
     assert [(s["turn"], s["tool"]) for s in steps] == [
         (1, "transcribe_speech"), (1, "search_taxonomy"), (1, "find_logos"), (2, "final_answer")]
+
+
+def test_an_agent_that_looks_at_nothing_still_leaves_the_end_card(agent_ad: Path,
+                                                                  tmp_path: Path) -> None:
+    # The job's poster (GET /jobs/{id}/video-poster) is its last frame: it must exist even when
+    # the model answers without looking at the video.
+    with FakeOllama(script=[answer()]) as fake:
+        result = run_agent_job(_settings(tmp_path, fake), agent_ad, tmp_path / "job", Reporter())
+    assert result.classification.brand == "Nike"
+    frames = sorted((tmp_path / "job" / "frames").glob("*.jpg"))
+    assert len(frames) == 1
+    index = artifact_index(result, tmp_path / "job")
+    assert index["frames"] and index["frames"][-1]["timestamp"] >= result.duration - 1.0
