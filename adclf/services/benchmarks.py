@@ -1,186 +1,35 @@
-"""The benchmark lab: truth sets (videos with their expected answers), suites that run a matrix
-of settings over a set through the normal job path, and the scores of each configuration.
+"""The benchmark lab: suites that run a matrix of settings over a truth set through the normal
+job path, and the scores of each configuration (truth sets: services.benchmark_truths).
 
-All benchmark rows live in one node's store, the home node (the first adclf node by name), so
-every ingress replica sees the same lab; the jobs themselves are placed like any other job
-(low priority, one batch per suite) and stay on their owner nodes. Scores are computed from the
-jobs' stored results when asked (benchmark_scoring), saved in the home store and exported from
-there. Answers keep the original's `/api/benchmark/*` shapes, with ours beside them."""
+The jobs are placed like any other job (low priority, one batch per suite, whose id is the
+suite's) and stay on their owner nodes; uploaded truth videos are on the home node's disk only,
+so their jobs run there. Scores are computed from the jobs' stored results when asked
+(benchmark_scoring), saved in the home store and exported from there. Answers keep the
+original's `/api/benchmark/*` shapes, with ours beside them."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import itertools
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from adclf.config import Settings
 from adclf.domain import JobSettings
 from adclf.errors import BadInput, NotFound
 from adclf.services import benchmark_scoring as scoring
-from adclf.services.stores import Stores, owner_of
-from adclf.services.submissions import SubmissionService
+from adclf.services.benchmark_truths import TruthSets, iso
+from adclf.services.stores import owner_of
 from adclf.store.benchmarks import Format, Table
-from adclf.store.client import StoreClient
-
-DEFAULT_SET = "default"
-CSV_COLUMNS = {
-    "name": ("name", "title"),
-    "video": ("video", "video_url", "source_url", "url", "path", "source"),
-    "expected_brand": ("expected_brand", "brand"),
-    "expected_category": ("expected_category", "category", "category_id"),
-    "expected_ocr_text": ("expected_ocr_text", "ocr_text", "ocr"),
-}
-MAX_ITEMS = 1000
-
-
-def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, UTC).isoformat() if ts is not None else None
 
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) and value else value
 
 
-class BenchmarkService:
-    def __init__(self, settings: Settings, stores: Stores,
-                 submissions: SubmissionService) -> None:
-        self.settings = settings
-        self.stores = stores
-        self.submissions = submissions
-
-    # ---- where the lab lives -----------------------------------------------------------------
-    def home(self) -> StoreClient:
-        names = sorted(n.name for n in self.stores.registry.nodes())
-        if not names:
-            raise NotFound("no adclf node is known; the benchmark lab lives on the first one")
-        return self.stores.for_node(names[0])
-
-    async def _taxonomy(self) -> Any:
-        from adclf.pipeline.taxonomy import load_taxonomy
-
-        return await asyncio.to_thread(load_taxonomy, self.settings)
-
-    @staticmethod
-    def _category_id(tax: Any, value: str) -> str:
-        value = value.strip()
-        if not value or value in tax:
-            return value
-        wanted = value.casefold()
-        for node in tax.nodes.values():
-            if node.name.casefold() == wanted:
-                return str(node.id)
-        raise BadInput(f"unknown category {value[:80]!r}: give a taxonomy id or name "
-                       "(GET /api/taxonomy)")
-
-    # ---- truth items ---------------------------------------------------------------------------
-    async def _clean_items(self, raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from adclf.net.urls import validate_url
-        from adclf.security.paths import resolve_allowed_path
-
-        if not raw:
-            raise BadInput("a truth set needs at least one item")
-        if len(raw) > MAX_ITEMS:
-            raise BadInput(f"{len(raw)} items; at most {MAX_ITEMS} per request")
-        tax = await self._taxonomy()
-        items = []
-        for n, it in enumerate(raw, 1):
-            video = str(it.get("video") or it.get("video_url") or "").strip()
-            if not video:
-                raise BadInput(f"item {n}: no video (a URL or a path under ALLOWED_FOLDER_ROOTS)")
-            if "://" in video:
-                kind, source = "url", validate_url(video, self.settings)
-            else:
-                kind, source = "file", str(resolve_allowed_path(video, self.settings,
-                                                                want="file"))
-            if not str(it.get("expected_brand") or "").strip():
-                raise BadInput(f"item {n}: expected_brand is empty")
-            items.append({
-                "item_id": f"truth-{uuid.uuid4()}", "source_kind": kind, "source": source,
-                "name": str(it.get("name") or "").strip() or video.rsplit("/", 1)[-1],
-                "expected_brand": str(it["expected_brand"]).strip(),
-                "expected_category": self._category_id(tax,
-                                                       str(it.get("expected_category") or "")),
-                "expected_ocr_text": str(it.get("expected_ocr_text") or ""),
-            })
-        return items
-
-    @staticmethod
-    def parse_csv(text: str) -> list[dict[str, Any]]:
-        """Rows of a truth CSV (header row; columns in CSV_COLUMNS, other columns ignored)."""
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        header = {h.strip().casefold(): h for h in reader.fieldnames or []}
-        cols = {key: next((header[a] for a in aliases if a in header), None)
-                for key, aliases in CSV_COLUMNS.items()}
-        if cols["video"] is None or cols["expected_brand"] is None:
-            raise BadInput("the CSV needs a header with a video column (video, video_url, url "
-                           "or path) and expected_brand")
-        return [{k: (row.get(c) or "").strip() for k, c in cols.items() if c}
-                for row in reader if any((v or "").strip() for v in row.values())]
-
-    async def create_set(self, name: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-        clean = await self._clean_items(items)
-        row = await self.home().bench("create_set", f"set-{uuid.uuid4()}", name.strip(), clean)
-        return self._set_view(row)
-
-    async def import_csv(self, name: str, text: str) -> dict[str, Any]:
-        return await self.create_set(name, self.parse_csv(text))
-
-    async def truth_sets(self) -> dict[str, Any]:
-        return {"truth_sets": [self._set_view(s) for s in await self.home().bench("sets")]}
-
-    async def truth_set(self, set_id: str) -> dict[str, Any]:
-        row = await self.home().bench("set", set_id)
-        if row is None:
-            raise NotFound(f"truth set {set_id} not found")
-        return self._set_view(row)
-
-    def _set_view(self, row: dict[str, Any]) -> dict[str, Any]:
-        out = {"set_id": row["set_id"], "name": row["name"], "created_at": _iso(row["created_at"]),
-               "item_count": row.get("item_count", len(row.get("items", [])))}
-        if "items" in row:
-            out["items"] = [self._truth_view(i) for i in row["items"]]
-        return out
-
-    @staticmethod
-    def _truth_view(row: dict[str, Any]) -> dict[str, Any]:
-        """The original's truth shape, with the set and source kind beside it."""
-        return {"truth_id": row["item_id"], "test_id": row["item_id"], "suite_id": "",
-                "set_id": row["set_id"], "name": row["name"], "source_kind": row["source_kind"],
-                "video_url": row["source"], "source_url": row["source"],
-                "expected_brand": row["expected_brand"],
-                "expected_category": row["expected_category"],
-                "expected_categories": [row["expected_category"]]
-                if row["expected_category"] else [],
-                "expected_ocr_text": row["expected_ocr_text"], "metadata": {},
-                "created_at": _iso(row["created_at"]), "updated_at": _iso(row["created_at"])}
-
-    # ---- the original's single truths (kept in the default set) -------------------------------
-    async def create_truth(self, item: dict[str, Any]) -> dict[str, Any]:
-        clean = await self._clean_items([item])
-        await self.home().bench("create_set", DEFAULT_SET, "Default", clean)
-        return {"truth_id": clean[0]["item_id"]}
-
-    async def truths(self) -> dict[str, Any]:
-        return {"truths": [self._truth_view(r) for r in await self.home().bench("items", None)]}
-
-    async def truth(self, truth_id: str) -> dict[str, Any]:
-        row = await self.home().bench("item", truth_id)
-        if row is None:
-            raise NotFound("Benchmark truth not found")
-        return self._truth_view(row)
-
-    async def delete_truth(self, truth_id: str) -> dict[str, Any]:
-        if not await self.home().bench("delete_item", truth_id):
-            raise NotFound("Benchmark truth not found")
-        return {"deleted": truth_id}
-
+class BenchmarkService(TruthSets):
     # ---- suites --------------------------------------------------------------------------------
     @staticmethod
     def configurations(matrix: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -232,9 +81,19 @@ class BenchmarkService:
             raise BadInput(f"{len(specs)} jobs; the limit per suite is "
                            f"{self.settings.MAX_URLS_PER_REQUEST} (MAX_URLS_PER_REQUEST)")
         suite_id = f"suite-{uuid.uuid4()}"
-        created = await self.submissions.create(specs, "low", batch_id=suite_id)
-        for run, job in zip(runs, created, strict=True):
-            run["job_id"] = job["job_id"]
+        # Uploaded videos are on the home node's disk only: their jobs run there.
+        placed = [i for i, sp in enumerate(specs) if sp["source_kind"] != "upload"]
+        homed = [i for i, sp in enumerate(specs) if sp["source_kind"] == "upload"]
+        if placed:
+            created = await self.submissions.create([specs[i] for i in placed], "low",
+                                                    batch_id=suite_id)
+            for i, job in zip(placed, created, strict=True):
+                runs[i]["job_id"] = job["job_id"]
+        if homed:
+            rows = await home.create_jobs([{**specs[i], "priority": "low", "batch_id": suite_id}
+                                           for i in homed])
+            for i, row in zip(homed, rows, strict=True):
+                runs[i]["job_id"] = row["job_id"]
         suite = {"suite_id": suite_id, "name": name.strip() or f"Suite over {set_id}",
                  "set_id": set_id, "batch_id": suite_id,
                  "matrix": {**{k: sorted({c[k] for c in configs}) for k in scoring.CONFIG_KEYS},
@@ -274,7 +133,7 @@ class BenchmarkService:
                 "truth_name": row["set_id"], "name": row["name"], "description": "",
                 "matrix": row["matrix"], "test_count": len({r["item_id"] for r in row["runs"]}),
                 **self._counts(row["runs"], jobs), "evaluated_at": None,
-                "created_at": _iso(row["created_at"]), "updated_at": _iso(row["created_at"])}
+                "created_at": iso(row["created_at"]), "updated_at": iso(row["created_at"])}
 
     async def suites(self) -> dict[str, Any]:
         rows = [await self._suite_row(s["suite_id"]) for s in await self.home().bench("suites")]

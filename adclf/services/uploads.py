@@ -112,7 +112,7 @@ class UploadService:
             priority = check_priority(form.fields.get("priority"))
             original = (form.filename or path.name)[:255]
             if not local:
-                path = Path(await _transfer(store, path))
+                path = Path(await transfer(store, path))
             return await self.submissions.submit_upload(mode, owner, str(path), original,
                                                         settings, form.fields.get("callback_url"),
                                                         priority)
@@ -125,7 +125,7 @@ class UploadService:
                 shutil.rmtree(tmp_root, ignore_errors=True)
 
 
-async def _transfer(store: StoreClient, local: Path) -> str:
+async def transfer(store: StoreClient, local: Path) -> str:
     """Copy a file to the owner node through Ray, in chunks (its disk is not this one)."""
     token = await store.upload_open(local.suffix)
     try:

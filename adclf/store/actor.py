@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from pathlib import Path
 from typing import Any
 
 from adclf.config import Settings
@@ -49,7 +50,7 @@ class JobStore:
         self.reads = JobQueries(node, self.jobs, self.writer)
         self.watch = WatchLedger(node, self.db, self.jobs)
         self.outbox = Outbox(node, self.db, self.writer, self.jobs)
-        self.bench = Benchmarks(self.db)
+        self.bench = Benchmarks(self.db, settings.DATA_DIR / "benchmark" / node)
         self._background: list[asyncio.Task[None]] = []
 
     def _ensure_background(self) -> None:
@@ -257,6 +258,13 @@ class JobStore:
 
     async def bench_delete_item(self, item_id: str) -> bool:
         return self.bench.delete_item(item_id)
+
+    async def bench_adopt_upload(self, path: str, item_id: str) -> str:
+        """Keep a finished upload of this node as a truth video (only a file of its folder)."""
+        got = Path(path)
+        if got.parent != self.files.upload_dir or not got.is_file():
+            raise ValueError(f"{got.name} is not an upload of node {self.node}")
+        return self.bench.adopt_upload(got, item_id)
 
     async def bench_create_suite(self, suite: dict[str, Any], runs: list[dict[str, Any]]) -> Row:
         return self.bench.create_suite(suite, runs)

@@ -6,7 +6,9 @@ services.benchmarks), written only here, inside the JobStore actor, so the file 
 - suites / suite_runs: a matrix of settings and, for each configuration x truth item, the job
   that ran it (submitted through the normal job path);
 - suite_results / suite_scores: the scores computed from the jobs' results, per configuration
-  and per run; exported as CSV or Parquet.
+  and per run; exported as CSV or Parquet;
+- uploaded truth videos are kept in `media_dir` (outside the upload folder, so neither a deleted
+  benchmark job nor the orphan cleanup removes them), until their item is deleted.
 
 Like watch_ledger, the statements run between the writer's commits (each of those is one
 synchronous call), never inside one; a multi-row change is one explicit transaction."""
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import time
+from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -62,8 +66,9 @@ Format = Literal["csv", "parquet"]
 
 
 class Benchmarks:
-    def __init__(self, db: JobDB) -> None:
+    def __init__(self, db: JobDB, media_dir: Path | None = None) -> None:
         self.db = db
+        self.media_dir = media_dir
         for stmt in DDL:
             db.con.execute(stmt)
 
@@ -127,9 +132,20 @@ class Benchmarks:
         return rows[0] if rows else None
 
     def delete_item(self, item_id: str) -> bool:
-        got = self.db.con.execute("DELETE FROM truth_items WHERE item_id = ? RETURNING 1",
+        got = self.db.con.execute("DELETE FROM truth_items WHERE item_id = ? RETURNING source",
                                   [item_id]).fetchall()
+        if got and self.media_dir is not None and Path(got[0][0]).parent == self.media_dir:
+            Path(got[0][0]).unlink(missing_ok=True)
         return bool(got)
+
+    def adopt_upload(self, path: Path, item_id: str) -> str:
+        """Move an uploaded video into the media folder as the video of `item_id`."""
+        if self.media_dir is None:
+            raise RuntimeError("this store keeps no benchmark media")
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        dest = self.media_dir / f"{item_id}{path.suffix}"
+        shutil.move(str(path), dest)
+        return str(dest)
 
     # ---- suites --------------------------------------------------------------------------------
     def create_suite(self, suite: dict[str, Any], runs: list[dict[str, Any]]) -> Row:

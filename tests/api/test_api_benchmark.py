@@ -108,3 +108,32 @@ def test_the_originals_truth_routes_and_refusals(live_server: LiveServer) -> Non
         assert c.delete(f"/api/benchmark/truths/{truth_id}").json() == {"deleted": truth_id}
         assert c.get(f"/api/benchmark/truths/{truth_id}").status_code == 404
         assert c.get("/api/benchmark/suites/suite-nope/results").status_code == 404
+
+
+def test_an_uploaded_truth_video_is_kept_and_benchmarked(live_server: LiveServer,
+                                                         tmp_path: Path) -> None:
+    ad = simple_ad(tmp_path / "globex.mp4", brand="GLOBEX", domain="globex.com")
+    with live_server.client(timeout=60) as c:
+        with ad.open("rb") as fh:
+            r = c.post("/api/benchmark/truth-sets/set-uploads/upload",
+                       files={"file": ("globex.mp4", fh, "video/mp4")},
+                       data={"expected_brand": "Globex", "expected_category": "Footwear",
+                             "set_name": "Uploads"})
+        assert r.status_code == 200, r.text
+        made = r.json()
+        assert (made["set_id"], made["name"], made["item_count"]) == ("set-uploads", "Uploads", 1)
+        kept = Path(made["items"][0]["video_url"])
+        assert kept.is_file() and kept.read_bytes() == ad.read_bytes()
+        assert made["items"][0]["source_kind"] == "upload"
+
+        run = c.post("/api/benchmark/run", json={"set_id": "set-uploads",
+                                                 "scan_modes": ["Tail Only"]}).json()
+        job_id = run["jobs"][0]["job_id"]
+        assert live_server.wait_job(job_id, timeout=300)["status"] == "completed"
+        results = c.get(f"/api/benchmark/suites/{run['suite_id']}/results").json()
+        assert results["configurations"][0]["brand_accuracy"] == 1.0
+        c.delete(f"/jobs/{job_id}")
+        assert kept.is_file()  # deleting a benchmark job leaves the truth video
+        item_id = made["items"][0]["truth_id"]
+        assert c.delete(f"/api/benchmark/truths/{item_id}").status_code == 200
+        assert not kept.exists()

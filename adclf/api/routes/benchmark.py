@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from adclf.api.deps import Authenticated, BenchmarksDep
+from adclf.api.multipart import MultipartUpload
 
 router = APIRouter(tags=["benchmark"], dependencies=Authenticated)
 
@@ -101,6 +102,23 @@ async def create_truth_set(body: TruthSetIn, lab: BenchmarksDep) -> dict[str, An
 async def import_truth_set(body: CsvImportIn, lab: BenchmarksDep) -> dict[str, Any]:
     """A new truth set from CSV text (all rows are checked before anything is stored)."""
     return await lab.import_csv(body.name, body.csv)
+
+
+@router.post(
+    "/api/benchmark/truth-sets/{set_id}/upload",
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["file", "expected_brand"], "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "expected_brand": {"type": "string"}, "expected_category": {"type": "string"},
+            "expected_ocr_text": {"type": "string"}, "name": {"type": "string"},
+            "set_name": {"type": "string", "description": "the set's name if it is new"},
+        }}}}}},
+)
+async def upload_truth(set_id: str, request: Request, lab: BenchmarksDep,
+                       content_length: Annotated[int | None, Header()] = None) -> dict[str, Any]:
+    """Add an uploaded video (multipart `file`) with its expected answer to the set `set_id`
+    (created if new). Its benchmark jobs run on the node that keeps the lab."""
+    return await lab.upload_truth(set_id, MultipartUpload(request), content_length)
 
 
 @router.get("/api/benchmark/truth-sets/{set_id}")

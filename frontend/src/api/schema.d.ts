@@ -297,6 +297,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/benchmark/truth-sets/{set_id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Truth
+         * @description Add an uploaded video (multipart `file`) with its expected answer to the set `set_id`
+         *     (created if new). Its benchmark jobs run on the node that keeps the lab.
+         */
+        post: operations["upload_truth_api_benchmark_truth_sets__set_id__upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/benchmark/truths": {
         parameters: {
             query?: never;
@@ -2509,6 +2530,54 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_truth_api_benchmark_truth_sets__set_id__upload_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "content-length"?: number | null;
+            };
+            path: {
+                set_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    expected_brand: string;
+                    expected_category?: string;
+                    expected_ocr_text?: string;
+                    /** Format: binary */
+                    file: string;
+                    name?: string;
+                    /** @description the set's name if it is new */
+                    set_name?: string;
+                };
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
