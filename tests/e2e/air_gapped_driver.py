@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -153,13 +154,27 @@ def main() -> int:
         )
         return _write(work, report)
     finally:
-        serve.terminate()
+        serve.send_signal(signal.SIGINT)  # `serve run` stops the Ray it started
         try:
             serve.wait(timeout=60)
         except subprocess.TimeoutExpired:
             serve.kill()
-        subprocess.run([str(checkout / ".venv/bin/ray"), "stop", "--force"], env=env,
-                       capture_output=True, timeout=120)
+        stop_namespace_processes()
+
+
+def stop_namespace_processes() -> None:
+    """Kill what is left of this namespace's Ray: every process in this mount namespace but us.
+    Never `ray stop`: it matches Ray processes by name machine-wide, and would kill the Ray of
+    the test session that runs us (the namespaces isolate network and mounts, not processes)."""
+    own = os.readlink("/proc/self/ns/mnt")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if os.readlink(entry / "ns/mnt") == own:
+                os.kill(int(entry.name), signal.SIGKILL)
+        except OSError:
+            continue  # gone meanwhile, or not ours to see
 
 
 def _write(work: Path, report: dict[str, Any]) -> int:
