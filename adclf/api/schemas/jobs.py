@@ -1,89 +1,12 @@
-"""Request and response bodies: the HTTP contract users' scripts rely on."""
+"""A job as the API shows it: its view, result, artifacts, events and explanation."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from adclf.domain import JobSettings, Mode, Priority
-
-_SETTINGS_EXAMPLE: Any = {"provider": "embedded", "scan_mode": "Tail Only",
-                          "ocr_engine": "rapidocr"}
-_CALLBACK_DESCRIPTION = (
-    "Where adclf POSTs the finished job (the JSON of GET /jobs/{id}) when it completes or fails, "
-    "signed in X-Adclf-Signature (README \"Webhooks\"). Omitted: WEBHOOK_DEFAULT_URL; \"\": "
-    "none. The same address rules as URL jobs; refused (400) without WEBHOOK_SECRET.")
-
-
-def _priority() -> Any:
-    return Field("normal", description="Queue priority: a node starts every queued high job "
-                 "before any normal one, and normal before low. Within a priority the jobs of "
-                 "each submission (one request = one batch) take turns, so a large batch cannot "
-                 "hold back a later one.")
-
-
-def _callback_url() -> Any:
-    return Field(None, max_length=2048, description=_CALLBACK_DESCRIPTION)
-
-
-class ByUrlsRequest(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "mode": "pipeline", "urls": ["https://example.com/ads/spring-sale.mp4"],
-        "settings": _SETTINGS_EXAMPLE}]})
-
-    mode: Mode = "pipeline"
-    urls: list[str] = Field(..., min_length=1, description="http(s) URLs of video files")
-    settings: JobSettings = Field(default_factory=JobSettings)
-    priority: Priority = _priority()
-    callback_url: str | None = _callback_url()
-
-
-class ByFolderRequest(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "mode": "pipeline", "folder_path": "/srv/ads/incoming", "settings": _SETTINGS_EXAMPLE}]})
-
-    mode: Mode = "pipeline"
-    folder_path: str = Field(..., min_length=1, max_length=4096)
-    settings: JobSettings = Field(default_factory=JobSettings)
-    recursive: bool = Field(False, description="Also look in sub-folders.")
-    priority: Priority = _priority()
-    callback_url: str | None = _callback_url()
-
-
-class ByFilepathRequest(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "mode": "pipeline", "file_path": "/srv/ads/incoming/ad1.mp4",
-        "settings": _SETTINGS_EXAMPLE}]})
-
-    mode: Mode = "pipeline"
-    file_path: str = Field(..., min_length=1, max_length=4096)
-    settings: JobSettings = Field(default_factory=JobSettings)
-    priority: Priority = _priority()
-    callback_url: str | None = _callback_url()
-
-
-class SubmitResponse(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "job_id": "node-a-6f1c2d8e-4b1a-4c53-9d7e-0a1b2c3d4e5f", "status": "queued"}]})
-
-    job_id: str
-    status: str
-
-
-class BulkDeleteRequest(BaseModel):
-    job_ids: list[str] = Field(..., min_length=1, max_length=500)
-
-
-class BulkDeleteResponse(BaseModel):
-    deleted: list[str]
-    not_found: list[str]
-    unavailable: list[str] = Field(default_factory=list)
-
-
-class DeleteResponse(BaseModel):
-    job_id: str
-    deleted: bool
+from adclf.domain import Priority
 
 
 class JobView(BaseModel):
@@ -240,73 +163,3 @@ class JobsPage(BaseModel):
     limit: int
     offset: int
     unavailable_nodes: list[dict[str, str]] = Field(default_factory=list)
-
-
-class NodeView(BaseModel):
-    node: str
-    alive: bool
-    available: bool
-    maintenance: bool = False
-    maintenance_mode: bool = False
-    accepting_new_jobs: bool = Field(False, description="alive, store answering, and not in "
-                                     "maintenance")
-    queued: int = 0
-    processing: int = 0
-    completed: int = 0
-    failed: int = 0
-    workers: int = 0
-    resources: dict[str, float] = Field(default_factory=dict)
-    ray_node_id: str = ""
-    address: str = ""
-    message: str | None = None
-
-
-class ClusterNodesView(BaseModel):
-    nodes: dict[str, str] = Field(description="node name → address (the original's map)")
-    status: dict[str, bool]
-    maintenance: dict[str, bool]
-    accepting_new_jobs: dict[str, bool]
-    self: str
-    node_views: list[NodeView]
-
-
-class ModelView(BaseModel):
-    name: str
-    size: Any = None
-    modified_at: Any = None
-
-
-class LogLines(BaseModel):
-    lines: list[str]
-
-
-class MaintenanceRequest(BaseModel):
-    enabled: bool
-
-
-class HealthView(BaseModel):
-    status: Literal["ok", "degraded"]
-    node: str
-    db: str
-    nodes_alive: int = 1
-
-
-class MetricsView(BaseModel):
-    node: str
-    jobs_queued: int
-    jobs_processing: int
-    jobs_completed: int
-    jobs_failed: int
-    jobs_submitted_this_process: int
-    uptime_seconds: float
-    nodes: dict[str, dict[str, Any]] = Field(default_factory=dict)
-
-
-class ErrorView(BaseModel):
-    detail: str
-
-
-class ValidationErrorView(BaseModel):
-    detail: str = Field(description="What is wrong, as one readable message.")
-    errors: list[dict[str, Any]] = Field(default_factory=list,
-                                         description="FastAPI's per-field errors (loc, msg, type)")
