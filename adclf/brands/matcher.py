@@ -5,6 +5,9 @@ Index (built once per catalogue): every name and alias folded to its joined key 
 letter dropped) for misspellings. A call tokenises the text once, looks up every run of up to
 `max_tokens` tokens (joining them, so ASR's "mc donalds" meets "mcdonalds"), keeps the longest
 non-overlapping matches, then tries misspellings on the words nothing matched.
+
+One module of a little over 300 lines: the index and the reader that walks it are one concept,
+and the folding rules must stay beside both.
 """
 
 from __future__ import annotations
