@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from adclf.config import Settings
+from adclf.domain import VIDEO_EXTENSIONS
 from adclf.errors import BadInput, NotFound, TooLarge
 from adclf.net.uploads import safe_suffix, save_upload
 from adclf.services.stores import Stores
@@ -32,7 +33,7 @@ CSV_COLUMNS = {
     "expected_category": ("expected_category", "category", "category_id"),
     "expected_ocr_text": ("expected_ocr_text", "ocr_text", "ocr"),
 }
-MAX_ITEMS = 1000
+MAX_ITEMS = 500
 
 
 def iso(ts: float | None) -> str | None:
@@ -102,7 +103,7 @@ class TruthSets:
             "name": str(it.get("name") or "").strip()[:300] or default_name,
             "expected_brand": str(it["expected_brand"]).strip()[:300],
             "expected_category": self._category_id(tax, str(it.get("expected_category") or "")),
-            "expected_ocr_text": str(it.get("expected_ocr_text") or "")[:20000],
+            "expected_ocr_text": str(it.get("expected_ocr_text") or "")[:5000],
         }
 
     async def upload_truth(self, set_id: str, form: UploadForm, declared_length: int | None
@@ -119,6 +120,8 @@ class TruthSets:
         try:
             path, _size = await save_upload(form.file_bytes(), tmp, limit, declared_length=None,
                                             suffix=safe_suffix(form.filename))
+            if path.suffix.lower() not in VIDEO_EXTENSIONS:
+                raise BadInput("the upload is not a video (by its name and its content)")
             item = self._expected(await self._taxonomy(), form.fields, 1, "upload", "",
                                   (form.filename or path.name)[:255])
             stored = await transfer(home, path)
@@ -132,14 +135,17 @@ class TruthSets:
     def parse_csv(text: str) -> list[dict[str, Any]]:
         """Rows of a truth CSV (header row; columns in CSV_COLUMNS, other columns ignored)."""
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        header = {h.strip().casefold(): h for h in reader.fieldnames or []}
-        cols = {key: next((header[a] for a in aliases if a in header), None)
-                for key, aliases in CSV_COLUMNS.items()}
-        if cols["video"] is None or cols["expected_brand"] is None:
-            raise BadInput("the CSV needs a header with a video column (video, video_url, url "
-                           "or path) and expected_brand")
-        return [{k: (row.get(c) or "").strip() for k, c in cols.items() if c}
-                for row in reader if any((v or "").strip() for v in row.values())]
+        try:
+            header = {h.strip().casefold(): h for h in reader.fieldnames or []}
+            cols = {key: next((header[a] for a in aliases if a in header), None)
+                    for key, aliases in CSV_COLUMNS.items()}
+            if cols["video"] is None or cols["expected_brand"] is None:
+                raise BadInput("the CSV needs a header with a video column (video, video_url, "
+                               "url or path) and expected_brand")
+            return [{k: str(row.get(c) or "").strip() for k, c in cols.items() if c}
+                    for row in reader if any(str(v or "").strip() for v in row.values())]
+        except csv.Error as exc:
+            raise BadInput(f"the CSV cannot be read: {exc}") from None
 
     async def create_set(self, name: str, items: list[dict[str, Any]]) -> dict[str, Any]:
         clean = await self._clean_items(items)

@@ -10,8 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from adclf.api.deps import Authenticated, BenchmarksDep
 from adclf.api.multipart import MultipartUpload
+from adclf.api.schemas import ErrorView, ValidationErrorView
 
-router = APIRouter(tags=["benchmark"], dependencies=Authenticated)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (400, 401, 403, 404, 413, 429, 503)}
+ERRORS[422] = {"model": ValidationErrorView}
+router = APIRouter(tags=["benchmark"], dependencies=Authenticated, responses=ERRORS)
 
 
 class TruthIn(BaseModel):
@@ -21,11 +25,11 @@ class TruthIn(BaseModel):
     model_config = ConfigDict(extra="ignore")  # the original also sends confidence, reasoning...
 
     name: str = Field("", max_length=300)
-    video_url: str = Field(..., min_length=1, max_length=4096)
+    video_url: str = Field(..., min_length=1, max_length=2048)
     expected_brand: str = Field(..., min_length=1, max_length=300)
     expected_category: str = Field("", max_length=300)
     expected_categories: list[str] = Field(default_factory=list, max_length=50)
-    expected_ocr_text: str = Field("", max_length=20000)
+    expected_ocr_text: str = Field("", max_length=5000)
 
     def item(self) -> dict[str, Any]:
         category = self.expected_category or next(iter(self.expected_categories), "")
@@ -34,12 +38,12 @@ class TruthIn(BaseModel):
 
 class TruthSetIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=300)
-    items: list[TruthIn] = Field(..., min_length=1, max_length=1000)
+    items: list[TruthIn] = Field(..., min_length=1, max_length=500)
 
 
 class CsvImportIn(BaseModel):
     name: str = Field(..., min_length=1, max_length=300)
-    csv: str = Field(..., min_length=1, max_length=5_000_000, description=(
+    csv: str = Field(..., min_length=1, max_length=500_000, description=(
         "CSV text with a header: video (or video_url, url, path), expected_brand, and "
         "optionally name, expected_category (id or name), expected_ocr_text."))
 

@@ -1,4 +1,5 @@
-import { api, apiUrl, unwrap } from "../../../api/client";
+import { authHeaders, requireAuth } from "../../../api/auth";
+import { ApiError, api, apiUrl, errorMessage, unwrap } from "../../../api/client";
 import { displayText } from "../../../lib/format";
 
 export type TruthSet = { set_id: string; name: string; item_count: number; created_at: string | null };
@@ -89,4 +90,33 @@ export function pct(value: number | null | undefined): string {
 /** The number of jobs a matrix submits for a set of `items` videos. */
 export function jobCount(matrix: Matrix, items: number): number {
   return AXES.reduce((n, a) => n * Math.max(matrix[a.key].length, a.key === "providers" ? 1 : 0), items);
+}
+
+export type TruthUpload = { file: File; expected_brand: string; expected_category?: string; expected_ocr_text?: string; set_name?: string };
+
+/** Add an uploaded video with its expected answer to the set `setId` (created when new). XHR, as
+ *  the Jobs page's upload: the same multipart encoding in the browser and under jsdom. */
+export function uploadTruth(setId: string, t: TruthUpload): Promise<TruthSet> {
+  return new Promise<TruthSet>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", apiUrl(`/api/benchmark/truth-sets/${encodeURIComponent(setId)}/upload`));
+    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.responseType = "json";
+    xhr.addEventListener("load", () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(xhr.response as TruthSet);
+        return;
+      }
+      if (xhr.status === 401) requireAuth();
+      reject(new ApiError(errorMessage(xhr.response, xhr.status), xhr.status));
+    });
+    xhr.addEventListener("error", () => reject(new ApiError("Network error during upload", 0)));
+    const form = new FormData();
+    form.append("file", t.file, t.file.name);
+    for (const key of ["expected_brand", "expected_category", "expected_ocr_text", "set_name"] as const) {
+      const v = t[key];
+      if (v) form.append(key, v);
+    }
+    xhr.send(form);
+  });
 }

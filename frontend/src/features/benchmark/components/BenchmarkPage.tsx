@@ -12,6 +12,7 @@ import {
   jobCount,
   pct,
   startSuite,
+  uploadTruth,
   type Matrix,
 } from "../api/benchmark";
 import { AccuracyChart } from "./AccuracyChart";
@@ -55,6 +56,47 @@ function ImportForm({ onDone }: { onDone: () => void }) {
       </label>
       <ErrorBanner message={error} />
       <button type="submit" disabled={busy || !name || !csv}>Import truth set</button>
+    </form>
+  );
+}
+
+function UploadForm({ setId, onDone }: { setId: string; onDone: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [brand, setBrand] = useState("");
+  const [category, setCategory] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      className="bench-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!file) return;
+        setBusy(true);
+        setError(null);
+        uploadTruth(setId || "uploads", { file, expected_brand: brand, expected_category: category, set_name: setId ? undefined : "Uploads" })
+          .then(() => {
+            setBrand("");
+            setCategory("");
+            onDone();
+          })
+          .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))
+          .finally(() => setBusy(false));
+      }}
+    >
+      <label>
+        Video <input type="file" accept="video/*" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      </label>
+      <label>
+        Expected brand <input value={brand} onChange={(e) => setBrand(e.target.value)} required />
+      </label>
+      <label>
+        Expected category (id or name) <input value={category} onChange={(e) => setCategory(e.target.value)} />
+      </label>
+      <ErrorBanner message={error} />
+      <button type="submit" disabled={busy || !file || !brand}>
+        Upload to {setId ? "the chosen set" : "the set “Uploads”"}
+      </button>
     </form>
   );
 }
@@ -167,7 +209,10 @@ export function BenchmarkPage() {
               </li>
             ))}
           </ul>
+          <h3>Import a CSV</h3>
           <ImportForm onDone={sets.refresh} />
+          <h3>Upload a video</h3>
+          <UploadForm setId={setId} onDone={sets.refresh} />
         </Section>
         <Section title="Run a suite" id="run-suite">
           {chosenSet ? (

@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ApiServer } from "../../../test/apiServer";
 import { jobCount, pct } from "../api/benchmark";
 import { BenchmarkPage } from "./BenchmarkPage";
@@ -67,5 +67,14 @@ describe("benchmark", () => {
     await user.click(screen.getByRole("button", { name: "Import truth set" }));
     expect(await screen.findByLabelText(/Cars \(1 videos\)/)).toBeInTheDocument();
     expect(JSON.parse(server.find("POST", "/api/benchmark/truth-sets/import")[0]?.body ?? "{}")).toMatchObject({ name: "Cars" });
+
+    server.on("POST /api/benchmark/truth-sets/set-1/upload", { json: sets[0] });
+    await user.upload(screen.getByLabelText("Video"), new File(["fake video"], "ad.mp4", { type: "video/mp4" }));
+    await user.type(screen.getByLabelText("Expected brand"), "Nike");
+    await user.click(screen.getByRole("button", { name: /Upload to the chosen set/ }));
+    await vi.waitFor(() => expect(server.find("POST", "/api/benchmark/truth-sets/set-1/upload")).toHaveLength(1));
+    const sent = server.find("POST", "/api/benchmark/truth-sets/set-1/upload")[0]?.body ?? "";
+    expect(sent).toContain('name="expected_brand"');
+    expect(sent).toContain("fake video");
   });
 });
