@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.routing import Route
@@ -11,6 +12,7 @@ from adclf import __version__
 from adclf.api.docs import install_docs
 from adclf.api.errors import install_error_handlers
 from adclf.api.routes import benchmark, cluster, dashboard, health, jobs, logs, taxonomy
+from adclf.api.schemas import ValidationErrorView
 from adclf.config import Settings
 from adclf.mcp.http import McpEndpoint
 from adclf.security.cors import SettingsCORSMiddleware
@@ -27,14 +29,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     app.add_middleware(SettingsCORSMiddleware, origins=_cors_origins(settings))
     install_error_handlers(app)
-    app.include_router(health.public)
-    app.include_router(jobs.router)
-    app.include_router(cluster.router)
-    app.include_router(health.router)
-    app.include_router(taxonomy.router)
-    app.include_router(logs.router)
-    app.include_router(benchmark.router)
-    app.include_router(dashboard.router)
+    # Every 422 is adclf's own body ({"detail": message, "errors": [...]}, api/errors.py), not
+    # FastAPI's default: the schema says so for every route.
+    invalid: dict[int | str, dict[str, Any]] = {422: {"model": ValidationErrorView}}
+    for router in (health.public, jobs.router, cluster.router, health.router, taxonomy.router,
+                   logs.router, benchmark.router, dashboard.router):
+        app.include_router(router, responses=invalid)
     dashboard.mount_assets(app)
     # Not in the schema: MCP is JSON-RPC, described by its own `tools/list` (README "Agents").
     # A route with an ASGI app, not a Mount: a Mount would answer /mcp with a redirect to /mcp/.

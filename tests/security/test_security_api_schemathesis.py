@@ -20,7 +20,7 @@ ST = Path(sys.executable).with_name("schemathesis")
 # covers auth).
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_schema_conformance,response_headers_conformance")
-MAINTENANCE = "^/cluster/nodes/\\{node\\}/maintenance$"
+MAINTENANCE = "^(/cluster/nodes/\\{node\\}/maintenance|/admin/node/maintenance)$"
 
 
 def _run(schema_url: str, *extra: str, max_time: int) -> subprocess.CompletedProcess[str]:
