@@ -121,6 +121,10 @@ def test_analytics_taxonomy_diagnostics_and_models(live_server: LiveServer, done
             r = c.get(path)
             assert r.status_code == 200 and r.json() == [], path  # no model server here
             assert r.headers["x-unavailable-reason"]
+        # An unknown provider quoted in the reason header stays a valid header (was a 500).
+        r = c.get("/api/v1/models", params={"provider": "\x12héllo\u4f60"})
+        assert r.status_code == 200 and r.json() == []
+        assert r.headers["x-unavailable-reason"].isascii()
 
 
 def test_log_console(live_server: LiveServer) -> None:

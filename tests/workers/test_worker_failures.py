@@ -20,7 +20,7 @@ def test_killed_worker_job_is_requeued_and_completes(live_server: LiveServer) ->
         job = live_server.wait_job(job_id, until=("processing",), timeout=120)
         holder = re.search(r"node-a-w(\d+)", job["stage_detail"] or "")
         if holder is None:
-            events = c.get(f"/jobs/{job_id}/events").json()
+            events = c.get(f"/jobs/{job_id}/events").json()["entries"]
             holder = re.search(r"node-a-w(\d+)", " ".join(e["message"] for e in events))
         assert holder, job
         worker = ray.get_actor(f"adclf-worker-node-a-{holder.group(1)}", namespace="adclf")
@@ -30,7 +30,8 @@ def test_killed_worker_job_is_requeued_and_completes(live_server: LiveServer) ->
         assert done["status"] == "completed", done
         assert done["attempts"] == 2
         assert (done["brand"] or "").upper() == "CANON"
-        messages = " ".join(e["message"] for e in c.get(f"/jobs/{job_id}/events").json())
+        messages = " ".join(e["message"]
+                            for e in c.get(f"/jobs/{job_id}/events").json()["entries"])
         assert "lease expired" in messages
         assert time.monotonic() - t_killed < 240
 

@@ -47,7 +47,9 @@ async def _models(catalogue: CatalogueDep, provider: str, response: Response
                   ) -> list[dict[str, Any]]:
     models, reason = await catalogue.provider_models(provider)
     if reason:
-        response.headers["X-Unavailable-Reason"] = reason[:300]
+        # A header is printable ASCII: the reason may quote the caller's provider value.
+        response.headers["X-Unavailable-Reason"] = "".join(
+            ch if " " <= ch <= "~" else "?" for ch in reason[:300])
     return models
 
 
