@@ -44,7 +44,11 @@ def _concrete(path: str) -> str:
 def _call(client: httpx.Client, method: str, path: str, headers: dict[str, str] | None = None,
           params: dict[str, str] | None = None) -> httpx.Response:
     body: dict[str, Any] | None = {} if method in ("POST", "PUT", "PATCH") else None
-    return client.request(method, path, json=body, headers=headers, params=params)
+    with client.stream(method, path, json=body, headers=headers, params=params) as r:
+        # An event stream (/admin/logs/stream) never ends by itself: its status is the answer.
+        if not r.headers.get("content-type", "").startswith("text/event-stream"):
+            r.read()
+        return r
 
 
 @pytest.fixture(scope="module")
