@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
+from typing import Any
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 os.environ.setdefault("RAY_AUTH_MODE", "disabled")
@@ -25,3 +27,14 @@ def report(name: str, value: float, unit: str, goal: str, ok: bool) -> None:
 
 def mean(values: list[float]) -> float:
     return statistics.fmean(values) if values else float("nan")
+
+
+def timed_gets(client: Any, path: str, n: int) -> list[float]:
+    """`n` GETs of `path` with an httpx client, each one's time in ms; every answer must be 200."""
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = client.get(path)
+        out.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, r.text
+    return out

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx  # noqa: E402
 import psutil  # noqa: E402
 import ray  # noqa: E402
-from _common import pct, report  # noqa: E402
+from _common import pct, report, timed_gets  # noqa: E402
 from ray import serve  # noqa: E402
 
 from adclf.api.deployment import build_app  # noqa: E402
@@ -47,15 +47,6 @@ def rss_by_role() -> dict[str, float]:
                 out[role] = out.get(role, 0.0) + rss
     return out
 
-
-def timed_gets(client: httpx.Client, path: str, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        r = client.get(path)
-        out.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200, r.text
-    return out
 
 
 def main() -> None:

@@ -24,22 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx  # noqa: E402
 import ray  # noqa: E402
-from _common import pct, report  # noqa: E402
+from _common import pct, report, timed_gets  # noqa: E402
 from ray import serve  # noqa: E402
 
 from adclf.api.deployment import build_app  # noqa: E402
 
 PORT = 8766
 
-
-def timed_gets(c: httpx.Client, path: str, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        r = c.get(path)
-        out.append((time.perf_counter() - t0) * 1000)
-        assert r.status_code == 200, r.text
-    return out
 
 
 def wait_final(c: httpx.Client, job_id: str, timeout: float = 600) -> None:
