@@ -17,9 +17,9 @@ if [ -f frontend/package.json ]; then
   step "frontend lint (eslint)"; (cd frontend && npm run lint --silent) || status=1
 fi
 step "pytest (single node)"
-python -m pytest -q --ignore=tests/cluster "$@" || status=1
+python -m pytest -q --durations=40 --ignore=tests/cluster "$@" || status=1
 if [ -d tests/cluster ]; then
   step "pytest (multi-node cluster)"
-  python -m pytest -q tests/cluster || status=1
+  python -m pytest -q --durations=10 tests/cluster || status=1
 fi
 exit $status
