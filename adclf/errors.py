@@ -22,6 +22,12 @@ class BadInput(AdclfError):
     http_status = 400
 
 
+class Conflict(AdclfError):
+    """The request is fine but the current state forbids it (say, a truth a running suite uses)."""
+
+    http_status = 409
+
+
 class TooLarge(AdclfError):
     http_status = 413
 

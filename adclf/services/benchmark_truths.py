@@ -1,7 +1,8 @@
 """The benchmark lab's truth sets: videos (URL, server path or upload) with the expected brand,
 category and optionally on-screen text, created as JSON, from CSV or by upload, and kept in the
-home node's store (the first adclf node by name), so every ingress replica sees the same lab.
-BenchmarkService (services.benchmarks) builds the suites and scores on this part."""
+home node's store (the first adclf node by name), so every ingress replica sees the same lab;
+a truth can be edited (the original's "test"). BenchmarkService (services.benchmarks) builds the
+suites and scores on this part, and deletes truths (it knows which suites use them)."""
 
 from __future__ import annotations
 
@@ -73,9 +74,6 @@ class TruthSets:
 
     # ---- truth items ---------------------------------------------------------------------------
     async def _clean_items(self, raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from adclf.net.urls import validate_url
-        from adclf.security.paths import resolve_allowed_path
-
         if not raw:
             raise BadInput("a truth set needs at least one item")
         if len(raw) > MAX_ITEMS:
@@ -84,15 +82,20 @@ class TruthSets:
         items = []
         for n, it in enumerate(raw, 1):
             video = str(it.get("video") or it.get("video_url") or "").strip()
-            if not video:
-                raise BadInput(f"item {n}: no video (a URL or a path under ALLOWED_FOLDER_ROOTS)")
-            if "://" in video:
-                kind, source = "url", validate_url(video, self.settings)
-            else:
-                kind, source = "file", str(resolve_allowed_path(video, self.settings,
-                                                                want="file"))
+            kind, source = self._source(video, f"item {n}")
             items.append(self._expected(tax, it, n, kind, source, video.rsplit("/", 1)[-1]))
         return items
+
+    def _source(self, video: str, what: str) -> tuple[str, str]:
+        """(source_kind, source) of a truth video given as a URL or a server path."""
+        from adclf.net.urls import validate_url
+        from adclf.security.paths import resolve_allowed_path
+
+        if not video:
+            raise BadInput(f"{what}: no video (a URL or a path under ALLOWED_FOLDER_ROOTS)")
+        if "://" in video:
+            return "url", validate_url(video, self.settings)
+        return "file", str(resolve_allowed_path(video, self.settings, want="file"))
 
     def _expected(self, tax: Any, it: Mapping[str, Any], n: int, kind: str, source: str,
                   default_name: str) -> dict[str, Any]:
@@ -104,6 +107,8 @@ class TruthSets:
             "expected_brand": str(it["expected_brand"]).strip()[:300],
             "expected_category": self._category_id(tax, str(it.get("expected_category") or "")),
             "expected_ocr_text": str(it.get("expected_ocr_text") or "")[:5000],
+            "expected_confidence": it.get("expected_confidence"),
+            "expected_reasoning": str(it.get("expected_reasoning") or "")[:5000],
         }
 
     async def upload_truth(self, set_id: str, form: UploadForm, declared_length: int | None
@@ -181,8 +186,11 @@ class TruthSets:
                 "expected_category": row["expected_category"],
                 "expected_categories": [row["expected_category"]]
                 if row["expected_category"] else [],
-                "expected_ocr_text": row["expected_ocr_text"], "metadata": {},
-                "created_at": iso(row["created_at"]), "updated_at": iso(row["created_at"])}
+                "expected_ocr_text": row["expected_ocr_text"],
+                "expected_confidence": row.get("expected_confidence"),
+                "expected_reasoning": row.get("expected_reasoning") or "", "metadata": {},
+                "created_at": iso(row["created_at"]),
+                "updated_at": iso(row.get("updated_at") or row["created_at"])}
 
     # ---- the original's single truths (kept in the default set) -------------------------------
     async def create_truth(self, item: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +207,36 @@ class TruthSets:
             raise NotFound("Benchmark truth not found")
         return self._truth_view(row)
 
-    async def delete_truth(self, truth_id: str) -> dict[str, Any]:
-        if not await self.home().bench("delete_item", truth_id):
+    async def update_truth(self, truth_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Edit a truth item (the original's `PUT /benchmarks/tests/{id}`): the fields given
+        and not None change, the others stay. A source equal to the current one is kept as is
+        (an uploaded video's path is outside ALLOWED_FOLDER_ROOTS); a new one is checked like a
+        new truth's. `expected_categories` sets the category when `expected_category` is not
+        given (an item has one expected category; empty entries are skipped)."""
+        home = self.home()
+        row = await home.bench("item", truth_id)
+        if row is None:
             raise NotFound("Benchmark truth not found")
-        return {"deleted": truth_id}
+        edit: dict[str, Any] = {}
+        source = changes.get("source_url")
+        if source is not None and source.strip() != row["source"]:
+            edit["source_kind"], edit["source"] = self._source(source.strip(), "source_url")
+        if changes.get("expected_brand") is not None:
+            edit["expected_brand"] = changes["expected_brand"].strip()[:300]
+            if not edit["expected_brand"]:
+                raise BadInput("expected_brand is empty")
+        category = changes.get("expected_category")
+        listed = [c for c in changes.get("expected_categories") or [] if c.strip()]
+        if category is None and listed:
+            category = listed[0]
+        if category is not None:
+            edit["expected_category"] = self._category_id(await self._taxonomy(), category)
+        for key in ("expected_ocr_text", "expected_reasoning"):
+            if changes.get(key) is not None:
+                edit[key] = changes[key][:5000]
+        if changes.get("expected_confidence") is not None:
+            edit["expected_confidence"] = float(changes["expected_confidence"])
+        got = await home.bench("update_item", truth_id, edit)
+        if got is None:
+            raise NotFound("Benchmark truth not found")
+        return self._truth_view(got)

@@ -4,8 +4,10 @@ job path, and the scores of each configuration (truth sets: services.benchmark_t
 The jobs are placed like any other job (low priority, one batch per suite, whose id is the
 suite's) and stay on their owner nodes; uploaded truth videos are on the home node's disk only,
 so their jobs run there. Scores are computed from the jobs' stored results when asked
-(benchmark_scoring), saved in the home store and exported from there. Answers keep the
-original's `/api/benchmark/*` shapes, with ours beside them."""
+(benchmark_scoring), saved in the home store and exported from there. Deleting a suite or a
+truth deletes its jobs through the normal job path (a running one is aborted); a truth that an
+unfinished suite uses is kept (409). Answers keep the original's `/api/benchmark/*` and
+`/benchmarks/*` shapes, with ours beside them."""
 
 from __future__ import annotations
 
@@ -17,11 +19,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from adclf.config import Settings
 from adclf.domain import JobSettings
-from adclf.errors import BadInput, NotFound
+from adclf.errors import BadInput, Conflict, NotFound, Unavailable
 from adclf.services import benchmark_scoring as scoring
 from adclf.services.benchmark_truths import TruthSets, iso
-from adclf.services.stores import owner_of
+from adclf.services.jobs import JobService
+from adclf.services.stores import Stores, owner_of
+from adclf.services.submissions import SubmissionService
 from adclf.store.benchmarks import Format, Table
 
 
@@ -30,6 +35,11 @@ def _json(value: Any) -> Any:
 
 
 class BenchmarkService(TruthSets):
+    def __init__(self, settings: Settings, stores: Stores, submissions: SubmissionService,
+                 jobs: JobService) -> None:
+        super().__init__(settings, stores, submissions)
+        self.jobs = jobs
+
     # ---- suites --------------------------------------------------------------------------------
     @staticmethod
     def configurations(matrix: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -130,10 +140,12 @@ class BenchmarkService(TruthSets):
     def _suite_view(self, row: dict[str, Any], jobs: dict[str, dict[str, Any]]
                     ) -> dict[str, Any]:
         return {"suite_id": row["suite_id"], "truth_id": row["set_id"], "set_id": row["set_id"],
-                "truth_name": row["set_id"], "name": row["name"], "description": "",
+                "truth_name": row["set_id"], "name": row["name"],
+                "description": row.get("description") or "",
                 "matrix": row["matrix"], "test_count": len({r["item_id"] for r in row["runs"]}),
                 **self._counts(row["runs"], jobs), "evaluated_at": None,
-                "created_at": iso(row["created_at"]), "updated_at": iso(row["created_at"])}
+                "created_at": iso(row["created_at"]),
+                "updated_at": iso(row.get("updated_at") or row["created_at"])}
 
     async def suites(self) -> dict[str, Any]:
         rows = [await self._suite_row(s["suite_id"]) for s in await self.home().bench("suites")]
@@ -146,6 +158,69 @@ class BenchmarkService(TruthSets):
         items = await self.home().bench("items", row["set_id"])
         return {**self._suite_view(row, jobs), "runs": row["runs"],
                 "tests": [self._truth_view(i) for i in items]}
+
+    async def update_suite(self, suite_id: str, name: str, description: str
+                           ) -> dict[str, Any]:
+        """Rename a suite / change its description (the original's `PUT /benchmarks/suites`)."""
+        row = await self.home().bench("update_suite", suite_id, name.strip(),
+                                      description.strip())
+        if row is None:
+            raise NotFound("Benchmark suite not found")
+        return self._suite_view(row, await self._jobs([r["job_id"] for r in row["runs"]]))
+
+    async def delete_suite(self, suite_id: str) -> dict[str, Any]:
+        """The suite's jobs (queued ones dropped, running ones aborted), then the suite, its runs
+        and its scores. Its truths stay: a truth set outlives the suites run over it, so
+        `deleted_tests` is always 0 (the original deleted the suite's truth too)."""
+        row = await self._suite_row(suite_id)
+        jobs = await self._drop_jobs([r["job_id"] for r in row["runs"]], f"suite {suite_id}")
+        removed = await self.home().bench("delete_suite", suite_id)
+        if removed is None:
+            raise NotFound("Benchmark suite not found")
+        return {"status": "deleted", "suite_id": suite_id, "deleted_tests": 0,
+                "deleted_jobs": jobs, "deleted_results": removed["scores"]}
+
+    async def _drop_jobs(self, job_ids: list[str], what: str) -> int:
+        """Delete jobs through the job path; refuse (503) rather than leave one behind unseen."""
+        got = await self.jobs.delete(job_ids)
+        if got["unavailable"]:
+            raise Unavailable(f"{len(got['unavailable'])} jobs of {what} are on nodes that do "
+                              "not answer; nothing else was deleted, try again later")
+        return len(got["deleted"])
+
+    # ---- deleting a truth (here: it needs the suites) ------------------------------------------
+    async def _remove_truth(self, truth_id: str) -> dict[str, Any]:
+        """Delete a truth item, its jobs and its runs in every suite; 409 while a suite that
+        ran it is unfinished (its jobs would lose their expected answer mid-run)."""
+        home = self.home()
+        item = await home.bench("item", truth_id)
+        if item is None:
+            raise NotFound("Benchmark truth not found")
+        job_ids: list[str] = []
+        for suite_id in await home.bench("item_suites", truth_id):
+            row = await home.bench("suite", suite_id)
+            if row is None:
+                continue  # deleted meanwhile
+            jobs = await self._jobs([r["job_id"] for r in row["runs"]])
+            if self._counts(row["runs"], jobs)["status"] != "completed":
+                named = f"{suite_id} ({row['name']})" if row["name"] else suite_id
+                raise Conflict(f"Cannot delete: benchmark suite {named} is still running over "
+                               "this truth; wait for it to finish or delete the suite first")
+            job_ids += [r["job_id"] for r in row["runs"] if r["item_id"] == truth_id]
+        deleted_jobs = await self._drop_jobs(job_ids, f"truth {truth_id}")
+        if not await home.bench("delete_item", truth_id):
+            raise NotFound("Benchmark truth not found")
+        return {"set_id": item["set_id"], "deleted_jobs": deleted_jobs}
+
+    async def delete_truth(self, truth_id: str) -> dict[str, Any]:
+        """`DELETE /api/benchmark/truths/{id}`: the original's `{deleted}`, ours beside it."""
+        removed = await self._remove_truth(truth_id)
+        return {"deleted": truth_id, **removed}
+
+    async def delete_test(self, truth_id: str) -> dict[str, Any]:
+        """`DELETE /benchmarks/tests/{id}`: the same deletion in the original's test shape."""
+        removed = await self._remove_truth(truth_id)
+        return {"status": "deleted", "test_id": truth_id, "suite_id": "", **removed}
 
     # ---- results -------------------------------------------------------------------------------
     async def results(self, suite_id: str) -> dict[str, Any]:

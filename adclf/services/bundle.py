@@ -42,15 +42,16 @@ def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
     nodes = NodeService(registry, stores, local_node,
                         time.time() if started_at is None else started_at,
                         settings.DEFAULT_PROVIDER)
+    jobs = JobService(stores, local_node)
     return Services(
         settings=settings,
         submissions=submissions,
         uploads=UploadService(settings, stores, submissions, here),
-        jobs=JobService(stores, local_node),
+        jobs=jobs,
         files=FileService(stores),
         nodes=nodes,
         catalogue=CatalogueService(settings),
         system=SystemService(nodes, settings.WORKERS_PER_NODE),
         logs=LogService(),
-        benchmarks=BenchmarkService(settings, stores, submissions),
+        benchmarks=BenchmarkService(settings, stores, submissions, jobs),
     )

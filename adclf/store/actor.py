@@ -256,6 +256,12 @@ class JobStore:
     async def bench_item(self, item_id: str) -> Row | None:
         return self.bench.item(item_id)
 
+    async def bench_update_item(self, item_id: str, changes: dict[str, Any]) -> Row | None:
+        return self.bench.update_item(item_id, changes)
+
+    async def bench_item_suites(self, item_id: str) -> list[str]:
+        return self.bench.item_suites(item_id)
+
     async def bench_delete_item(self, item_id: str) -> bool:
         return self.bench.delete_item(item_id)
 
@@ -274,6 +280,12 @@ class JobStore:
 
     async def bench_suite(self, suite_id: str) -> Row | None:
         return self.bench.suite(suite_id)
+
+    async def bench_update_suite(self, suite_id: str, name: str, description: str) -> Row | None:
+        return self.bench.update_suite(suite_id, name, description)
+
+    async def bench_delete_suite(self, suite_id: str) -> dict[str, int] | None:
+        return self.bench.delete_suite(suite_id)
 
     async def bench_save_results(self, suite_id: str, configurations: list[dict[str, Any]],
                                  scores: list[dict[str, Any]]) -> None:

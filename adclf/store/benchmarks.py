@@ -2,13 +2,15 @@
 services.benchmarks), written only here, inside the JobStore actor, so the file keeps one writer.
 
 - truth_sets / truth_items: videos (URL, server path) with the expected brand, category and
-  optionally OCR text;
+  optionally OCR text, confidence and reasoning; an item can be edited, and deleting it takes
+  its runs and scores out of every suite;
 - suites / suite_runs: a matrix of settings and, for each configuration x truth item, the job
-  that ran it (submitted through the normal job path);
+  that ran it (submitted through the normal job path); a suite can be renamed and deleted;
 - suite_results / suite_scores: the scores computed from the jobs' results, per configuration
   and per run; exported as CSV or Parquet;
 - uploaded truth videos are kept in `media_dir` (outside the upload folder, so neither a deleted
-  benchmark job nor the orphan cleanup removes them), until their item is deleted.
+  benchmark job nor the orphan cleanup removes them), until their item is deleted or its video
+  replaced.
 
 Like watch_ledger, the statements run between the writer's commits (each of those is one
 synchronous call), never inside one; a multi-row change is one explicit transaction."""
@@ -53,6 +55,15 @@ DDL = (
     "tier1_ok BOOLEAN, tier2_ok BOOLEAN, ocr_similarity DOUBLE, latency DOUBLE, "
     "confidence DOUBLE, PRIMARY KEY (suite_id, job_id))",
 )
+# Columns added after the first release: ALTERs, so an existing file gains them (with their
+# defaults) on the next start, like store.schema's MIGRATIONS.
+MIGRATIONS = (
+    "ALTER TABLE truth_items ADD COLUMN IF NOT EXISTS expected_confidence DOUBLE",
+    "ALTER TABLE truth_items ADD COLUMN IF NOT EXISTS expected_reasoning VARCHAR DEFAULT ''",
+    "ALTER TABLE truth_items ADD COLUMN IF NOT EXISTS updated_at DOUBLE",
+    "ALTER TABLE suites ADD COLUMN IF NOT EXISTS description VARCHAR DEFAULT ''",
+    "ALTER TABLE suites ADD COLUMN IF NOT EXISTS updated_at DOUBLE",
+)
 ITEM_FIELDS = ("name", "source_kind", "source", "expected_brand", "expected_category",
                "expected_ocr_text")
 RESULT_FIELDS = ("config_key", "provider", "scan_mode", "ocr_engine", "ocr_mode", "runs",
@@ -61,6 +72,9 @@ RESULT_FIELDS = ("config_key", "provider", "scan_mode", "ocr_engine", "ocr_mode"
                  "latency_p95", "confidence_right", "confidence_wrong")
 SCORE_FIELDS = ("config_key", "item_id", "job_id", "status", "brand", "category_id", "brand_ok",
                 "category_ok", "tier1_ok", "tier2_ok", "ocr_similarity", "latency", "confidence")
+# What an edit of a truth item may change (services.benchmark_truths checks the values).
+EDITABLE = ("source_kind", "source", "expected_brand", "expected_category",
+            "expected_ocr_text", "expected_confidence", "expected_reasoning")
 Table = Literal["configurations", "runs"]
 Format = Literal["csv", "parquet"]
 
@@ -69,7 +83,7 @@ class Benchmarks:
     def __init__(self, db: JobDB, media_dir: Path | None = None) -> None:
         self.db = db
         self.media_dir = media_dir
-        for stmt in DDL:
+        for stmt in (*DDL, *MIGRATIONS):
             db.con.execute(stmt)
 
     def _rows(self, sql: str, params: list[Any]) -> list[Row]:
@@ -107,9 +121,12 @@ class Benchmarks:
     @staticmethod
     def _item_inserts(set_id: str, items: list[dict[str, Any]], now: float
                       ) -> list[tuple[str, list[Any]]]:
-        cols = ", ".join(("item_id", "set_id", *ITEM_FIELDS, "created_at"))
-        return [(f"INSERT INTO truth_items ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        cols = ("item_id", "set_id", *ITEM_FIELDS, "expected_confidence", "expected_reasoning",
+                "created_at")
+        marks = ", ".join("?" for _ in cols)
+        return [(f"INSERT INTO truth_items ({', '.join(cols)}) VALUES ({marks})",
                  [it["item_id"], set_id, *(str(it.get(f) or "") for f in ITEM_FIELDS),
+                  it.get("expected_confidence"), str(it.get("expected_reasoning") or ""),
                   now + i * 1e-6]) for i, it in enumerate(items)]
 
     def get_set(self, set_id: str) -> Row | None:
@@ -131,12 +148,42 @@ class Benchmarks:
         rows = self._rows("SELECT * FROM truth_items WHERE item_id = ?", [item_id])
         return rows[0] if rows else None
 
+    def update_item(self, item_id: str, changes: dict[str, Any]) -> Row | None:
+        """Set the given EDITABLE fields of an item; a replaced uploaded video is removed."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        before = self.item(item_id)
+        if before is None:
+            return None
+        sets = ", ".join([*(f"{k} = ?" for k in changes), "updated_at = ?"])
+        self.db.con.execute(f"UPDATE truth_items SET {sets} WHERE item_id = ?",
+                            [*changes.values(), time.time(), item_id])
+        if changes.get("source", before["source"]) != before["source"]:
+            self._drop_media(before["source"])
+        return self.item(item_id)
+
+    def item_suites(self, item_id: str) -> list[str]:
+        """The suites that ran `item_id` (a suite over a set does not use items added later)."""
+        rows = self.db.con.execute("SELECT DISTINCT suite_id FROM suite_runs WHERE item_id = ? "
+                                   "ORDER BY suite_id", [item_id]).fetchall()
+        return [r[0] for r in rows]
+
     def delete_item(self, item_id: str) -> bool:
-        got = self.db.con.execute("DELETE FROM truth_items WHERE item_id = ? RETURNING source",
-                                  [item_id]).fetchall()
-        if got and self.media_dir is not None and Path(got[0][0]).parent == self.media_dir:
-            Path(got[0][0]).unlink(missing_ok=True)
-        return bool(got)
+        """The item, its runs in every suite and their scores (the suites' per-configuration
+        results are recomputed when next asked)."""
+        before = self.item(item_id)
+        if before is None:
+            return False
+        self._atomic([("DELETE FROM suite_scores WHERE item_id = ?", [item_id]),
+                      ("DELETE FROM suite_runs WHERE item_id = ?", [item_id]),
+                      ("DELETE FROM truth_items WHERE item_id = ?", [item_id])])
+        self._drop_media(before["source"])
+        return True
+
+    def _drop_media(self, source: str) -> None:
+        if self.media_dir is not None and Path(source).parent == self.media_dir:
+            Path(source).unlink(missing_ok=True)
 
     def adopt_upload(self, path: Path, item_id: str) -> str:
         """Move an uploaded video into the media folder as the video of `item_id`."""
@@ -151,10 +198,12 @@ class Benchmarks:
     def create_suite(self, suite: dict[str, Any], runs: list[dict[str, Any]]) -> Row:
         """`suite`: suite_id, name, set_id, matrix (dict), batch_id; `runs`: config_key,
         config (dict), item_id, job_id."""
+        now = time.time()
         stmts: list[tuple[str, list[Any]]] = [(
-            "INSERT INTO suites VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO suites (suite_id, name, set_id, matrix, batch_id, created_at, "
+            "description, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [suite["suite_id"], suite["name"], suite["set_id"], json.dumps(suite["matrix"]),
-             suite["batch_id"], time.time()])]
+             suite["batch_id"], now, str(suite.get("description") or ""), now])]
         stmts += [("INSERT INTO suite_runs VALUES (?, ?, ?, ?, ?)",
                    [suite["suite_id"], r["config_key"], json.dumps(r["config"]), r["item_id"],
                     r["job_id"]]) for r in runs]
@@ -176,6 +225,26 @@ class Benchmarks:
         runs = self._rows("SELECT config_key, config, item_id, job_id FROM suite_runs "
                           "WHERE suite_id = ? ORDER BY config_key, item_id", [suite_id])
         return {**rows[0], "runs": [{**r, "config": json.loads(r["config"])} for r in runs]}
+
+    def update_suite(self, suite_id: str, name: str, description: str) -> Row | None:
+        got = self.db.con.execute(
+            "UPDATE suites SET name = ?, description = ?, updated_at = ? WHERE suite_id = ? "
+            "RETURNING suite_id", [name, description, time.time(), suite_id]).fetchall()
+        return self.suite(suite_id) if got else None
+
+    def delete_suite(self, suite_id: str) -> dict[str, int] | None:
+        """The suite, its runs and its stored results; None if there is no such suite. Its jobs
+        are the caller's (services.benchmarks deletes them through the job path first)."""
+        counts = self.db.con.execute(
+            "SELECT (SELECT count(*) FROM suites WHERE suite_id = $1), "
+            "(SELECT count(*) FROM suite_runs WHERE suite_id = $1), "
+            "(SELECT count(*) FROM suite_scores WHERE suite_id = $1), "
+            "(SELECT count(*) FROM suite_results WHERE suite_id = $1)", [suite_id]).fetchone()
+        if not counts or not counts[0]:
+            return None
+        self._atomic([(f"DELETE FROM {t} WHERE suite_id = ?", [suite_id])
+                      for t in ("suite_scores", "suite_results", "suite_runs", "suites")])
+        return {"runs": counts[1], "scores": counts[2], "configurations": counts[3]}
 
     # ---- results -------------------------------------------------------------------------------
     def save_results(self, suite_id: str, configurations: list[dict[str, Any]],

@@ -1,16 +1,22 @@
 """The benchmark lab through the running service: a truth set of two real generated ads
 imported from CSV, a suite of two configurations (Tail Only vs Full Video, embedded provider)
 run as low-priority jobs of one batch, results per configuration, CSV and Parquet exports read
-back, and the original's truth and suite routes."""
+back, the original's truth and suite routes, and its dashboard's edits and deletions of suites
+and tests (a test is a truth): a truth a running suite uses is kept (409), deleting the suite
+aborts its jobs."""
 
 from __future__ import annotations
 
+import http.server
 import io
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-from support import LiveServer
+import pytest
+from support import LiveServer, QuietHandler
 from videos import simple_ad
 
 
@@ -105,7 +111,8 @@ def test_the_originals_truth_routes_and_refusals(live_server: LiveServer) -> Non
         assert c.post("/api/benchmark/truth-sets/import",
                       json={"name": "x", "csv": "a,b\n1,2\n"}).status_code == 400
 
-        assert c.delete(f"/api/benchmark/truths/{truth_id}").json() == {"deleted": truth_id}
+        assert c.delete(f"/api/benchmark/truths/{truth_id}").json() == {
+            "deleted": truth_id, "set_id": "default", "deleted_jobs": 0}
         assert c.get(f"/api/benchmark/truths/{truth_id}").status_code == 404
         assert c.get("/api/benchmark/suites/suite-nope/results").status_code == 404
 
@@ -137,3 +144,121 @@ def test_an_uploaded_truth_video_is_kept_and_benchmarked(live_server: LiveServer
         item_id = made["items"][0]["truth_id"]
         assert c.delete(f"/api/benchmark/truths/{item_id}").status_code == 200
         assert not kept.exists()
+
+
+class _Videos(QuietHandler):
+    """/held.mp4 answers only once the test lets it (its job stays running meanwhile);
+    anything else is a 404 at once (its job fails fast)."""
+
+    release = threading.Event()
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if self.path == "/held.mp4":
+            self.release.wait(60)
+        self.send_body(404, b"", "text/plain")
+
+
+@pytest.fixture
+def videos() -> Iterator[str]:
+    _Videos.release.clear()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Videos)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    _Videos.release.set()
+    server.shutdown()
+
+
+def _truth(c, url: str, **extra: object) -> str:  # type: ignore[no-untyped-def]
+    r = c.post("/api/benchmark/truths", json={"name": url.rsplit("/", 1)[-1], "video_url": url,
+                                              "expected_brand": "Acme", **extra})
+    assert r.status_code == 200, r.text
+    return str(r.json()["truth_id"])
+
+
+def _run(c, truth_id: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    r = c.post("/api/benchmark/run", json={"truth_id": truth_id, "providers": ["embedded"],
+                                           "scan_modes": ["Tail Only"]})
+    assert r.status_code == 200, r.text
+    return r.json()["suite_id"], r.json()["jobs"][0]["job_id"]
+
+
+def test_the_dashboards_suite_and_test_edits(live_server: LiveServer, videos: str) -> None:
+    with live_server.client() as c:
+        held = _truth(c, f"{videos}/held.mp4", expected_confidence=0.8,
+                      expected_reasoning="the logo")
+        got = c.get(f"/api/benchmark/truths/{held}").json()
+        assert (got["expected_confidence"], got["expected_reasoning"]) == (0.8, "the logo")
+
+        # A test edit, as the original's dashboard sends it (every field, the source unchanged).
+        r = c.put(f"/benchmarks/tests/{held}", json={
+            "source_url": f"{videos}/held.mp4", "expected_category": "Footwear",
+            "expected_brand": "Acme Co", "expected_confidence": None,
+            "expected_reasoning": "end card", "expected_ocr_text": "ACME"})
+        assert r.status_code == 200, r.text
+        edited = r.json()
+        assert edited == c.get(f"/api/benchmark/truths/{held}").json()
+        assert (edited["test_id"], edited["expected_brand"], edited["expected_category"],
+                edited["expected_confidence"], edited["expected_reasoning"],
+                edited["expected_ocr_text"]) == (held, "Acme Co", "1070", 0.8, "end card",
+                                                  "ACME")
+        assert c.put("/benchmarks/tests/truth-nope", json={}).status_code == 404
+        assert c.put(f"/benchmarks/tests/{held}", json={"expected_brand": ""}).status_code == 400
+        typo = c.put(f"/benchmarks/tests/{held}", json={"expected_brnad": "x"})
+        assert typo.status_code == 422 and "expected_brnad" in typo.json()["detail"]
+
+        suite_id, job_id = _run(c, held)
+        r = c.put(f"/benchmarks/suites/{suite_id}",
+                  json={"name": "Held suite", "description": "waits for the video"})
+        assert r.status_code == 200, r.text
+        summary = r.json()
+        assert (summary["suite_id"], summary["name"], summary["description"],
+                summary["status"], summary["total_jobs"]) == (
+            suite_id, "Held suite", "waits for the video", "running", 1)
+        listed = {s["suite_id"]: s for s in c.get("/api/benchmark/suites").json()["suites"]}
+        assert listed[suite_id]["description"] == "waits for the video"
+        assert c.put("/benchmarks/suites/suite-nope", json={"name": "x"}).status_code == 404
+
+        for path in (f"/api/benchmark/truths/{held}", f"/benchmarks/tests/{held}"):
+            r = c.delete(path)
+            assert r.status_code == 409, r.text
+            assert "still running" in r.json()["detail"] and suite_id in r.json()["detail"]
+        assert c.get(f"/api/benchmark/truths/{held}").status_code == 200
+
+        r = c.delete(f"/benchmarks/suites/{suite_id}")
+        assert r.status_code == 200, r.text
+        assert r.json() == {"status": "deleted", "suite_id": suite_id, "deleted_tests": 0,
+                            "deleted_jobs": 1, "deleted_results": 0}
+        assert c.get(f"/jobs/{job_id}").status_code == 404  # aborted through the job path
+        assert c.get(f"/api/benchmark/suites/{suite_id}").status_code == 404
+        assert c.delete(f"/benchmarks/suites/{suite_id}").status_code == 404
+        _Videos.release.set()
+        r = c.delete(f"/benchmarks/tests/{held}")
+        assert r.status_code == 200, r.text
+        assert r.json() == {"status": "deleted", "test_id": held, "suite_id": "",
+                            "set_id": "default", "deleted_jobs": 0}
+
+        # A finished suite's truth is deleted with its job and its run.
+        gone = _truth(c, f"{videos}/gone.mp4")
+        suite_id, job_id = _run(c, gone)
+        assert live_server.wait_job(job_id, timeout=120)["status"] == "failed"
+        results = c.get(f"/api/benchmark/suites/{suite_id}/results").json()
+        assert (results["status"], results["failed_jobs"]) == ("completed", 1)
+        r = c.delete(f"/api/benchmark/truths/{gone}")
+        assert r.status_code == 200, r.text
+        assert r.json() == {"deleted": gone, "set_id": "default", "deleted_jobs": 1}
+        assert c.get(f"/jobs/{job_id}").status_code == 404
+        assert c.get(f"/api/benchmark/suites/{suite_id}").json()["runs"] == []
+        r = c.delete(f"/benchmarks/suites/{suite_id}")
+        assert r.json()["deleted_jobs"] == 0 and r.json()["deleted_results"] == 0
+        assert c.delete(f"/benchmarks/tests/{gone}").status_code == 404
+
+        schema = c.get("/openapi.json").json()
+        for path, methods in (("/benchmarks/suites/{suite_id}", ("put", "delete")),
+                              ("/benchmarks/tests/{truth_id}", ("put", "delete"))):
+            for method in methods:
+                op = schema["paths"][path][method]
+                assert op["tags"] == ["benchmark"] and "404" in op["responses"]
+                assert "$ref" in op["responses"]["200"]["content"]["application/json"]["schema"]
+        assert "409" in schema["paths"]["/benchmarks/tests/{truth_id}"]["delete"]["responses"]
+        assert "409" in schema["paths"]["/api/benchmark/truths/{truth_id}"]["delete"][
+            "responses"]

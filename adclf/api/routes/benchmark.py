@@ -1,5 +1,6 @@
 """/api/benchmark: the benchmark lab. The original's paths and shapes (truths, run, suites,
-results) and ours beside them (truth sets, CSV import, export). One service call per route."""
+results; its dashboard's `/benchmarks/suites` and `/benchmarks/tests` edits, a "test" being a
+truth) and ours beside them (truth sets, CSV import, export). One service call per route."""
 
 from __future__ import annotations
 
@@ -10,12 +11,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from adclf.api.deps import Authenticated, BenchmarksDep
 from adclf.api.multipart import MultipartUpload
-from adclf.api.schemas import ErrorView, ValidationErrorView
+from adclf.api.schemas import (
+    DeletedTestView,
+    ErrorView,
+    SuiteDeletedView,
+    SuiteSummaryView,
+    TruthDeletedView,
+    TruthView,
+    ValidationErrorView,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorView} for code in (400, 401, 403, 404, 413, 429, 503)}
 ERRORS[422] = {"model": ValidationErrorView}
 router = APIRouter(tags=["benchmark"], dependencies=Authenticated, responses=ERRORS)
+NO_SUITE: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorView, "description": "No such suite"}}
+NO_TRUTH: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorView, "description": "No such truth"}}
+TRUTH_IN_USE: dict[int | str, dict[str, Any]] = {**NO_TRUTH, 409: {
+    "model": ErrorView, "description": "A suite that is still running uses this truth"}}
 
 
 class TruthIn(BaseModel):
@@ -30,10 +45,39 @@ class TruthIn(BaseModel):
     expected_category: str = Field("", max_length=300)
     expected_categories: list[str] = Field(default_factory=list, max_length=50)
     expected_ocr_text: str = Field("", max_length=5000)
+    expected_confidence: float | None = Field(None, ge=0.0, le=1.0)
+    expected_reasoning: str = Field("", max_length=5000)
 
     def item(self) -> dict[str, Any]:
         category = self.expected_category or next(iter(self.expected_categories), "")
         return {**self.model_dump(), "expected_category": category}
+
+
+class TruthUpdateIn(BaseModel):
+    """The original's test edit: every field is optional; one left out (or null) is kept."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt field must not pass as "no change"
+
+    source_url: str | None = Field(None, max_length=2048, description=(
+        "an http(s) URL or a path under ALLOWED_FOLDER_ROOTS; the current source is kept as is"))
+    expected_ocr_text: str | None = Field(None, max_length=5000)
+    expected_categories: list[Annotated[str, Field(max_length=300)]] | None = Field(
+        None, max_length=50, description="its first entry is the category when "
+        "expected_category is not given")
+    expected_brand: str | None = Field(None, max_length=300)
+    expected_category: str | None = Field(None, max_length=300,
+                                          description="a taxonomy id or name; empty: none")
+    expected_confidence: float | None = Field(None, ge=0.0, le=1.0)
+    expected_reasoning: str | None = Field(None, max_length=5000)
+
+
+class SuiteUpdateIn(BaseModel):
+    """The original's suite edit: both fields are written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., max_length=300)
+    description: str = Field("", max_length=2000)
 
 
 class TruthSetIn(BaseModel):
@@ -81,14 +125,32 @@ async def list_truths(lab: BenchmarksDep) -> dict[str, Any]:
     return await lab.truths()
 
 
-@router.get("/api/benchmark/truths/{truth_id}")
+@router.get("/api/benchmark/truths/{truth_id}", response_model=TruthView, responses=NO_TRUTH)
 async def get_truth(truth_id: str, lab: BenchmarksDep) -> dict[str, Any]:
     return await lab.truth(truth_id)
 
 
-@router.delete("/api/benchmark/truths/{truth_id}")
+@router.delete("/api/benchmark/truths/{truth_id}", response_model=TruthDeletedView,
+               responses=TRUTH_IN_USE)
 async def delete_truth(truth_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    """Delete a truth, with its jobs and runs in finished suites (409 while a suite that ran it
+    is still running)."""
     return await lab.delete_truth(truth_id)
+
+
+@router.put("/benchmarks/tests/{truth_id}", response_model=TruthView, responses=NO_TRUTH)
+async def update_test(truth_id: str, body: TruthUpdateIn, lab: BenchmarksDep
+                      ) -> dict[str, Any]:
+    """The original's test edit (a test is a truth): the truth as `GET
+    /api/benchmark/truths/{truth_id}` answers it."""
+    return await lab.update_truth(truth_id, body.model_dump(exclude_none=True))
+
+
+@router.delete("/benchmarks/tests/{truth_id}", response_model=DeletedTestView,
+               responses=TRUTH_IN_USE)
+async def delete_test(truth_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    """The original's test deletion: as `DELETE /api/benchmark/truths/{truth_id}`."""
+    return await lab.delete_test(truth_id)
 
 
 @router.get("/api/benchmark/truth-sets")
@@ -146,6 +208,22 @@ async def list_suites(lab: BenchmarksDep) -> dict[str, Any]:
 @router.get("/api/benchmark/suites/{suite_id}")
 async def get_suite(suite_id: str, lab: BenchmarksDep) -> dict[str, Any]:
     return await lab.suite(suite_id)
+
+
+@router.put("/benchmarks/suites/{suite_id}", response_model=SuiteSummaryView,
+            responses=NO_SUITE)
+async def update_suite(suite_id: str, body: SuiteUpdateIn, lab: BenchmarksDep
+                       ) -> dict[str, Any]:
+    """Rename a suite and set its description: the suite's summary."""
+    return await lab.update_suite(suite_id, body.name, body.description)
+
+
+@router.delete("/benchmarks/suites/{suite_id}", response_model=SuiteDeletedView,
+               responses=NO_SUITE)
+async def delete_suite(suite_id: str, lab: BenchmarksDep) -> dict[str, Any]:
+    """Delete a suite, its jobs (a running suite's are aborted) and its scores; its truths
+    stay (a truth set outlives its suites)."""
+    return await lab.delete_suite(suite_id)
 
 
 @router.get("/api/benchmark/suites/{suite_id}/results")

@@ -1,5 +1,12 @@
 """Request and response bodies: the HTTP contract users' scripts rely on."""
 
+from adclf.api.schemas.benchmark import (
+    DeletedTestView,
+    SuiteDeletedView,
+    SuiteSummaryView,
+    TruthDeletedView,
+    TruthView,
+)
 from adclf.api.schemas.jobs import (
     ArtifactsView,
     BrandEvidenceView,
@@ -46,6 +53,7 @@ __all__ = [
     "ByUrlsRequest",
     "ClusterNodesView",
     "DeleteResponse",
+    "DeletedTestView",
     "ErrorView",
     "EventView",
     "EventsView",
@@ -63,5 +71,9 @@ __all__ = [
     "NodeView",
     "SpeechLineView",
     "SubmitResponse",
+    "SuiteDeletedView",
+    "SuiteSummaryView",
+    "TruthDeletedView",
+    "TruthView",
     "ValidationErrorView",
 ]

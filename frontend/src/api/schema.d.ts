@@ -353,7 +353,11 @@ export interface paths {
         get: operations["get_truth_api_benchmark_truths__truth_id__get"];
         put?: never;
         post?: never;
-        /** Delete Truth */
+        /**
+         * Delete Truth
+         * @description Delete a truth, with its jobs and runs in finished suites (409 while a suite that ran it
+         *     is still running).
+         */
         delete: operations["delete_truth_api_benchmark_truths__truth_id__delete"];
         options?: never;
         head?: never;
@@ -457,6 +461,56 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/benchmarks/suites/{suite_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Suite
+         * @description Rename a suite and set its description: the suite's summary.
+         */
+        put: operations["update_suite_benchmarks_suites__suite_id__put"];
+        post?: never;
+        /**
+         * Delete Suite
+         * @description Delete a suite, its jobs (a running suite's are aborted) and its scores; its truths
+         *     stay (a truth set outlives its suites).
+         */
+        delete: operations["delete_suite_benchmarks_suites__suite_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/benchmarks/tests/{truth_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Test
+         * @description The original's test edit (a test is a truth): the truth as `GET
+         *     /api/benchmark/truths/{truth_id}` answers it.
+         */
+        put: operations["update_test_benchmarks_tests__truth_id__put"];
+        post?: never;
+        /**
+         * Delete Test
+         * @description The original's test deletion: as `DELETE /api/benchmark/truths/{truth_id}`.
+         */
+        delete: operations["delete_test_benchmarks_tests__truth_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1323,6 +1377,28 @@ export interface components {
             /** Job Id */
             job_id: string;
         };
+        /** DeletedTestView */
+        DeletedTestView: {
+            /**
+             * Deleted Jobs
+             * @description jobs of finished suites that ran this truth
+             */
+            deleted_jobs: number;
+            /** Set Id */
+            set_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "deleted";
+            /**
+             * Suite Id
+             * @default
+             */
+            suite_id?: string;
+            /** Test Id */
+            test_id: string;
+        };
         /** ErrorView */
         ErrorView: {
             /** Detail */
@@ -1837,6 +1913,100 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** SuiteDeletedView */
+        SuiteDeletedView: {
+            /** Deleted Jobs */
+            deleted_jobs: number;
+            /**
+             * Deleted Results
+             * @description stored per-job scores removed
+             */
+            deleted_results: number;
+            /**
+             * Deleted Tests
+             * @description always 0: the truth set outlives its suites
+             */
+            deleted_tests: number;
+            /**
+             * Status
+             * @constant
+             */
+            status: "deleted";
+            /** Suite Id */
+            suite_id: string;
+        };
+        /**
+         * SuiteSummaryView
+         * @description A suite and the state of its jobs (`status` is `completed` once every job is final).
+         */
+        SuiteSummaryView: {
+            /** Completed Jobs */
+            completed_jobs: number;
+            /** Created At */
+            created_at: string | null;
+            /** Description */
+            description: string;
+            /** Evaluated At */
+            evaluated_at?: string | null;
+            /**
+             * Failed Jobs
+             * @description failed or deleted jobs
+             */
+            failed_jobs: number;
+            /** Matrix */
+            matrix: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Set Id */
+            set_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed";
+            /** Suite Id */
+            suite_id: string;
+            /** Test Count */
+            test_count: number;
+            /** Total Jobs */
+            total_jobs: number;
+            /**
+             * Truth Id
+             * @description the suite's truth set (the original's truth)
+             */
+            truth_id: string;
+            /** Truth Name */
+            truth_name: string;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /**
+         * SuiteUpdateIn
+         * @description The original's suite edit: both fields are written.
+         */
+        SuiteUpdateIn: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Name */
+            name: string;
+        };
+        /** TruthDeletedView */
+        TruthDeletedView: {
+            /** Deleted */
+            deleted: string;
+            /**
+             * Deleted Jobs
+             * @description jobs of finished suites that ran this truth
+             */
+            deleted_jobs: number;
+            /** Set Id */
+            set_id: string;
+        };
         /**
          * TruthIn
          * @description One video with its expected answer. `video_url`: an http(s) URL or a path under
@@ -1852,11 +2022,18 @@ export interface components {
              * @default
              */
             expected_category?: string;
+            /** Expected Confidence */
+            expected_confidence?: number | null;
             /**
              * Expected Ocr Text
              * @default
              */
             expected_ocr_text?: string;
+            /**
+             * Expected Reasoning
+             * @default
+             */
+            expected_reasoning?: string;
             /**
              * Name
              * @default
@@ -1871,6 +2048,93 @@ export interface components {
             items: components["schemas"]["TruthIn"][];
             /** Name */
             name: string;
+        };
+        /**
+         * TruthUpdateIn
+         * @description The original's test edit: every field is optional; one left out (or null) is kept.
+         */
+        TruthUpdateIn: {
+            /** Expected Brand */
+            expected_brand?: string | null;
+            /**
+             * Expected Categories
+             * @description its first entry is the category when expected_category is not given
+             */
+            expected_categories?: string[] | null;
+            /**
+             * Expected Category
+             * @description a taxonomy id or name; empty: none
+             */
+            expected_category?: string | null;
+            /** Expected Confidence */
+            expected_confidence?: number | null;
+            /** Expected Ocr Text */
+            expected_ocr_text?: string | null;
+            /** Expected Reasoning */
+            expected_reasoning?: string | null;
+            /**
+             * Source Url
+             * @description an http(s) URL or a path under ALLOWED_FOLDER_ROOTS; the current source is kept as is
+             */
+            source_url?: string | null;
+        };
+        /**
+         * TruthView
+         * @description One truth item: a video and the answer expected for it.
+         */
+        TruthView: {
+            /** Created At */
+            created_at: string | null;
+            /** Expected Brand */
+            expected_brand: string;
+            /** Expected Categories */
+            expected_categories: string[];
+            /**
+             * Expected Category
+             * @description a taxonomy id, or empty
+             */
+            expected_category: string;
+            /** Expected Confidence */
+            expected_confidence?: number | null;
+            /** Expected Ocr Text */
+            expected_ocr_text: string;
+            /**
+             * Expected Reasoning
+             * @default
+             */
+            expected_reasoning?: string;
+            /** Metadata */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Set Id */
+            set_id: string;
+            /**
+             * Source Kind
+             * @enum {string}
+             */
+            source_kind: "url" | "file" | "upload";
+            /** Source Url */
+            source_url: string;
+            /**
+             * Suite Id
+             * @description always empty: a truth belongs to a set, not a suite
+             * @default
+             */
+            suite_id?: string;
+            /**
+             * Test Id
+             * @description the same id (the original's dashboard calls it a test)
+             */
+            test_id: string;
+            /** Truth Id */
+            truth_id: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Video Url */
+            video_url: string;
         };
         /** ValidationErrorView */
         ValidationErrorView: {
@@ -3458,9 +3722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TruthView"];
                 };
             };
             /** @description Bad Request */
@@ -3490,7 +3752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Not Found */
+            /** @description No such truth */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3554,9 +3816,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TruthDeletedView"];
                 };
             };
             /** @description Bad Request */
@@ -3586,8 +3846,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorView"];
                 };
             };
-            /** @description Not Found */
+            /** @description No such truth */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description A suite that is still running uses this truth */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3792,6 +4061,399 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+        };
+    };
+    update_suite_benchmarks_suites__suite_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuiteUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuiteSummaryView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description No such suite */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    delete_suite_benchmarks_suites__suite_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suite_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuiteDeletedView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description No such suite */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    update_test_benchmarks_tests__truth_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                truth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TruthUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TruthView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description No such truth */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    delete_test_benchmarks_tests__truth_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                truth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedTestView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description No such truth */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description A suite that is still running uses this truth */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
