@@ -35,6 +35,7 @@ bench: setup
 	$(PY) -m benchmarks.devset.generate
 	$(PY) -m benchmarks.quality --split all
 	$(PY) -m benchmarks.cluster
+	$(PY) -m benchmarks.latency
 
 openapi: setup
 	$(PY) -m adclf.api.openapi > frontend/openapi.json

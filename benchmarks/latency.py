@@ -1,17 +1,24 @@
-"""GET /jobs/{id} through Serve while the box is busy (issue #15 part 5).
+"""GET /jobs/{id} while the box is busy (issue #15 part 5): where the time goes.
 
-Three states, each measured with the workers' pipeline at Ray's niceness (WORKER_NICE=0, the
-baseline: every actor, the ingress and the store included, runs at niceness 15) and lowered below
-it (WORKER_NICE=10, the default), in the same run:
+One Ray session serves the app two ways at once, so both see the same load:
+- through the Serve HTTP proxy (the baseline, what `serve run serve_config.yaml` serves): the
+  proxy process receives the request and calls the ingress replica over Ray;
+- straight into the ingress replica (Ray Serve direct ingress, `ADCLF_DIRECT_PORT` of
+  `make run`): the replica's own HTTP server, one process hop fewer.
+GETs alternate between the two paths. Three states, each with the workers' pipeline at Ray's
+niceness (WORKER_NICE=0) and lowered (WORKER_NICE=10, the default):
 - idle: nothing queued;
-- 2 workers busy: two long 720p ads being classified (full-video scan);
+- 2 workers busy: long 720p ads being classified (full-video scan), checked busy throughout;
 - 500-job batch: 500 short ads queued and being worked through.
+It also times a bare FastAPI route through the proxy (Serve's own floor on this box) and, in each
+state, the job store read alone from the driver (the Ray actor hop to the store)
 
 Usage: python -m benchmarks.latency [--gets 400]"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -22,15 +29,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+PORT = 8766
+DIRECT_PORT = 8776
+# Read by the Serve controller and replicas when Ray starts them: set before ray.init.
+os.environ.update(RAY_SERVE_ENABLE_DIRECT_INGRESS="1",
+                  RAY_SERVE_DIRECT_INGRESS_MIN_HTTP_PORT=str(DIRECT_PORT),
+                  RAY_SERVE_DIRECT_INGRESS_MAX_HTTP_PORT=str(DIRECT_PORT + 15),
+                  RAY_SERVE_DIRECT_INGRESS_MIN_GRPC_PORT=str(DIRECT_PORT + 1000),
+                  RAY_SERVE_DIRECT_INGRESS_MAX_GRPC_PORT=str(DIRECT_PORT + 1015))
+
 import httpx  # noqa: E402
 import ray  # noqa: E402
-from _common import pct, report, timed_gets  # noqa: E402
+from _common import pct, report  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from ray import serve  # noqa: E402
 
 from adclf.api.deployment import build_app  # noqa: E402
+from adclf.store.client import NAMESPACE, store_actor_name  # noqa: E402
 
-PORT = 8766
-
+PATHS = ("proxy", "direct")
+Samples = dict[str, list[float]]
 
 
 def wait_final(c: httpx.Client, job_id: str, timeout: float = 600) -> None:
@@ -43,43 +61,120 @@ def wait_final(c: httpx.Client, job_id: str, timeout: float = 600) -> None:
 
 def busy_workers(c: httpx.Client) -> int:
     body = c.get("/cluster/nodes").json()
-    views: list[dict[str, Any]] = body.get("node_views") if isinstance(body, dict) else body
+    views: Any = body.get("node_views") if isinstance(body, dict) else body
     return sum(int(v.get("processing") or 0) for v in views or [])
 
 
-def run(nice: int, tmp: Path, short_ad: Path, long_ad: Path, gets: int) -> dict[str, list[float]]:
+def direct_url(timeout: float = 120) -> str:
+    """The ingress replica's own port: Serve gives each replica the first free one of the range
+    (the bare app's replica may still hold the first while it drains)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for port in range(DIRECT_PORT, DIRECT_PORT + 16):
+            url = f"http://127.0.0.1:{port}"
+            try:
+                if "nodes_alive" in httpx.get(f"{url}/health", timeout=2).json():
+                    return url
+            except (httpx.HTTPError, ValueError):
+                continue
+        time.sleep(1)
+    raise TimeoutError("no ingress replica answers on its direct port")
+
+
+class StoreRead:
+    """The job store hop alone: the same read the ingress makes, from the driver."""
+
+    def __init__(self, job_id: str) -> None:
+        self.handle = ray.get_actor(store_actor_name("node-a"), namespace=NAMESPACE)
+        self.job_id = job_id
+
+    def get(self, path: str) -> httpx.Response:
+        row: Any = ray.get(self.handle.get.remote(self.job_id))
+        return httpx.Response(200 if row else 404)
+
+
+def alternating_gets(clients: dict[str, Any], path: str, n: int) -> Samples:
+    out: Samples = {k: [] for k in clients}
+    for _ in range(n):
+        for name, c in clients.items():
+            t0 = time.perf_counter()
+            r = c.get(path)
+            out[name].append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.text
+    return out
+
+
+def measure_busy(clients: dict[str, Any], path: str, n: int) -> tuple[Samples, str]:
+    """GETs while both workers work; says how many of the checks (before, between, after
+    chunks of GETs) found both busy, so a state that drained early cannot pass unnoticed."""
+    proxy = clients["proxy"]
+    while busy_workers(proxy) < 2:
+        time.sleep(0.2)
+    out: Samples = {k: [] for k in clients}
+    checks = []
+    for _ in range(4):
+        for k, v in alternating_gets(clients, path, n // 4).items():
+            out[k] += v
+        checks.append(busy_workers(proxy) >= 2)
+    return out, f"{sum(checks)}/{len(checks)} checks"
+
+
+def run(nice: int, tmp: Path, short_ad: Path, long_ad: Path, gets: int
+        ) -> dict[str, tuple[Samples, str]]:
     serve.run(build_app({"DATA_DIR": str(tmp / f"data-{nice}"),
                          "ALLOWED_FOLDER_ROOTS": [str(short_ad.parent)],
                          "WORKERS_PER_NODE": 2, "WORKER_NICE": nice, "CLEANUP_ENABLED": False}),
               name="adclf", route_prefix="/")
-    out: dict[str, list[float]] = {}
-    with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as c:
-        while c.get("/health").status_code != 200:
-            time.sleep(0.5)
-        job = c.post("/jobs/by-filepath", json={"file_path": str(short_ad)}).json()["job_id"]
-        wait_final(c, job)
-        time.sleep(5)  # both workers warmed up (they warm while the first job runs)
-        path = f"/jobs/{job}"
-        timed_gets(c, path, 50)
-        out["idle"] = timed_gets(c, path, gets)
+    out: dict[str, tuple[Samples, str]] = {}
+    c = httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60)
+    while c.get("/health").status_code != 200:
+        time.sleep(0.5)
+    clients: dict[str, Any] = {"proxy": c,
+                               "direct": httpx.Client(base_url=direct_url(), timeout=60)}
+    job = c.post("/jobs/by-filepath", json={"file_path": str(short_ad)}).json()["job_id"]
+    wait_final(c, job)
+    time.sleep(5)  # both workers warmed up (they warm while the first job runs)
+    path = f"/jobs/{job}"
+    clients["store read"] = StoreRead(job)
+    alternating_gets(clients, path, 50)
+    out["idle"] = (alternating_gets(clients, path, gets), "-")
 
-        long_jobs = [c.post("/jobs/by-filepath", json={
-            "file_path": str(long_ad), "settings": {"scan_mode": "Full Video"}}).json()["job_id"]
-            for _ in range(4)]
-        while busy_workers(c) < 2:
-            time.sleep(0.2)
-        out["2 workers busy"] = timed_gets(c, path, gets)
-        c.post("/jobs/bulk-delete", json={"job_ids": long_jobs})
+    long_jobs = [c.post("/jobs/by-filepath", json={
+        "file_path": str(long_ad), "settings": {"scan_mode": "Full Video"}}).json()["job_id"]
+        for _ in range(30)]
+    out["2 workers busy"] = measure_busy(clients, path, gets)
+    c.post("/jobs/bulk-delete", json={"job_ids": long_jobs})
 
-        batch = c.post("/jobs/by-folder", json={"folder_path": str(short_ad.parent / "batch")})
-        assert batch.status_code == 200, batch.text
-        while busy_workers(c) < 2:
-            time.sleep(0.2)
-        out["500-job batch running"] = timed_gets(c, path, gets)
-        ids = [j["job_id"] for j in batch.json()]
-        c.post("/jobs/bulk-delete", json={"job_ids": ids})
+    batch = c.post("/jobs/by-folder", json={"folder_path": str(short_ad.parent / "batch")})
+    assert batch.status_code == 200, batch.text
+    out["500-job batch running"] = measure_busy(clients, path, gets)
+    c.post("/jobs/bulk-delete", json={"job_ids": [j["job_id"] for j in batch.json()]})
+    for client in (clients["proxy"], clients["direct"]):
+        client.close()
     serve.delete("adclf")
     return out
+
+
+def floors(gets: int) -> dict[str, list[float]]:
+    """Serve's own cost on this box: a FastAPI route that does nothing, through the proxy; and
+    one job store read from the driver."""
+    bare = FastAPI()
+
+    @bare.get("/ping")
+    async def ping() -> dict[str, bool]:
+        return {"ok": True}
+
+    @serve.deployment(name="bare")
+    @serve.ingress(bare)
+    class Bare:
+        pass
+
+    serve.run(Bare.bind(), name="bare", route_prefix="/bare")  # type: ignore[attr-defined]
+    with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as c:
+        c.get("/bare/ping")
+        got = alternating_gets({"proxy": c}, "/bare/ping", gets)["proxy"]
+    serve.delete("bare")
+    return {"bare FastAPI route through the proxy": got}
 
 
 def main() -> None:
@@ -99,15 +194,26 @@ def main() -> None:
         (batch / f"ad-{i:03}.mp4").hardlink_to(short_ad)
     ray.init(address="local", include_dashboard=False, log_to_driver=False)
     serve.start(http_options={"host": "127.0.0.1", "port": PORT})
+    base = floors(args.gets)
     results = {nice: run(nice, tmp, short_ad, long_ad, args.gets) for nice in (0, 10)}
-    print(f"GET /jobs/{{id}} through Serve, {args.gets} requests per state, 2 workers, "
-          "2-core box")
+    print(f"GET /jobs/{{id}}, {args.gets} requests per path and state, 2 workers, "
+          f"{os.cpu_count()}-core box; proxy = baseline (Serve HTTP proxy), direct = "
+          "ADCLF_DIRECT_PORT (Serve direct ingress)")
+    for name, xs in base.items():
+        report(f"floor: {name} p50", pct(xs, 50), "ms", "-", True)
     for state in results[0]:
         for nice in (0, 10):
-            label = "baseline WORKER_NICE=0" if nice == 0 else "WORKER_NICE=10"
-            p50, p99 = pct(results[nice][state], 50), pct(results[nice][state], 99)
-            report(f"{state}: p50 ({label})", p50, "ms", "<= 10 ms", p50 <= 10)
-            report(f"{state}: p99 ({label})", p99, "ms", "-", True)
+            samples, busy = results[nice][state]
+            for way in PATHS:
+                p50, p99 = pct(samples[way], 50), pct(samples[way], 99)
+                label = f"{state}, nice {nice}, {way}"
+                report(f"{label}: p50", p50, "ms", "<= 10 ms", p50 <= 10)
+                report(f"{label}: p99", p99, "ms", "-", True)
+            store = samples["store read"]
+            report(f"{state}, nice {nice}: the store read alone p50", pct(store, 50), "ms", "-",
+                   True)
+            if busy != "-":
+                print(f"  ({state}, nice {nice}: both workers busy at {busy})")
     serve.shutdown()
     ray.shutdown()
 

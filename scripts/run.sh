@@ -2,6 +2,17 @@
 # `make run`: serve the app in the foreground. With RAY_ADDRESS set (e.g. `auto` after
 # `ray start --head`), it joins that cluster; otherwise it starts a fresh local Ray, so a stale
 # /tmp/ray/ray_current_cluster from a crashed session can never capture it.
+#
+# ADCLF_DIRECT_PORT (default 8001; empty to turn off): the ingress replica also answers on its
+# own HTTP port (Ray Serve direct ingress), one process hop shorter than the Serve proxy on 8000
+# (docs/operations.md "Latency"). A second replica on the same node takes the next port. Ray reads
+# these variables when it starts, so they only apply to the Ray this command starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+direct="${ADCLF_DIRECT_PORT-8001}"
+if [ -n "$direct" ] && [ "${RAY_ADDRESS:-local}" = "local" ]; then
+  export RAY_SERVE_ENABLE_DIRECT_INGRESS=1 \
+    RAY_SERVE_DIRECT_INGRESS_MIN_HTTP_PORT="$direct" \
+    RAY_SERVE_DIRECT_INGRESS_MAX_HTTP_PORT="$((direct + 15))"
+fi
 exec .venv/bin/serve run --address "${RAY_ADDRESS:-local}" serve_config.yaml "$@"

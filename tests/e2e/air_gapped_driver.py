@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 BASE = "http://127.0.0.1:8000"
+DIRECT_PORT = 8001  # `make run` with ADCLF_DIRECT_PORT: the ingress replica's own port
+DIRECT = f"http://127.0.0.1:{DIRECT_PORT}"
 
 
 def sh(*cmd: str) -> None:
@@ -79,20 +81,35 @@ def tx_packets(dev: str = "v0") -> int:
 
 
 def call(method: str, path: str, body: bytes | None = None,
-         headers: dict[str, str] | None = None, timeout: float = 30.0) -> Any:
-    req = urllib.request.Request(BASE + path, data=body, method=method, headers=headers or {})
+         headers: dict[str, str] | None = None, timeout: float = 30.0, base: str = BASE) -> Any:
+    req = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
     with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - loopback only
         return json.loads(resp.read())
 
 
-def upload(path: Path) -> tuple[dict[str, Any], float]:
+def read_stream(url: str, timeout: float = 60.0) -> str:
+    """A final job's event stream ends by itself: its whole text."""
+    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - loopback only
+        return str(resp.read().decode(errors="replace"))
+
+
+def direct_port_checks(job_id: str) -> dict[str, Any]:
+    """The same service on the direct port: health, a job, its event stream, an upload."""
+    out: dict[str, Any] = {"health": call("GET", "/health", base=DIRECT)["status"]}
+    out["job_status"] = call("GET", f"/jobs/{job_id}", base=DIRECT)["status"]
+    out["stream_has_final"] = '"completed"' in read_stream(f"{DIRECT}/jobs/{job_id}/stream")
+    return out
+
+
+def upload(path: Path, base: str = BASE) -> tuple[dict[str, Any], float]:
     boundary = "adclf-airgap-boundary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
             f"filename=\"{path.name}\"\r\nContent-Type: video/mp4\r\n\r\n").encode()
     body += path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
     started = time.monotonic()
     answer = call("POST", "/jobs/upload", body,
-                  {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=60)
+                  {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=60,
+                  base=base)
     return answer, time.monotonic() - started
 
 
@@ -116,10 +133,12 @@ def main() -> int:
     dns.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
     env.update(DATA_DIR=str(work / "data"), ALLOWED_FOLDER_ROOTS=str(videos),
-               WORKERS_PER_NODE="1", RAY_USAGE_STATS_ENABLED="0")
+               WORKERS_PER_NODE="1", RAY_USAGE_STATS_ENABLED="0",
+               ADCLF_DIRECT_PORT=str(DIRECT_PORT))
     log = (work / "serve.log").open("wb")
-    # Exactly what a user types: no --address, no RAY_AUTH_MODE (Ray's token auth is on).
-    serve = subprocess.Popen([str(checkout / ".venv/bin/serve"), "run", "serve_config.yaml"],
+    # What `make run` runs after its setup (`serve run serve_config.yaml` plus the direct port);
+    # no RAY_AUTH_MODE, so Ray's token auth is on.
+    serve = subprocess.Popen(["bash", str(checkout / "scripts/run.sh")],
                              cwd=checkout, env=env, stdout=log, stderr=subprocess.STDOUT)
     report: dict[str, Any] = {"started": False}
     try:
@@ -138,13 +157,15 @@ def main() -> int:
             return _write(work, report)
         dns_before, tx_before, t0 = len(dns.queries), tx_packets(), time.time()
         up, up_seconds = upload(videos / "upload.mp4")
+        direct_up, _ = upload(videos / "upload.mp4", base=DIRECT)
         by_path = call("POST", "/jobs/by-filepath",
                        json.dumps({"file_path": str(videos / "server.mp4")}).encode(),
                        {"Content-Type": "application/json"})
         folder = call("POST", "/jobs/by-folder",
                       json.dumps({"folder_path": str(videos / "folder")}).encode(),
                       {"Content-Type": "application/json"})
-        ids = [up["job_id"], by_path["job_id"], *[j["job_id"] for j in folder]]
+        ids = [up["job_id"], direct_up["job_id"], by_path["job_id"],
+               *[j["job_id"] for j in folder]]
         jobs = wait_final(ids, time.time() + 300)
         report.update(
             upload_seconds=up_seconds, job_ids=ids, jobs=jobs,
@@ -152,6 +173,7 @@ def main() -> int:
             startup_dns=[q for _, q in dns.queries[:dns_before]],
             run_time_tx_packets=tx_packets() - tx_before,
         )
+        report["direct"] = direct_port_checks(by_path["job_id"])
         return _write(work, report)
     finally:
         serve.send_signal(signal.SIGINT)  # `serve run` stops the Ray it started

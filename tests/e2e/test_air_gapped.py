@@ -1,6 +1,7 @@
-"""The real service on a host with no network (issue #15): started as a user would with a plain
-`serve run serve_config.yaml` (Ray's own token auth on), it takes an upload, a server file and a
-folder, completes them all, and nothing at run time resolves a name or leaves the machine.
+"""The real service on a host with no network (issue #15): started as `make run` starts it
+(scripts/run.sh: `serve run serve_config.yaml`, Ray's own token auth on, and the direct port), it
+takes uploads (through the proxy and the direct port), a server file and a folder, completes them
+all, and nothing at run time resolves a name or leaves the machine.
 
 Needs root for a network and mount namespace (`unshare -n -m`) and a veth pair; skipped with the
 reason where the machine does not allow them."""
@@ -61,8 +62,14 @@ def air_gapped_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return report
 
 
-def test_service_starts_with_plain_serve_run(air_gapped_run: dict) -> None:
+def test_service_starts_as_make_run_starts_it(air_gapped_run: dict) -> None:
     assert air_gapped_run["started"], air_gapped_run["serve_log_tail"]
+
+
+def test_the_direct_port_serves_the_same_jobs(air_gapped_run: dict) -> None:
+    assert air_gapped_run["started"]
+    assert air_gapped_run["direct"] == {"health": "ok", "job_status": "completed",
+                                        "stream_has_final": True}, air_gapped_run
 
 
 def test_upload_answers_at_once(air_gapped_run: dict) -> None:
@@ -72,11 +79,12 @@ def test_upload_answers_at_once(air_gapped_run: dict) -> None:
 
 def test_upload_file_and_folder_jobs_complete(air_gapped_run: dict) -> None:
     jobs = air_gapped_run["jobs"]
-    assert len(jobs) == len(air_gapped_run["job_ids"]) == 4, air_gapped_run
+    assert len(jobs) == len(air_gapped_run["job_ids"]) == 5, air_gapped_run
     for job in jobs.values():
         assert job["status"] == "completed", job
     brands = sorted(job["brand"] for job in jobs.values())
-    assert brands == ["Kestrel", "Larkspur", "Orchard", "Tidewater"]
+    # "Kestrel" twice: uploaded through the proxy and through the direct port.
+    assert brands == ["Kestrel", "Kestrel", "Larkspur", "Orchard", "Tidewater"]
 
 
 def test_nothing_resolves_names_or_leaves_the_host(air_gapped_run: dict) -> None:
