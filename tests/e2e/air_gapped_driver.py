@@ -125,6 +125,37 @@ def wait_final(job_ids: list[str], deadline: float) -> dict[str, dict[str, Any]]
     return final
 
 
+def start(command: list[str], checkout: Path, env: dict[str, str], log: Path
+          ) -> tuple[subprocess.Popen[bytes], bool]:
+    """Start the service and wait until /health on the main port says ok."""
+    proc = subprocess.Popen(command, cwd=checkout, env=env, stdout=log.open("ab"),
+                            stderr=subprocess.STDOUT)
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        try:
+            if call("GET", "/health", timeout=5)["status"] == "ok":
+                return proc, True
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(1.0)
+    return proc, False
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)  # `serve run` stops the Ray it started
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    stop_namespace_processes()
+
+
+def post_json(path: str, body: dict[str, Any]) -> Any:
+    return call("POST", path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+
+
 def main() -> int:
     checkout, work = Path(sys.argv[1]), Path(sys.argv[2])
     videos = work / "videos"
@@ -133,39 +164,20 @@ def main() -> int:
     dns.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
     env.update(DATA_DIR=str(work / "data"), ALLOWED_FOLDER_ROOTS=str(videos),
-               WORKERS_PER_NODE="1", RAY_USAGE_STATS_ENABLED="0",
-               ADCLF_DIRECT_PORT=str(DIRECT_PORT))
-    log = (work / "serve.log").open("wb")
-    # What `make run` runs after its setup (`serve run serve_config.yaml` plus the direct port);
-    # no RAY_AUTH_MODE, so Ray's token auth is on.
-    serve = subprocess.Popen(["bash", str(checkout / "scripts/run.sh")],
-                             cwd=checkout, env=env, stdout=log, stderr=subprocess.STDOUT)
+               WORKERS_PER_NODE="1", RAY_USAGE_STATS_ENABLED="0")
+    log = work / "serve.log"
     report: dict[str, Any] = {"started": False}
+    # 1. Exactly what a user types: no --address, no RAY_AUTH_MODE (Ray's token auth is on).
+    serve, report["started"] = start([str(checkout / ".venv/bin/serve"), "run",
+                                      "serve_config.yaml"], checkout, env, log)
     try:
-        deadline = time.time() + 300
-        while time.time() < deadline:
-            try:
-                if call("GET", "/health", timeout=5)["status"] == "ok":
-                    report["started"] = True
-                    break
-            except Exception:  # noqa: BLE001 - not up yet
-                pass
-            if serve.poll() is not None:
-                break
-            time.sleep(1.0)
         if not report["started"]:
             return _write(work, report)
         dns_before, tx_before, t0 = len(dns.queries), tx_packets(), time.time()
         up, up_seconds = upload(videos / "upload.mp4")
-        direct_up, _ = upload(videos / "upload.mp4", base=DIRECT)
-        by_path = call("POST", "/jobs/by-filepath",
-                       json.dumps({"file_path": str(videos / "server.mp4")}).encode(),
-                       {"Content-Type": "application/json"})
-        folder = call("POST", "/jobs/by-folder",
-                      json.dumps({"folder_path": str(videos / "folder")}).encode(),
-                      {"Content-Type": "application/json"})
-        ids = [up["job_id"], direct_up["job_id"], by_path["job_id"],
-               *[j["job_id"] for j in folder]]
+        by_path = post_json("/jobs/by-filepath", {"file_path": str(videos / "server.mp4")})
+        folder = post_json("/jobs/by-folder", {"folder_path": str(videos / "folder")})
+        ids = [up["job_id"], by_path["job_id"], *[j["job_id"] for j in folder]]
         jobs = wait_final(ids, time.time() + 300)
         report.update(
             upload_seconds=up_seconds, job_ids=ids, jobs=jobs,
@@ -173,15 +185,26 @@ def main() -> int:
             startup_dns=[q for _, q in dns.queries[:dns_before]],
             run_time_tx_packets=tx_packets() - tx_before,
         )
-        report["direct"] = direct_port_checks(by_path["job_id"])
+    finally:
+        stop(serve)
+    # 2. What `make run` runs after its set-up (scripts/run.sh): the same service, same data,
+    # also on the ingress replica's own port.
+    env["ADCLF_DIRECT_PORT"] = str(DIRECT_PORT)
+    serve, started = start(["bash", str(checkout / "scripts/run.sh")], checkout, env, log)
+    report["direct"] = {"started": started}
+    try:
+        if started:
+            dns_before, tx_before = len(dns.queries), tx_packets()
+            report["direct"].update(direct_port_checks(by_path["job_id"]))
+            direct_up, _ = upload(videos / "upload.mp4", base=DIRECT)
+            done = wait_final([direct_up["job_id"]], time.time() + 300)
+            report["direct"]["upload"] = {k: v.get(k) for v in done.values()
+                                          for k in ("status", "brand")}
+            report["direct"]["run_time_dns"] = [q for _, q in dns.queries[dns_before:]]
+            report["direct"]["run_time_tx_packets"] = tx_packets() - tx_before
         return _write(work, report)
     finally:
-        serve.send_signal(signal.SIGINT)  # `serve run` stops the Ray it started
-        try:
-            serve.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            serve.kill()
-        stop_namespace_processes()
+        stop(serve)
 
 
 def stop_namespace_processes() -> None:
