@@ -12,8 +12,13 @@ from collections.abc import Callable, Sequence
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-ALLOW_METHODS = ["GET", "POST", "DELETE", "OPTIONS"]
+# Every method a route uses (a browser refuses the call when its preflight does not list it);
+# tests/security/test_security_api_cors_limits.py checks this against the schema.
+ALLOW_METHODS = ["GET", "POST", "PUT", "DELETE", "OPTIONS"]
 ALLOW_HEADERS = ["Authorization", "Content-Type", "X-Filename", "Range"]
+# Response headers a dashboard on another origin may read: pagination and reasons.
+EXPOSE_HEADERS = ["X-Total-Count", "X-Limit", "X-Offset", "X-Unavailable-Nodes",
+                  "X-Unavailable-Reason", "Content-Disposition"]
 
 
 class SettingsCORSMiddleware:
@@ -26,7 +31,8 @@ class SettingsCORSMiddleware:
         if self._built is None or self._built[0] != origins:
             self._built = (origins, CORSMiddleware(
                 self.app, allow_origins=list(origins), allow_credentials="*" not in origins,
-                allow_methods=ALLOW_METHODS, allow_headers=ALLOW_HEADERS))
+                allow_methods=ALLOW_METHODS, allow_headers=ALLOW_HEADERS,
+                expose_headers=EXPOSE_HEADERS))
         return self._built[1]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -47,6 +47,27 @@ def test_cors_answers_only_the_configured_origin(extra_apps: ExtraApps) -> None:
             assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
 
 
+def test_every_method_of_the_schema_passes_the_preflight(extra_apps: ExtraApps) -> None:
+    """A browser on the allowed origin can make every call the API offers (the original
+    dashboard's PUT /benchmarks/... was refused here once), and can read the paging headers."""
+    app = extra_apps.guarded
+    with app.client() as c:
+        schema = c.get("/openapi.json").json()
+        one_path = {m.upper(): p for p, item in schema["paths"].items() for m in item
+                    if m in ("get", "post", "put", "patch", "delete")}
+        assert {"GET", "POST", "PUT", "DELETE"} <= set(one_path)
+        for method, path in one_path.items():
+            r = httpx.options(app.url + path, timeout=30, headers={
+                "Origin": CORS_ORIGIN, "Access-Control-Request-Method": method,
+                "Access-Control-Request-Headers": "authorization,content-type"})
+            assert r.status_code == 200, (method, path, r.text)
+            assert method in r.headers["access-control-allow-methods"]
+        got = c.get("/admin/jobs", headers={"Origin": CORS_ORIGIN})
+        assert got.status_code == 200 and "X-Total-Count" in got.headers
+        exposed = got.headers.get("access-control-expose-headers", "").lower()
+        assert "x-total-count" in exposed
+
+
 def test_no_cors_origins_means_no_cors_headers(live_server: LiveServer) -> None:
     for base in (live_server.url, live_server.secure_url):
         for origin in [CORS_ORIGIN, *EVIL_ORIGINS]:
