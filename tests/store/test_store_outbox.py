@@ -91,22 +91,26 @@ def test_a_job_failed_by_start_up_recovery_owes_its_callback(tmp_path: Path) -> 
     assert must(s.entry(job_id))["state"] == "pending"
 
 
+# Long enough that a loaded CI box does not see a lease run out between two calls.
+LEASE = 1.5
+
+
 def test_due_rows_are_leased_and_every_outcome_is_an_event(tmp_path: Path) -> None:
     s = store(tmp_path)
     job_id = s.create(callback_url=HOOK)
     s.parts.claim("w1")
     run(s.parts.jobs.complete(job_id, "w1", {"brand": "ACME"}, None, None))
-    taken = run(s.outbox.due(10, lease=0.3))
+    taken = run(s.outbox.due(10, lease=LEASE))
     assert [r["job_id"] for r in taken] == [job_id]
-    assert run(s.outbox.due(10, lease=0.3)) == []  # leased: not handed out twice
-    time.sleep(0.35)
+    assert run(s.outbox.due(10, lease=LEASE)) == []  # leased: not handed out twice
+    time.sleep(LEASE + 0.1)
     assert [r["job_id"] for r in run(s.outbox.due(10, lease=60))] == [job_id]  # lease ran out
-    retry_at = time.time() + 0.2
+    retry_at = time.time() + LEASE
     assert run(s.outbox.report(job_id, "pending", "attempt 1 failed (HTTP 503)", retry_at))
     entry = must(s.entry(job_id))
     assert (entry["attempts"], entry["last_error"]) == (1, "attempt 1 failed (HTTP 503)")
     assert run(s.outbox.due(10, 60)) == []
-    time.sleep(0.25)
+    time.sleep(LEASE + 0.1)
     assert [r["attempts"] for r in run(s.outbox.due(10, 60))] == [1]
     assert run(s.outbox.report(job_id, "delivered", "delivered on attempt 2 (HTTP 200)"))
     assert not run(s.outbox.report(job_id, "delivered", "again"))  # final: nothing more
