@@ -82,14 +82,16 @@ def direct_url(timeout: float = 120) -> str:
 
 
 class StoreRead:
-    """The job store hop alone: the same read the ingress makes, from the driver."""
+    """The job store hop alone: the same read the ingress makes (StoreClient.get), from the
+    driver."""
 
     def __init__(self, job_id: str) -> None:
         self.handle = ray.get_actor(store_actor_name("node-a"), namespace=NAMESPACE)
         self.job_id = job_id
 
     def get(self, path: str) -> httpx.Response:
-        row: Any = ray.get(self.handle.get.remote(self.job_id))
+        row: Any = ray.get(self.handle.peek.options(concurrency_group="reads").remote(
+            self.job_id))
         return httpx.Response(200 if row else 404)
 
 

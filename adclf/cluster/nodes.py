@@ -23,7 +23,8 @@ log = logging.getLogger("adclf.cluster")
 
 NODE_LABEL = "adclf-node"
 
-JobStoreActor = ray.remote(JobStore)
+# "reads": one thread of its own for job polls (StoreClient.get), beside the main loop.
+JobStoreActor = ray.remote(concurrency_groups={"reads": 1})(JobStore)  # type: ignore[call-overload]  # documented option, missing from Ray's overloads
 WorkerActor = ray.remote(Worker)
 
 

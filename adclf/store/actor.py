@@ -122,6 +122,11 @@ class JobStore:
     async def get(self, job_id: str) -> Row | None:
         return await self.reads.get(job_id)
 
+    async def peek(self, job_id: str) -> Row | None:
+        """One job, called in the "reads" concurrency group (its own thread and loop; see
+        cluster.nodes), so polls are not queued behind commits on the main loop."""
+        return self.reads.peek(job_id)
+
     async def get_many(self, job_ids: list[str]) -> list[Row]:
         return await self.reads.get_many(job_ids)
 

@@ -31,9 +31,14 @@ class StoreClient:
             raise Unavailable(f"node {node!r} has no job store (unknown or not started)") from None
         return cls(node, handle)
 
-    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+    async def _call(self, method: str, *args: Any, group: str | None = None,
+                    **kwargs: Any) -> Any:
+        """`group`: the actor's concurrency group to run in (None: its main loop)."""
+        call = getattr(self.handle, method)
+        if group is not None:
+            call = call.options(concurrency_group=group)
         try:
-            return await getattr(self.handle, method).remote(*args, **kwargs)
+            return await call.remote(*args, **kwargs)
         except ray.exceptions.RayActorError as exc:
             raise Unavailable(f"node {self.node} is unavailable: its job store is not "
                               f"reachable ({type(exc).__name__})") from exc
@@ -49,7 +54,8 @@ class StoreClient:
         return rows
 
     async def get(self, job_id: str) -> Row:
-        row: Row | None = await self._call("get", job_id)
+        # In the store's "reads" group: a poll does not wait behind the main loop's commits.
+        row: Row | None = await self._call("peek", job_id, group="reads")
         if row is None:
             raise NotFound(f"job {job_id} not found")
         return row

@@ -41,6 +41,11 @@ class JobDB:
     def close(self) -> None:
         self.con.close()
 
+    def reader(self) -> JobReader:
+        """Reads for another thread: DuckDB connections are not thread-safe, cursors of one
+        database are (each sees every committed transaction)."""
+        return JobReader(self.con.cursor())
+
     # ---- reads -------------------------------------------------------------------------------
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[Row]:
         cur = self.con.execute(sql, params or [])
@@ -257,3 +262,16 @@ _UPDATE_MANY = (
 def _job_table(rows: list[Row]) -> pa.Table:
     return pa.Table.from_pylist([{k: row.get(k) for k in JOB_FIELDS} for row in rows],
                                 schema=JOB_ARROW_SCHEMA)
+
+
+class JobReader:
+    """One job by id, on its own cursor: for the store's read thread (see store.actor.peek)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def get(self, job_id: str) -> Row | None:
+        cur = self.con.execute("SELECT * FROM jobs WHERE job_id = ?", [job_id])
+        cols = [d[0] for d in cur.description]
+        rec = cur.fetchone()
+        return dict(zip(cols, rec, strict=True)) if rec else None

@@ -23,6 +23,7 @@ class JobQueries:
         self.jobs = jobs
         self.writer = writer
         self.db = writer.db
+        self.reader = writer.db.reader()
         self.started_at = time.time()
 
     async def get(self, job_id: str) -> Row | None:
@@ -35,6 +36,14 @@ class JobQueries:
             self.jobs.remember(row)
             return dict(row)
         return row
+
+    def peek(self, job_id: str) -> Row | None:
+        """`get` for the store's read thread, so a poll does not wait behind a group commit on
+        the actor's loop. Memory first (each dict lookup and copy is atomic under the GIL), then
+        the read cursor; it never writes to memory, so it cannot race the loop's bookkeeping."""
+        row = (self.jobs.active.get(job_id) or self.writer.dirty.get(job_id)
+               or self.jobs.recent.get(job_id))
+        return dict(row) if row is not None else self.reader.get(job_id)
 
     async def get_many(self, job_ids: list[str]) -> list[Row]:
         found = []

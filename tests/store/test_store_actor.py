@@ -297,3 +297,33 @@ def test_pending_limit(ray_session: None, tmp_path: Path) -> None:
     assert isinstance(err.value.cause, OverflowError)
     assert "pending jobs" in str(err.value)
     ray.kill(store)
+
+
+def _peek(store, job_id: str) -> dict | None:
+    # As StoreClient.get calls it: in the actor's "reads" group, not on its main loop.
+    return ray.get(store.peek.options(concurrency_group="reads").remote(job_id), timeout=30)
+
+
+def test_polls_read_the_same_rows_from_their_own_group(ray_session: None,
+                                                       tmp_path: Path) -> None:
+    """peek (the poll path) answers what get answers for a queued, a running, a finished and a
+    deleted job, and, after a restart, for a finished job only in the DuckDB file (its cursor)."""
+    store, _ = make_store(tmp_path, "node-t12")
+    ids = [r["job_id"] for r in ray.get(store.create_jobs.remote([spec(i) for i in range(3)]))]
+    running = ray.get(store.claim.remote("w0", 0.0))["job_id"]
+    ray.get(store.update_stage.remote(running, "w0", "ocr", "reading", 40.0))
+    done = ray.get(store.claim.remote("w0", 0.0))["job_id"]
+    ray.get(store.complete.remote(done, "w0", {"brand": "B"}, None, None))
+    for job_id in ids:
+        assert _peek(store, job_id) == ray.get(store.get.remote(job_id))
+    assert _peek(store, running)["stage"] == "ocr"
+    assert _peek(store, done)["brand"] == "B"
+    queued = next(j for j in ids if j not in (running, done))
+    ray.get(store.delete.remote([queued]))
+    assert _peek(store, queued) is None
+    assert _peek(store, "node-t12-nope") is None
+    _restart_and_get(store, [done])
+    from_file = _peek(store, done)
+    assert from_file is not None and from_file["status"] == "completed"
+    assert from_file == ray.get(store.get.remote(done))
+    ray.kill(store)
