@@ -24,9 +24,12 @@ MAINTENANCE = "^(/cluster/nodes/\\{node\\}/maintenance|/admin/node/maintenance)$
 
 
 def _run(schema_url: str, *extra: str, max_time: int) -> subprocess.CompletedProcess[str]:
+    # One worker: with two threads, hypothesis' ast.parse of filter lambdas races inside
+    # CPython 3.11 ("SystemError: AST constructor recursion depth mismatch"), and schemathesis
+    # then fails the run with a Runtime Error although every case passed (seen in CI runs).
     cmd = [str(ST), "run", schema_url, "--checks", CHECKS, "--phases",
            "examples,coverage,fuzzing", "--max-examples", "15", "--max-time", str(max_time),
-           "--workers", "2", "--request-timeout", "30", "--seed", "20261124",
+           "--workers", "1", "--request-timeout", "30", "--seed", "20261124",
            "--suppress-health-check", "all", *extra]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=max_time + 60)
 
