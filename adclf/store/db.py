@@ -48,9 +48,7 @@ class JobDB:
 
     # ---- reads -------------------------------------------------------------------------------
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[Row]:
-        cur = self.con.execute(sql, params or [])
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, rec, strict=True)) for rec in cur.fetchall()]
+        return _rows(self.con, sql, params)
 
     def active_rows(self) -> list[Row]:
         marks = ",".join("?" for _ in ACTIVE_STATUSES)
@@ -271,7 +269,12 @@ class JobReader:
         self.con = con
 
     def get(self, job_id: str) -> Row | None:
-        cur = self.con.execute("SELECT * FROM jobs WHERE job_id = ?", [job_id])
-        cols = [d[0] for d in cur.description]
-        rec = cur.fetchone()
-        return dict(zip(cols, rec, strict=True)) if rec else None
+        rows = _rows(self.con, "SELECT * FROM jobs WHERE job_id = ?", [job_id])
+        return rows[0] if rows else None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+          ) -> list[Row]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, rec, strict=True)) for rec in cur.fetchall()]
