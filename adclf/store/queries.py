@@ -27,8 +27,7 @@ class JobQueries:
         self.started_at = time.time()
 
     async def get(self, job_id: str) -> Row | None:
-        row = (self.jobs.active.get(job_id) or self.writer.dirty.get(job_id)
-               or self.jobs.recent.get(job_id))
+        row = self._in_memory(job_id)
         if row is not None:
             return dict(row)
         row = self.db.get(job_id)
@@ -41,9 +40,14 @@ class JobQueries:
         """`get` for the store's read thread, so a poll does not wait behind a group commit on
         the actor's loop. Memory first (each dict lookup and copy is atomic under the GIL), then
         the read cursor; it never writes to memory, so it cannot race the loop's bookkeeping."""
-        row = (self.jobs.active.get(job_id) or self.writer.dirty.get(job_id)
-               or self.jobs.recent.get(job_id))
+        row = self._in_memory(job_id)
         return dict(row) if row is not None else self.reader.get(job_id)
+
+    def _in_memory(self, job_id: str) -> Row | None:
+        """The job as the store holds it: active, staged for the next commit, or recently
+        finished (None: only the file can say)."""
+        return (self.jobs.active.get(job_id) or self.writer.dirty.get(job_id)
+                or self.jobs.recent.get(job_id))
 
     async def get_many(self, job_ids: list[str]) -> list[Row]:
         found = []
