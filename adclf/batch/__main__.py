@@ -1,0 +1,5 @@
+import sys
+
+from adclf.batch.driver import main
+
+sys.exit(main())

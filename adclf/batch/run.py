@@ -1,0 +1,113 @@
+"""A batch run as a Ray Data pipeline:
+
+    from_items(inputs) → map_batches(read_inputs, CPU tasks) → map_batches(Classify, actor pool)
+                       → streamed back to this driver → checkpointed parts → Parquet + CSV
+
+The rows come back to the driver (`iter_batches`) rather than through `write_parquet`, so the
+output is written where the driver runs whatever node classified a row, is checkpointed every few
+rows (resume after a kill loses at most one part), and progress is counted as rows arrive. Ray
+Data's streaming executor bounds what is in flight, so memory does not grow with the input count."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from adclf.batch.inputs import BatchInput
+from adclf.batch.output import Results
+from adclf.batch.progress import Progress
+from adclf.batch.rows import COMPLETED
+from adclf.config import Settings
+
+# Ray Data must always be able to schedule read tasks beside a full actor pool: actors ask for
+# this share of their CPUs and leave the rest to the (small) read tasks.
+ACTOR_CPU_SHARE = 0.9
+READ_CPUS = 0.1
+
+
+@dataclass
+class BatchOptions:
+    concurrency: int | None = None  # classify actors; None: one per `cpus_per_actor` CPUs
+    cpus_per_actor: float = 1.0
+    mode: str = "pipeline"
+    job_settings: dict[str, Any] = field(default_factory=dict)
+    flush_rows: int = 16
+    flush_seconds: float = 5.0
+
+
+def pool_size(options: BatchOptions) -> int:
+    import ray
+
+    if options.concurrency:
+        return max(1, options.concurrency)
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    return max(1, int(cpus // options.cpus_per_actor))
+
+
+def run_batch(inputs: list[BatchInput], out: Path, settings: Settings, options: BatchOptions,
+              on_progress: Callable[[Progress], None] | None = None,
+              stop: threading.Event | None = None) -> Progress:
+    """Classify `inputs` into `out` (skipping inputs it already holds as completed)."""
+    results = Results(out)
+    statuses = results.statuses()
+    todo = [i for i in inputs if statuses.get(i.value) != COMPLETED]
+    progress = Progress(total=len(inputs), skipped=len(inputs) - len(todo))
+    if on_progress:
+        on_progress(progress)
+    if todo:
+        _stream(todo, results, settings, options, progress, on_progress, stop)
+    if stop is None or not stop.is_set():
+        results.merge()
+        progress.finished_at = time.time()
+        if on_progress:
+            on_progress(progress)
+    return progress
+
+
+def _stream(todo: list[BatchInput], results: Results, settings: Settings,
+            options: BatchOptions, progress: Progress,
+            on_progress: Callable[[Progress], None] | None, stop: threading.Event | None) -> None:
+    ds = build_dataset(todo, settings, options)
+    pending: list[pa.Table] = []
+    flushed = time.monotonic()
+    for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=0):
+        pending.append(batch)
+        progress.add(batch.column("status").to_pylist(), batch.column("node").to_pylist())
+        if sum(t.num_rows for t in pending) >= options.flush_rows or \
+                time.monotonic() - flushed >= options.flush_seconds:
+            results.add(pa.concat_tables(pending))
+            pending, flushed = [], time.monotonic()
+        if on_progress:
+            on_progress(progress)
+        if stop is not None and stop.is_set():
+            break
+    if pending:
+        results.add(pa.concat_tables(pending))
+
+
+def build_dataset(todo: list[BatchInput], settings: Settings, options: BatchOptions) -> Any:
+    import ray.data
+
+    from adclf.batch.stages import Classify, read_inputs
+
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False  # the driver and the API show their own
+    ctx.print_on_execution_start = False
+    items = [{"input": i.value, "source_kind": i.kind, "error": i.error or ""} for i in todo]
+    # one input per block: inputs take seconds each, so fine-grained blocks keep every actor
+    # busy and stream rows back as soon as each finishes
+    ds: Any = ray.data.from_items(items, override_num_blocks=len(items))
+    ds = ds.map_batches(read_inputs, fn_kwargs={"settings": settings}, batch_size=1,
+                        batch_format="pyarrow", num_cpus=READ_CPUS)
+    return ds.map_batches(
+        Classify, batch_size=1, batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=pool_size(options)),
+        num_cpus=options.cpus_per_actor * ACTOR_CPU_SHARE,
+        fn_constructor_kwargs={"settings": settings, "job_settings": options.job_settings,
+                               "mode": options.mode, "cpus": options.cpus_per_actor})
