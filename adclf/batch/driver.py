@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="job settings as JSON, as POST /jobs takes them")
     ap.add_argument("--restrict", action="store_true",
                     help="confine server paths to ALLOWED_FOLDER_ROOTS, as the API does")
+    ap.add_argument("--checkpoint-rows", type=int, default=16,
+                    help="write the rows to the output every N rows (what a kill can lose)")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     return ap.parse_args(argv)
 
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
              runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
                                        "TOKENIZERS_PARALLELISM": "false"}})
     options = BatchOptions(concurrency=args.concurrency, cpus_per_actor=args.cpus_per_actor,
-                           mode=args.mode,
+                           mode=args.mode, flush_rows=max(1, args.checkpoint_rows),
                            job_settings=job_settings.model_dump(exclude_none=True))
     bar = ProgressBar(enabled=not args.quiet)
     with bar:
