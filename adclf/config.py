@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     ALLOWED_FOLDER_ROOTS: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     MAX_URLS_PER_REQUEST: int = Field(1000, ge=1, le=100_000)
     MAX_PENDING_JOBS_PER_NODE: int = Field(50_000, ge=1)
+    # inputs of one POST /batches (a batch does not go through the job store's queues)
+    MAX_BATCH_INPUTS: int = Field(200_000, ge=1, le=10_000_000)
 
     # jobs
     WORKERS_PER_NODE: int = Field(default_factory=_default_workers, ge=0, le=64)
@@ -67,6 +69,15 @@ class Settings(BaseSettings):
     # Niceness of the pipeline threads of workers (OCR, decoding, models and their ffmpeg
     # children): on a busy box the ingress, the proxy and the store keep answering first.
     WORKER_NICE: int = Field(10, ge=0, le=19)
+    # Where the models live (issue #14): "node" = one model actor per node (adclf.models) that
+    # the node's workers share and that batches their calls; "worker" = each worker loads its own.
+    MODEL_ACTOR: Literal["node", "worker"] = "node"
+    # The model actor's batching (measured in benchmarks/models.py): how long the first request
+    # of a batch waits for others, the largest batch, and how long a request may wait in all
+    # (past it the caller gets an error instead of a late answer).
+    MODEL_BATCH_WAIT_MS: float = Field(5.0, ge=0, le=10_000)
+    MODEL_BATCH_MAX: int = Field(16, ge=1, le=256)
+    MODEL_CALL_TIMEOUT_SECONDS: float = Field(180.0, gt=0, le=3600)
 
     # pipeline / providers
     DEFAULT_PROVIDER: Literal["embedded", "ollama", "openai"] = "embedded"

@@ -15,6 +15,7 @@ from typing import Any
 import ray
 
 from adclf.config import Settings
+from adclf.models.actor import ModelActor, model_actor_name
 from adclf.store.actor import JobStore
 from adclf.store.client import NAMESPACE, store_actor_name
 from adclf.workers.worker import Worker, worker_actor_name
@@ -26,6 +27,7 @@ NODE_LABEL = "adclf-node"
 # "reads": one thread of its own for job polls (StoreClient.get), beside the main loop.
 JobStoreActor = ray.remote(concurrency_groups={"reads": 1})(JobStore)  # type: ignore[call-overload]  # documented option, missing from Ray's overloads
 WorkerActor = ray.remote(Worker)
+ModelActorCls = ray.remote(ModelActor)
 
 
 @dataclass
@@ -89,16 +91,28 @@ NodeHook = Callable[[AdclfNode, Settings], None]
 
 
 def ensure_node_actors(node: AdclfNode, settings: Settings) -> None:
-    """Create (or find) the node's store and workers. Idempotent across ingress replicas."""
+    """Create (or find) the node's store, model actor and workers. Idempotent across ingress
+    replicas."""
     common = node_actor_options(node)
     # The store is I/O-bound and must always be schedulable, hence no CPU reservation.
     JobStoreActor.options(name=store_actor_name(node.name), num_cpus=0, max_concurrency=1000,
                           **common).remote(node.name, settings)
-    gpu = 0.5 if node.resources.get("GPU", 0) >= 1 else 0
+    has_gpu = node.resources.get("GPU", 0) >= 1
     # Model inference from several threads makes glibc open an arena per thread; two arenas keep
     # a worker's resident memory close to what the models need.
     worker_env = {"env_vars": {"MALLOC_ARENA_MAX": "2", "HF_HUB_OFFLINE": "1",
                                "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}}
+    if settings.MODEL_ACTOR == "node":
+        # The node's models in one actor; on a GPU node it takes half a GPU (room for a VLM
+        # beside it) and runs them on CUDA. No CPU reservation, as the workers: they share the
+        # node's cores by turns, the scheduler must not keep either from starting.
+        ModelActorCls.options(name=model_actor_name(node.name), num_cpus=0,
+                              num_gpus=0.5 if has_gpu else 0, max_concurrency=1000,
+                              runtime_env=worker_env, **common
+                              ).remote(node.name, settings, node.resources.get("CPU"))
+        gpu = 0.0  # the workers only decode
+    else:
+        gpu = 0.5 if has_gpu else 0
     for i in range(settings.WORKERS_PER_NODE):
         WorkerActor.options(name=worker_actor_name(node.name, i), num_cpus=0, num_gpus=gpu,
                             max_concurrency=4, runtime_env=worker_env, **common

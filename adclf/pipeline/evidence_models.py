@@ -1,4 +1,5 @@
-"""The speech and logo models as a worker keeps them: loaded once per process, shared by jobs.
+"""The speech and logo models as a worker keeps them: loaded once per process, shared by jobs
+(or served by the node's model actor when the process installed a `model_source`).
 
 A model that cannot be loaded (the logo gallery was never built, ...) does not fail jobs: the
 stage is skipped and the job's events and explanation say why."""
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from adclf.config import Settings
+from adclf.pipeline import model_source
 from adclf.pipeline.types import LogoMatcher, SpeechRecognizer
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,9 @@ _cache: dict[Any, Any] = {}
 
 def get_logo_matcher(settings: Settings) -> LogoMatcher:
     """Raises RuntimeError with a user-facing reason when the gallery is not available."""
+    source = model_source.current()
+    if source is not None:
+        return source.logo_matcher()
     key = ("logos", settings.LOGO_DIR)
     with _lock:
         if key not in _cache:
@@ -37,6 +42,9 @@ def get_logo_matcher(settings: Settings) -> LogoMatcher:
 def get_speech_recognizer(threads: int = 1) -> SpeechRecognizer:
     """One recogniser per process, with the job's share of CPU threads (a lock inside it
     serialises jobs of the same process)."""
+    source = model_source.current()
+    if source is not None:
+        return source.speech_recognizer()
     with _lock:
         if "speech" not in _cache:
             from adclf.pipeline.speech import WhisperRecognizer

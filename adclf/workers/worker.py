@@ -39,6 +39,7 @@ class Worker:
         self.failed = 0
         self._stop = threading.Event()
         self._pipeline: Any = None
+        self._models: Any = None  # ModelClient when the node's model actor serves the models
         self._thread = threading.Thread(target=self._loop, name=self.worker_id, daemon=True)
         self._thread.start()
 
@@ -47,6 +48,8 @@ class Worker:
         return {"worker_id": self.worker_id, "node": self.node, "current_job": self.current,
                 "processed": self.processed, "failed": self.failed,
                 "alive": self._thread.is_alive(),
+                "model_actor": self._models is not None,
+                "model_retries": self._models.retries if self._models is not None else 0,
                 "node_id": ray.get_runtime_context().get_node_id()}
 
     def stop(self) -> None:
@@ -99,6 +102,15 @@ class Worker:
     def _pipeline_obj(self) -> Any:
         if self._pipeline is None:
             from adclf.pipeline.runner import Pipeline
+
+            if self.settings.MODEL_ACTOR == "node":
+                # The node's model actor holds the models; this process only decodes.
+                from adclf.models.client import ModelClient
+                from adclf.models.proxies import RemoteModels
+                from adclf.pipeline import model_source
+
+                self._models = ModelClient(self.node, self.settings.MODEL_CALL_TIMEOUT_SECONDS)
+                model_source.install(RemoteModels(self._models))
 
             here = ray.get_runtime_context().get_node_id()
             cpus = next((n["Resources"].get("CPU") for n in ray.nodes()

