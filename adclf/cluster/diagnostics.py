@@ -9,6 +9,8 @@ from typing import Any
 import ray
 
 from adclf.cluster.nodes import AdclfNode
+from adclf.models.actor import model_actor_name
+from adclf.store.client import NAMESPACE
 
 
 def _probe() -> dict[str, Any]:
@@ -40,3 +42,18 @@ probe_task = ray.remote(num_cpus=0)(_probe)
 
 def device_refs(nodes: list[AdclfNode]) -> dict[str, Any]:
     return {n.name: probe_task.options(**n.placement()).remote() for n in nodes if n.alive}
+
+
+def model_device_refs(nodes: list[AdclfNode]) -> dict[str, Any]:
+    """The device each node's model actor runs its models on (nodes without one are left out:
+    MODEL_ACTOR=worker, or not started yet)."""
+    out: dict[str, Any] = {}
+    for n in nodes:
+        if not n.alive:
+            continue
+        try:
+            handle = ray.get_actor(model_actor_name(n.name), namespace=NAMESPACE)
+        except ValueError:
+            continue
+        out[n.name] = handle.device.remote()
+    return out

@@ -8,7 +8,7 @@ import json
 import time
 from typing import Any
 
-from adclf.cluster.diagnostics import device_refs
+from adclf.cluster.diagnostics import device_refs, model_device_refs
 from adclf.cluster.nodes import AdclfNode, NodeRegistry
 from adclf.services import analytics, compat
 from adclf.services.stores import Stores
@@ -93,7 +93,8 @@ class NodeService:
                           for n, s in per_node.items()}}
 
     async def diagnostics(self) -> dict[str, Any]:
-        """Per node: CPU count, torch/CUDA availability, GPUs, ONNX Runtime providers."""
+        """Per node: CPU count, torch/CUDA availability, GPUs, ONNX Runtime providers, and the
+        device its model actor runs the models on (`model_actor.device`, with the reason)."""
         nodes = self.registry.nodes()
         out: dict[str, Any] = {}
         for name, ref in device_refs(nodes).items():
@@ -101,6 +102,12 @@ class NodeService:
                 out[name] = await asyncio.wait_for(ref, timeout=60)
             except Exception as exc:  # noqa: BLE001 - a diagnostic reports, never fails
                 out[name] = {"error": f"probe failed: {exc}"}
+        for name, ref in model_device_refs(nodes).items():
+            entry = out.setdefault(name, {})
+            try:
+                entry["model_actor"] = await asyncio.wait_for(ref, timeout=30)
+            except Exception as exc:  # noqa: BLE001 - a diagnostic reports, never fails
+                entry["model_actor"] = {"error": f"model actor did not answer: {exc}"}
         for node in self.registry.nodes():
             if not node.alive:
                 out[node.name] = {"error": "node is dead in Ray"}
