@@ -48,7 +48,7 @@ class Worker:
         return {"worker_id": self.worker_id, "node": self.node, "current_job": self.current,
                 "processed": self.processed, "failed": self.failed,
                 "alive": self._thread.is_alive(),
-                "model_actor": self._models is not None,
+                "pid": os.getpid(), "model_actor": self._models is not None,
                 "model_retries": self._models.retries if self._models is not None else 0,
                 "node_id": ray.get_runtime_context().get_node_id()}
 
