@@ -11,7 +11,16 @@ from starlette.routing import Route
 from adclf import __version__
 from adclf.api.docs import install_docs
 from adclf.api.errors import install_error_handlers
-from adclf.api.routes import benchmark, cluster, dashboard, health, jobs, logs, taxonomy
+from adclf.api.routes import (
+    batches,
+    benchmark,
+    cluster,
+    dashboard,
+    health,
+    jobs,
+    logs,
+    taxonomy,
+)
 from adclf.api.schemas import ValidationErrorView
 from adclf.config import Settings
 from adclf.mcp.http import McpEndpoint
@@ -33,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI's default: the schema says so for every route.
     invalid: dict[int | str, dict[str, Any]] = {422: {"model": ValidationErrorView}}
     for router in (health.public, jobs.router, cluster.router, health.router, taxonomy.router,
-                   logs.router, benchmark.router, dashboard.router):
+                   logs.router, benchmark.router, batches.router, dashboard.router):
         app.include_router(router, responses=invalid)
     dashboard.mount_assets(app)
     # Not in the schema: MCP is JSON-RPC, described by its own `tools/list` (README "Agents").

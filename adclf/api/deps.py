@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from adclf.security.auth import auth_enabled, query_token_ok, token_ok
+from adclf.services.batches import BatchService
 from adclf.services.benchmarks import BenchmarkService
 from adclf.services.bundle import Services
 from adclf.services.catalogue import CatalogueService
@@ -76,6 +77,10 @@ async def _benchmarks(services: ServicesDep) -> BenchmarkService:
     return services.benchmarks
 
 
+async def _batches(services: ServicesDep) -> BatchService:
+    return services.batches
+
+
 SubmissionsDep = Annotated[SubmissionService, Depends(_submissions)]
 UploadsDep = Annotated[UploadService, Depends(_uploads)]
 JobsDep = Annotated[JobService, Depends(_jobs)]
@@ -85,6 +90,7 @@ CatalogueDep = Annotated[CatalogueService, Depends(_catalogue)]
 SystemDep = Annotated[SystemService, Depends(_system)]
 LogsDep = Annotated[LogService, Depends(_logs)]
 BenchmarksDep = Annotated[BenchmarkService, Depends(_benchmarks)]
+BatchesDep = Annotated[BatchService, Depends(_batches)]
 
 
 async def require_token(request: Request, services: ServicesDep) -> None:

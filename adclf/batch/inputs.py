@@ -17,7 +17,7 @@ from typing import Literal
 
 from adclf.config import Settings
 from adclf.domain import VIDEO_EXTENSIONS
-from adclf.errors import AdclfError, BadInput, Forbidden, TooLarge
+from adclf.errors import AdclfError, BadInput, TooLarge
 from adclf.security.paths import is_within, resolve_allowed_path
 
 Kind = Literal["file", "url"]
@@ -158,12 +158,12 @@ def classify_entry(value: str, settings: Settings, restrict: bool,
     path = Path(value) if value.startswith("/") or base is None else base / value
     path = Path(os.path.normpath(path))
     if restrict:
+        # outside the roots, missing, not a file: refused with the path rules' own reason
+        # (containment is decided before existence, so nothing outside the roots is probed)
         try:
             resolve_allowed_path(str(path), settings, want="file")
-        except Forbidden as err:
+        except AdclfError as err:
             return BatchInput(str(path), "file", str(err))
-        except AdclfError:
-            pass  # inside a root but missing or unreadable: the read stage gives the reason
     return BatchInput(str(path), "file")
 
 

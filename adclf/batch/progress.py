@@ -38,11 +38,12 @@ class Progress:
             return 0.0
         return 60.0 * self.remaining / rate if rate else None
 
-    def add(self, statuses: list[str], nodes: list[str]) -> None:
+    def add(self, statuses: list[str], nodes: list[str | None]) -> None:
         self.done += len(statuses)
         self.failed += sum(1 for s in statuses if s != "completed")
         for node in nodes:
-            self.nodes[node] = self.nodes.get(node, 0) + 1
+            if node:
+                self.nodes[node] = self.nodes.get(node, 0) + 1
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -47,12 +47,13 @@ def completed_row(value: str, kind: str, result: dict[str, Any], explanation: di
     return row
 
 
-def failed_row(value: str, kind: str, reason: str, seconds: float, node: str) -> dict[str, Any]:
+def failed_row(value: str, kind: str, reason: str, seconds: float,
+               node: str | None) -> dict[str, Any]:
     return _base(value, kind, FAILED, reason, seconds, node)
 
 
 def _base(value: str, kind: str, status: str, error: str | None, seconds: float,
-          node: str) -> dict[str, Any]:
+          node: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {name: None for name in SCHEMA.names}
     row.update(input=value, source_kind=kind, status=status, error=error,
                processing_seconds=round(seconds, 4), node=node, finished_at=time.time())

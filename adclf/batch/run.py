@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from adclf.batch import rows
 from adclf.batch.inputs import BatchInput
 from adclf.batch.output import Results
 from adclf.batch.progress import Progress
@@ -44,10 +45,10 @@ class BatchOptions:
 def pool_size(options: BatchOptions) -> int:
     import ray
 
-    if options.concurrency:
-        return max(1, options.concurrency)
     cpus = float(ray.cluster_resources().get("CPU", 1.0))
-    return max(1, int(cpus // options.cpus_per_actor))
+    fits = max(1, int(cpus // options.cpus_per_actor))
+    # more actors than the cluster's CPUs would only wait for them (and load models for nothing)
+    return min(fits, options.concurrency) if options.concurrency else fits
 
 
 def run_batch(inputs: list[BatchInput], out: Path, settings: Settings, options: BatchOptions,
@@ -60,8 +61,15 @@ def run_batch(inputs: list[BatchInput], out: Path, settings: Settings, options: 
     progress = Progress(total=len(inputs), skipped=len(inputs) - len(todo))
     if on_progress:
         on_progress(progress)
-    if todo:
-        _stream(todo, results, settings, options, progress, on_progress, stop)
+    refused = [i for i in todo if i.error]
+    if refused:  # refused before reading (outside the roots, bad URL): no actor needed
+        table = rows.table([rows.failed_row(i.value, i.kind, i.error or "", 0.0, None)
+                            for i in refused])
+        results.add(table)
+        progress.add(table.column("status").to_pylist(), [])
+    readable = [i for i in todo if not i.error]
+    if readable:
+        _stream(readable, results, settings, options, progress, on_progress, stop)
     if stop is None or not stop.is_set():
         results.merge()
         progress.finished_at = time.time()

@@ -83,12 +83,11 @@ def _fetch(url: str, settings: Settings) -> tuple[bytes, str]:
 
 
 class Classify:
-    """One actor of the pool: a `Pipeline` loaded once, then one input after another."""
+    """One actor of the pool: a `Pipeline` built once, then one input after another."""
 
     def __init__(self, settings: Settings, job_settings: dict[str, Any], mode: str,
                  cpus: float) -> None:
         from adclf.pipeline.runner import Pipeline
-        from adclf.pipeline.warmup import warmup
 
         logging.basicConfig(level=settings.LOG_LEVEL)
         # this actor is the only pipeline on its CPU share: its threads are that share
@@ -98,10 +97,8 @@ class Classify:
         self.mode = mode
         self.node = node_name()
         self.tmp = Path(tempfile.mkdtemp(prefix="adclf-batch-"))
-        try:
-            warmup(self.settings, self.pipeline.threads)
-        except Exception:  # a model that cannot load shows as failed rows with reasons
-            log.exception("batch actor warm-up failed")
+        # no warm-up: the first input loads the models (an actor that only sees failed inputs
+        # loads none); a model that cannot load fails rows with its reason
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         return rows.table([self._one(r) for r in batch.to_pylist()])

@@ -5,7 +5,11 @@ commands on it when imported."""
 
 from __future__ import annotations
 
-from adclf.cli import commands_jobs, commands_service  # noqa: F401 - registers the commands
+from adclf.cli import (  # noqa: F401 - registers the commands
+    commands_batch,
+    commands_jobs,
+    commands_service,
+)
 from adclf.cli.app import app
 from adclf.cli.mcp import mcp
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from adclf.cluster.nodes import NodeRegistry
 from adclf.config import Settings
+from adclf.services.batches import BatchService
 from adclf.services.benchmarks import BenchmarkService
 from adclf.services.catalogue import CatalogueService
 from adclf.services.files import FileService
@@ -31,6 +32,7 @@ class Services:
     system: SystemService
     logs: LogService
     benchmarks: BenchmarkService
+    batches: BatchService
 
 
 def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
@@ -54,4 +56,5 @@ def build_services(settings: Settings, registry: NodeRegistry, local_node: str,
         system=SystemService(nodes, settings.WORKERS_PER_NODE),
         logs=LogService(),
         benchmarks=BenchmarkService(settings, stores, submissions, jobs),
+        batches=BatchService(settings, registry),
     )

@@ -53,7 +53,8 @@ def test_text_manifest_paths_urls_and_refusals(tree: Path, tmp_path: Path) -> No
     assert by["https://ads.example.com/x.mp4"].kind == "url"
     assert by["https://ads.example.com/x.mp4"].error is None
     assert "http and https" in (by["ftp://ads.example.com/y.mp4"].error or "")
-    assert by[str(tree / "missing.mp4")].error is None  # the read stage gives the reason
+    assert "no such file" in (by[str(tree / "missing.mp4")].error or "")
+    assert by[str(tree / "one.mp4")].error is None
 
 
 def test_url_policy_applies_to_manifest_urls(tree: Path) -> None:
@@ -61,6 +62,13 @@ def test_url_policy_applies_to_manifest_urls(tree: Path) -> None:
     manifest.write_text("http://127.0.0.1:9/ad.mp4\nhttp://169.254.169.254/latest\n")
     got = list_inputs(str(manifest), _settings(tree), restrict=True)
     assert all(i.error for i in got), got
+
+
+def test_the_driver_leaves_missing_files_to_the_read_stage(tree: Path) -> None:
+    manifest = tree / "list.txt"
+    manifest.write_text(f"{tree}/missing.mp4\n/elsewhere/x.mp4\n")
+    got = list_inputs(str(manifest), _settings(tree), restrict=False)
+    assert [i.error for i in got] == [None, None]
 
 
 def test_csv_manifest_reads_its_input_column(tree: Path) -> None:

@@ -46,7 +46,7 @@ def test_thirty_ads_and_bad_inputs_match_the_service(
     assert len(table) == len(by) == 33, f"one row per input ({elapsed:.0f} s)"
     assert progress.done == 33 and progress.failed == 3 and seen[-1] == 33
     assert sorted(seen) == seen  # progress only moves forward
-    assert "not found" in by[str(bad["missing"])]["error"]
+    assert "no such file" in by[str(bad["missing"])]["error"]
     assert "HTML" in by[str(bad["html"])]["error"]
     assert "empty" in by[str(bad["empty"])]["error"]
     for path in batch_ads:

@@ -1,5 +1,6 @@
 """Request and response bodies: the HTTP contract users' scripts rely on."""
 
+from adclf.api.schemas.batches import BatchProgressView, BatchRequest, BatchView
 from adclf.api.schemas.benchmark import (
     DeletedTestView,
     SuiteDeletedView,
@@ -44,6 +45,9 @@ from adclf.api.schemas.service import (
 
 __all__ = [
     "ArtifactsView",
+    "BatchProgressView",
+    "BatchRequest",
+    "BatchView",
     "BrandEvidenceView",
     "BrandSourceView",
     "BulkDeleteRequest",

@@ -466,6 +466,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Batches
+         * @description Every batch, newest first.
+         */
+        get: operations["list_batches_batches_get"];
+        put?: never;
+        /**
+         * Submit Batch
+         * @description Classify a folder, manifest, glob or list on Ray Data into one Parquet/CSV file. The same
+         *     request again resumes the batch (its completed inputs are skipped).
+         */
+        post: operations["submit_batch_batches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Batch
+         * @description A batch's status and progress (done/total, failures, ads/min, ETA, rows per node).
+         */
+        get: operations["get_batch_batches__batch_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/batches/{batch_id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Batch Results
+         * @description The results: one row per input (the job result fields, status, error, explanation JSON).
+         */
+        get: operations["batch_results_batches__batch_id__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/benchmarks/suites/{suite_id}": {
         parameters: {
             query?: never;
@@ -1170,6 +1235,153 @@ export interface components {
             }[];
             /** Video Url */
             video_url?: string | null;
+        };
+        /** BatchProgressView */
+        BatchProgressView: {
+            /**
+             * Ads Per Minute
+             * @default 0
+             */
+            ads_per_minute?: number;
+            /**
+             * Completed
+             * @description skipped + done
+             * @default 0
+             */
+            completed?: number;
+            /**
+             * Done
+             * @description Inputs finished by this run, failed ones included.
+             * @default 0
+             */
+            done?: number;
+            /**
+             * Elapsed Seconds
+             * @default 0
+             */
+            elapsed_seconds?: number;
+            /** Eta Seconds */
+            eta_seconds?: number | null;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed?: number;
+            /**
+             * Nodes
+             * @description Rows per adclf node.
+             */
+            nodes?: {
+                [key: string]: number;
+            };
+            /**
+             * Percent
+             * @default 0
+             */
+            percent?: number;
+            /**
+             * Remaining
+             * @default 0
+             */
+            remaining?: number;
+            /**
+             * Skipped
+             * @description Inputs an earlier run of this batch completed.
+             * @default 0
+             */
+            skipped?: number;
+            /**
+             * Total
+             * @default 0
+             */
+            total?: number;
+        };
+        /**
+         * BatchRequest
+         * @example {
+         *       "settings": {
+         *         "scan_mode": "Tail Only"
+         *       },
+         *       "source": "/srv/ads/archive-2024"
+         *     }
+         * @example {
+         *       "source": "/srv/ads/manifest.csv"
+         *     }
+         * @example {
+         *       "source": "/srv/ads/**\/*.mp4"
+         *     }
+         * @example {
+         *       "inputs": [
+         *         "/srv/ads/a.mp4",
+         *         "https://cdn.example.com/b.mp4"
+         *       ]
+         *     }
+         */
+        BatchRequest: {
+            /**
+             * Concurrency
+             * @description Classify actors (default: one per CPU).
+             */
+            concurrency?: number | null;
+            /**
+             * Inputs
+             * @description Paths or URLs instead of a source.
+             */
+            inputs?: string[] | null;
+            /**
+             * Mode
+             * @default pipeline
+             * @enum {string}
+             */
+            mode?: "pipeline" | "agent";
+            settings?: components["schemas"]["JobSettings"];
+            /**
+             * Source
+             * @description A server folder (recursive), a manifest (.txt or .csv of paths or URLs; relative paths are read from the manifest's folder) or an absolute glob; server paths must be under ALLOWED_FOLDER_ROOTS and URLs pass the URL jobs' rules.
+             */
+            source?: string | null;
+        };
+        /** BatchView */
+        BatchView: {
+            /**
+             * Batch Id
+             * @description A hash of what the batch classifies: submitting the same batch again resumes it.
+             */
+            batch_id: string;
+            /** Concurrency */
+            concurrency?: number | null;
+            /** Created At */
+            created_at?: string | null;
+            /** Error */
+            error?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Mode */
+            mode: string;
+            progress: components["schemas"]["BatchProgressView"];
+            /**
+             * Results
+             * @description Download paths by format, once completed.
+             */
+            results?: {
+                [key: string]: string;
+            };
+            /**
+             * Runs
+             * @default 1
+             */
+            runs?: number;
+            /** Settings */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /** Source */
+            source?: string | null;
+            /**
+             * Status
+             * @description queued | running | completed | failed
+             */
+            status: string;
         };
         /** BrandEvidenceView */
         BrandEvidenceView: {
@@ -4061,6 +4273,295 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+        };
+    };
+    list_batches_batches_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchView"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    submit_batch_batches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    get_batch_batches__batch_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+        };
+    };
+    batch_results_batches__batch_id__results_get: {
+        parameters: {
+            query?: {
+                format?: "parquet" | "csv";
+            };
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorView"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorView"];
                 };
             };
         };
