@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { getToken, setToken } from "./api/auth";
 import { AnalyticsPage } from "./features/analytics/components/AnalyticsPage";
+import { BatchesPage } from "./features/batches/components/BatchesPage";
 import { BenchmarkPage } from "./features/benchmark/components/BenchmarkPage";
 import { TokenDialog } from "./features/auth/components/TokenDialog";
 import { JobDetailPage } from "./features/job-detail/components/JobDetailPage";
@@ -13,6 +14,7 @@ import { Link, matchRoute, splitPath, useHashPath } from "./lib/router";
 const NAV = [
   ["/", "Overview"],
   ["/jobs", "Jobs"],
+  ["/batches", "Batches"],
   ["/analytics", "Analytics"],
   ["/taxonomy", "Taxonomy"],
   ["/benchmark", "Benchmark"],
@@ -27,6 +29,8 @@ function Page({ path }: { path: string }) {
       return <OverviewPage />;
     case "/jobs":
       return <JobsPage />;
+    case "/batches":
+      return <BatchesPage />;
     case "/analytics":
       return <AnalyticsPage />;
     case "/taxonomy":
