@@ -13,7 +13,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from adclf.config import Settings
 from adclf.domain import VIDEO_EXTENSIONS
@@ -134,8 +134,11 @@ def read_manifest(path: Path, settings: Settings, restrict: bool) -> list[BatchI
 
 
 def _csv_values(text: str) -> list[str]:
-    rows = list(csv.reader(io.StringIO(text), dialect=csv.Sniffer().sniff(text[:4096], ",\t;")
-                           if text.strip() else "excel"))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], ",\t;")
+    except csv.Error:  # one column (or nothing to tell by): plain CSV
+        dialect = "excel"
+    rows = list(csv.reader(io.StringIO(text), dialect=dialect))
     if not rows:
         return []
     header = [h.strip().lower() for h in rows[0]]

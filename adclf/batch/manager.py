@@ -64,6 +64,8 @@ class BatchManager:
             inputs = self._inputs(request)
         except AdclfError as err:
             return {"refused": str(err), "kind": type(err).__name__}
+        except (OSError, ValueError) as err:  # an unreadable manifest is the request's fault
+            return {"refused": f"cannot read the source: {err}", "kind": "BadInput"}
         record = {"batch_id": bid, "source": request.get("source") or
                   f"{len(request.get('inputs') or [])} listed inputs",
                   "mode": request.get("mode") or "pipeline",

@@ -78,6 +78,13 @@ def test_csv_manifest_reads_its_input_column(tree: Path) -> None:
     assert [Path(i.value).name for i in got] == ["one.mp4", "two.MOV"]
 
 
+def test_one_column_csv_manifest(tree: Path) -> None:
+    manifest = tree / "one.csv"
+    manifest.write_text("path\none.mp4\na/two.MOV\n")
+    got = list_inputs(str(manifest), _settings(tree), restrict=True)
+    assert [Path(i.value).name for i in got] == ["one.mp4", "two.MOV"]
+
+
 def test_glob_is_confined_to_the_roots(tree: Path) -> None:
     got = list_inputs(f"{tree}/**/*.webm", _settings(tree), restrict=True)
     assert [Path(i.value).name for i in got] == ["three.webm"]
