@@ -53,16 +53,29 @@ def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
     return found
 
 
+# OCR reads a symbol as a letter or two ("00" off Audi's rings, "O" off Target's bullseye, "A"
+# off Strava's chevrons). Such a reading is no word around the logo: when it is this short and the
+# logo fills this much of its box, the text is the logo misread, not the logo a glyph of text.
+MISREAD_CHARS = 3
+MISREAD_FILL = 0.35
+
+
 def not_text(logos: list[LogoDetection], lines: list[OcrLine]) -> list[LogoDetection]:
     """Drop a 'logo' that is a glyph of text OCR read in the same frame (an 'h' in 'Fresh'
-    matched as a letter-shaped logo), unless that text names the logo's brand (a wordmark)."""
+    matched as a letter-shaped logo), unless that text names the logo's brand (a wordmark) or is
+    only the logo itself read as a character or two."""
     kept = []
     for det in logos:
         inside = next((ln for ln in lines if len(ln.box) == 4 and len(det.box) == 4
                        and _covered(det.box, ln.box) >= 0.6), None)
-        if inside is None or _compact(det.brand) in _compact(inside.text):
+        if inside is None or _compact(det.brand) in _compact(inside.text) \
+                or _misread(det.box, inside):
             kept.append(det)
     return kept
+
+
+def _misread(box: list[float], line: OcrLine) -> bool:
+    return len(_compact(line.text)) <= MISREAD_CHARS and _covered(line.box, box) >= MISREAD_FILL
 
 
 def _covered(inner: list[float], outer: list[float]) -> float:

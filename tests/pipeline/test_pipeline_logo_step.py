@@ -78,3 +78,21 @@ def test_a_logo_inside_read_text_is_a_glyph_unless_the_text_names_it() -> None:
     wordmark = LogoDetection("Coca-Cola", 0.8, 3.0, [320.0, 235.0, 600.0, 278.0])
     script = OcrLine("Coca-Cola", 3.0, 0.9, 0.06, box=[300.0, 230.0, 660.0, 280.0])
     assert not_text([wordmark], [script]) == [wordmark]
+
+
+@pytest.mark.parametrize(
+    ("text", "line_box", "logo_box", "kept"),
+    [
+        # the logo read as characters: OCR's box is the logo's own (boxes from dev-set end cards)
+        ("00", [458.7, 202.7, 824.0, 368.0], [474.0, 228.0, 806.0, 344.0], True),  # Audi's rings
+        ("O", [435.0, 92.0, 836.0, 503.0], [474.0, 122.0, 806.0, 454.0], True),  # a bullseye
+        # a glyph among other letters, or a small mark inside a short word's box
+        ("OPEN", [458.7, 202.7, 824.0, 368.0], [474.0, 228.0, 806.0, 344.0], False),
+        ("ON", [100.0, 100.0, 1100.0, 600.0], [474.0, 228.0, 806.0, 344.0], False),
+    ],
+)
+def test_a_symbol_read_as_a_character_or_two_stays_a_logo(
+        text: str, line_box: list[float], logo_box: list[float], kept: bool) -> None:
+    logo = LogoDetection("Audi", 0.97, 16.6, logo_box)
+    line = OcrLine(text, 16.6, 0.77, 0.23, box=line_box)
+    assert not_text([logo], [line]) == ([logo] if kept else [])

@@ -30,6 +30,11 @@ HIDDEN_PENALTY = 0.04  # a covered-logo hypothesis is a weaker claim than a whol
 # score = logistic(min((fit - FIT_MID) / FIT_SCALE, (margin - MARGIN_MID) / MARGIN_SCALE))
 FIT_MID, FIT_SCALE = 0.85, 0.03
 MARGIN_MID, MARGIN_SCALE = 0.08, 0.03
+# A near-perfect fit needs less distinctness: a flame, a speech mark in a disc or two crossed
+# discs fit their icon at 0.97-0.99 and their own hull or a plain shape at 0.91-0.95, a margin
+# the flat MARGIN_MID refused. The bar falls by up to MARGIN_RELIEF as the fit goes from
+# RELIEF_FROM to RELIEF_FULL; a plain shape still wins whenever it fits as well as the icon.
+MARGIN_RELIEF, RELIEF_FROM, RELIEF_FULL = 0.05, 0.90, 0.98
 THRESHOLD = 0.5
 
 
@@ -176,7 +181,8 @@ def _hypotheses(w: int, h: int) -> list[tuple[float, float, float, float]]:
 
 def _score(fit: float, margin: float) -> float:
     z = (fit - FIT_MID) / FIT_SCALE
-    z = min(z, (margin - MARGIN_MID) / MARGIN_SCALE)  # both must hold: fit AND distinctness
+    relief = MARGIN_RELIEF * min(1.0, max(0.0, (fit - RELIEF_FROM) / (RELIEF_FULL - RELIEF_FROM)))
+    z = min(z, (margin - (MARGIN_MID - relief)) / MARGIN_SCALE)  # both: fit AND distinctness
     return 1.0 / (1.0 + math.exp(-z))
 
 
