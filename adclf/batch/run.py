@@ -111,11 +111,15 @@ def build_dataset(todo: list[BatchInput], settings: Settings, options: BatchOpti
     # one input per block: inputs take seconds each, so fine-grained blocks keep every actor
     # busy and stream rows back as soon as each finishes
     ds: Any = ray.data.from_items(items, override_num_blocks=len(items))
+    actors = pool_size(options)
+    # as many reads at once as there are actors to feed: each concurrent read task is a Python
+    # worker process of its own (imports included), and more would only queue for the actors
     ds = ds.map_batches(read_inputs, fn_kwargs={"settings": settings}, batch_size=1,
-                        batch_format="pyarrow", num_cpus=READ_CPUS)
+                        batch_format="pyarrow", num_cpus=READ_CPUS,
+                        compute=ray.data.TaskPoolStrategy(size=actors))
     return ds.map_batches(
         Classify, batch_size=1, batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=pool_size(options)),
+        compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=options.cpus_per_actor * ACTOR_CPU_SHARE,
         fn_constructor_kwargs={"settings": settings, "job_settings": options.job_settings,
                                "mode": options.mode, "cpus": options.cpus_per_actor})
