@@ -13,7 +13,7 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"source": "/srv/ads/archive-2024", "settings": {"scan_mode": "Tail Only"}},
         {"source": "/srv/ads/manifest.csv"}, {"source": "/srv/ads/**/*.mp4"},
-        {"inputs": ["/srv/ads/a.mp4", "https://cdn.example.com/b.mp4"]}]})
+        {"inputs": ["/srv/ads/a.mp4", "/srv/ads/b.mp4"]}]})
 
     source: str | None = Field(
         None, min_length=1, max_length=4096,

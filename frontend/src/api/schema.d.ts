@@ -1313,7 +1313,7 @@ export interface components {
          * @example {
          *       "inputs": [
          *         "/srv/ads/a.mp4",
-         *         "https://cdn.example.com/b.mp4"
+         *         "/srv/ads/b.mp4"
          *       ]
          *     }
          */
