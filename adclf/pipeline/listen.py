@@ -1,7 +1,11 @@
 """The speech stage: the whole audio track is transcribed once per job, in a background thread
 that runs while frames are sampled and OCR'd (Whisper releases the GIL while it computes), so an
 ad's voice-over costs little latency. No audio, silence, music only or an unreadable audio
-stream give a note, never an error."""
+stream give a note, never an error.
+
+When the first pass names no catalogue brand, the same thread listens again for names it may
+have misheard (speech/confirm.py: sound-alike candidates, rescored with no hint, confirmed a
+second way); an accepted name replaces the misheard words in its line."""
 
 from __future__ import annotations
 
@@ -11,8 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from adclf.pipeline import evidence_models
-from adclf.pipeline.types import SpeechLine
+from adclf.pipeline.types import SpeechLine, SpeechRecognizer
 
 log = logging.getLogger(__name__)
 WAV_NAME = "audio.wav"
@@ -23,12 +29,15 @@ class Heard:
     lines: list[SpeechLine] = field(default_factory=list)
     note: str = ""  # why there are no lines
     audio_seconds: float = 0.0  # length of the audio track
-    timings: dict[str, float] = field(default_factory=dict)  # audio (extract), asr (transcribe)
+    # audio (extract), asr (transcribe), asr_confirm (the second listen, when it ran)
+    timings: dict[str, float] = field(default_factory=dict)
+    second_listen: str = ""  # what the second listen did, for the job's events
 
 
 class Listener:
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, brands_path: Path | None = None) -> None:
         self.threads = threads
+        self.brands_path = brands_path  # the catalogue the second listen listens for
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[Heard] | None = None
         self._skipped: Heard | None = None
@@ -39,7 +48,8 @@ class Listener:
             self._skipped = Heard(note=skip)
             return self
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="adclf-asr")
-        self._future = self._pool.submit(_listen, video, work_dir / WAV_NAME, self.threads)
+        self._future = self._pool.submit(_listen, video, work_dir / WAV_NAME, self.threads,
+                                         self.brands_path)
         return self
 
     def result(self) -> Heard:
@@ -57,8 +67,9 @@ class Listener:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _listen(video: Path, wav: Path, threads: int) -> Heard:
-    from adclf.pipeline.audio import extract_audio
+def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = None) -> Heard:
+    from adclf.pipeline.audio import extract_audio, read_wav
+    from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
 
     heard = Heard()
     try:
@@ -70,8 +81,14 @@ def _listen(video: Path, wav: Path, threads: int) -> Heard:
             heard.note = info.note or "no speech in the audio track"
             return heard
         t0 = time.perf_counter()
-        heard.lines = evidence_models.get_speech_recognizer(threads).transcribe(wav)
+        recognizer = evidence_models.get_speech_recognizer(threads)
+        samples = read_wav(wav)
+        # unsure lines too: a misheard brand name is where a line's confidence drops
+        everything = recognizer.transcribe_array(samples, min_confidence=0.0)
+        heard.lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
         heard.timings["asr"] = round(time.perf_counter() - t0, 4)
+        if everything:
+            _listen_again(heard, recognizer, samples, everything, brands_path)
         if not heard.lines:
             heard.note = "no speech recognised"
     except Exception as exc:  # a broken model or file must not fail the job: note it
@@ -80,3 +97,31 @@ def _listen(video: Path, wav: Path, threads: int) -> Heard:
     finally:
         wav.unlink(missing_ok=True)
     return heard
+
+
+def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
+                  everything: list[SpeechLine], brands_path: Path | None) -> None:
+    """The second listen, when the first pass names no catalogue brand. Its failure only loses
+    the second listen: the first pass's lines stay."""
+    from adclf.pipeline.brand_catalogue import get_catalogue
+    from adclf.pipeline.speech.confirm import confirm, named_brand
+
+    try:
+        catalogue = get_catalogue(brands_path)
+        if named_brand(heard.lines, catalogue):
+            return
+        t0 = time.perf_counter()
+        found = confirm(recognizer, samples, everything, catalogue)
+        heard.timings["asr_confirm"] = round(time.perf_counter() - t0, 4)
+    except Exception as exc:
+        log.exception("second listen failed")
+        heard.second_listen = f"second listen failed: {type(exc).__name__}: {exc}"[:200]
+        return
+    if not found.listened_for:
+        return
+    revised = {(ln.start, ln.end): ln for ln in found.lines}
+    kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
+    heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
+    names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
+    heard.second_listen = (f"second listen {found.describe()}; "
+                           + (f"accepted {names}" if names else "no name confirmed"))

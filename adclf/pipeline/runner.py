@@ -63,7 +63,7 @@ class _Job:
         self.ctx = JobContext(pipeline.settings, spec.settings, work_dir, Progress(reporter))
         self.sweep = Sweep(self.ctx, pipeline.frame_source)
         self._provider: ClassifierProvider | None = None
-        self.listener = Listener(pipeline.threads)
+        self.listener = Listener(pipeline.threads, pipeline.settings.BRANDS_PATH)
 
     def run(self) -> PipelineResult:
         started = time.perf_counter()
@@ -113,6 +113,8 @@ class _Job:
         for key, value in heard.timings.items():
             self.ctx.timer.timings[key] = value
         self.ctx.seen.speech, self.ctx.seen.speech_note = heard.lines, heard.note
+        if heard.second_listen:
+            p.event(f"speech: {heard.second_listen}"[:500])
         if heard.note and not heard.lines:
             p.stage(Stage.ASR, heard.note if heard.note.startswith("skipped")
                     else f"skipped: {heard.note}")

@@ -3,6 +3,7 @@ can swap it (frame source, OCR engine, classifier provider, taxonomy mapper)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -49,6 +50,9 @@ class SpeechLine:
     end: float
     confidence: float  # 0..1
     language: str = "en"
+    # What the first pass heard when the second listen put a brand name in its place
+    # (speech/confirm.py): "Winter, give it a second life." for "Vinted, give it ...".
+    revised_from: str = ""
 
 
 @dataclass
@@ -198,6 +202,20 @@ class SpeechRecognizer(Protocol):
 
     def transcribe(self, audio: Path, language: str | None = None) -> list[SpeechLine]:
         """audio: 16 kHz mono 16-bit PCM WAV. language None = detect/try each available."""
+        ...
+
+    def transcribe_array(self, samples: np.ndarray, language: str | None = None,
+                         offset: float = 0.0, vad: bool = True,
+                         hints: Sequence[str] | None = None,
+                         min_confidence: float | None = None) -> list[SpeechLine]:
+        """samples: float32 mono 16 kHz in -1..1; times are shifted by `offset`. `hints`: a few
+        names to bias decoding toward (hotwords); `min_confidence`: None = the recogniser's
+        own floor, 0 = keep unsure lines too."""
+        ...
+
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
+        """Log-probability of each text as the transcript of `samples` (≤ 30 s), with no hint:
+        what the second listen (speech/confirm.py) compares readings with."""
         ...
 
 

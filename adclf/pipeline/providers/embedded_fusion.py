@@ -218,9 +218,15 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
                                          W_SPOKEN_DOMAIN * trust))
         if catalogue is None:
             continue
+        # a name put in place of misheard words by the second listen says so
+        detail = (f"first heard as '{line.revised_from}', confirmed by listening again"
+                  if line.revised_from else "")
         for hit in catalogue.find_in_text(line.text):
+            if detail and hit.matched.lower() in line.revised_from.lower():
+                continue  # words the first pass heard too are no news ('mix' in 'born to mix')
             pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
-                                                 W_SPEECH * trust * _hit_factor(hit)), hit.brand)
+                                                 W_SPEECH * trust * _hit_factor(hit), detail),
+                     hit.brand)
 
 
 # ---- logos ------------------------------------------------------------------------------------

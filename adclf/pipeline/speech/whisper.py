@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 0.45
 PAUSE_SECONDS = 0.5  # a gap this long between words starts a new line
 MAX_HINTS = 20  # names in the prompt; Whisper keeps ~100 prompt tokens
+N_FRAMES = 3000  # mel frames in Whisper's 30 s encoder window
 NO_SPEECH_DROP = 0.8  # whisper's own "this window is not speech" probability
 # Whisper's well-known filler outputs on music, noise and foreign speech: never evidence
 HALLUCINATIONS = frozenset(
@@ -103,6 +104,7 @@ class WhisperRecognizer:
         offset: float = 0.0,
         vad: bool = True,
         hints: Sequence[str] | None = None,
+        min_confidence: float | None = None,
     ) -> list[SpeechLine]:
         """samples: float32 mono 16 kHz in -1..1. `offset` is added to every time (the start of the
         extracted window within the video).
@@ -111,7 +113,10 @@ class WhisperRecognizer:
         spells them when it hears something close. Measured on 20 espeak-ng brand phrases: brand
         names heard 11 -> 15 of 20 (clean voice) and 7 -> 15 (voice under music) with the right
         name among 5 hints, at about twice the CPU per call. Only the first MAX_HINTS are used;
-        a catalogue of thousands belongs in find_hints() instead."""
+        a catalogue of thousands belongs in find_hints() instead.
+
+        `min_confidence`: the floor for this call (default: the recogniser's); 0 keeps the
+        unsure lines too, where a misheard brand name often is."""
         if language is not None and language.split("-")[0].lower() not in self.languages:
             log.info("%s: no model for language %r, nothing transcribed", self.name, language)
             return []
@@ -130,11 +135,43 @@ class WhisperRecognizer:
                 hotwords=", ".join(list(hints)[:MAX_HINTS]) if hints else None,
             )
             lines = [ln for seg in segments for ln in self._lines(seg, offset)]
-        return [ln for ln in lines if self._keep(ln)]
+        floor = self.min_confidence if min_confidence is None else min_confidence
+        return [ln for ln in lines if self._keep(ln, floor)]
 
-    def _keep(self, line: SpeechLine) -> bool:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
+        """How well each text fits the audio: the sum of the log-probabilities of its tokens,
+        read by the decoder with the text forced (teacher forcing) and no prompt, so no hint
+        can bias it. samples: float32 mono 16 kHz, at most 30 s (one encoder window, encoded
+        once for all texts; each text then costs one short decoder pass, ~0.04 s).
+
+        Comparing texts that differ in one span ("Winter, give it..." vs "Vinted, give it...")
+        says whether the audio supports the other reading about as well as the one the greedy
+        decoder chose (see speech/confirm.py for the measured margins)."""
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = self.model
+        with self._lock:
+            features = model.feature_extractor(samples[: 30 * SAMPLE_RATE])
+            frames = min(int(features.shape[-1]), N_FRAMES)
+            features = np.pad(features[:, :N_FRAMES], ((0, 0), (0, N_FRAMES - frames)))
+            encoded = model.encode(features)
+            tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
+                                  task="transcribe", language="en")
+            start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+            scores: list[float] = []
+            for text in texts:
+                ids = tokenizer.encode(" " + text.strip())
+                if not ids or not text.strip():
+                    scores.append(float("-inf"))
+                    continue
+                result = model.model.align(encoded, start, [ids], [frames])[0]
+                probs = np.maximum(np.asarray(result.text_token_probs, dtype=np.float64), 1e-9)
+                scores.append(float(np.log(probs).sum()))
+        return scores
+
+    def _keep(self, line: SpeechLine, floor: float) -> bool:
         bare = re.sub(r"[^\w' ]", "", line.text.lower()).strip()
-        return line.confidence >= self.min_confidence and bool(bare) and bare not in HALLUCINATIONS
+        return line.confidence >= floor and bool(bare) and bare not in HALLUCINATIONS
 
     def _lines(self, segment: Any, offset: float) -> Iterable[SpeechLine]:
         """Split one Whisper segment into phrases at pauses; confidence = mean word probability,

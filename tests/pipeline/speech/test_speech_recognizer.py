@@ -13,7 +13,7 @@ from adclf.pipeline.audio import SAMPLE_RATE, extract_audio, read_wav
 from adclf.pipeline.speech import WhisperRecognizer, domains, find_hints, get_recognizer
 from adclf.pipeline.types import SpeechLine
 from tests.pipeline.speech import media
-from tests.pipeline.speech.media import VOICE_AT
+from tests.pipeline.speech.media import EN_TEXT, VOICE_AT
 
 HINTS = ["Amazon", "Samsung", "Nike", "Toyota", "Apple", "Target", "Galaxy Digital", "Go", "Buy"]
 
@@ -118,3 +118,12 @@ def test_hints_keep_the_voice_and_invent_nothing_on_music(
     music = tmp_path / "music.wav"
     extract_audio(music_ad, music)
     assert recognizer.transcribe(music, hints=["Samsung", "Toyota", "Nike"]) == []
+
+
+def test_score_texts_prefers_what_was_said(recognizer: WhisperRecognizer, en_voice: Path) -> None:
+    samples = read_wav(en_voice)
+    said, other, brand_swapped = recognizer.score_texts(samples, [
+        EN_TEXT, "The weather will be sunny all week in the north.",
+        EN_TEXT.replace("Samsung", "Peugeot")])
+    assert said > other + 20
+    assert said > brand_swapped

@@ -1,0 +1,158 @@
+"""Extra voice-over clips for developing the spoken-brand path, apart from the dev set's ads.
+
+English espeak-ng voices over the dev set's music bed (benchmarks/devset/audio.py), 16 kHz mono
+WAV under benchmarks/out/spoken/. Two kinds:
+
+- `brand`: a catalogue brand said once or twice (none of the dev set's 16 spoken brands), as the
+  dev set's spoken_only ads say it ("<Name>. <tagline>", "Visit <name> dot com");
+- `none`: copy with no brand at all, on purpose full of words that sound like brand names
+  ("this winter", "absolutely", "right on here", "bumble bee"): a hinted second pass must not
+  turn them into brands.
+
+    python -m benchmarks.spoken_clips            # render (cached), then run listen.py's two passes
+                                                  # on each clip: brands found, invented, CPU
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from benchmarks.devset.audio import VOICES, Voice, mix_args, speak
+
+OUT = Path(__file__).parent / "out" / "spoken"
+
+
+@dataclass
+class Clip:
+    name: str
+    brand: str  # "" = no brand is said
+    lines: list[str]
+
+
+BRANDED = [
+    ("Zalando",
+     ["Free returns on every order", "Zalando. Style for everyone.", "Visit zalando dot com"]),
+    ("Duolingo", ["Learn a language in five minutes a day", "Duolingo. Learn for free."]),
+    ("Heineken", ["Brewed with passion since 1873", "Open your world. Heineken."]),
+    ("Nespresso",
+     ["Coffee the way you like it", "Nespresso. What else?", "Visit nespresso dot com"]),
+    ("Deliveroo",
+     ["Dinner at your door in twenty minutes", "Deliveroo. Food you love, delivered."]),
+    ("Peugeot", ["The new electric SUV", "Peugeot. Motion and emotion.", "Visit peugeot dot com"]),
+    ("Michelin", ["Tyres that last longer", "Michelin. A better way forward."]),
+    ("Decathlon",
+     ["Sport for all, all for sport", "Decathlon. Move more.", "Visit decathlon dot com"]),
+    ("Orangina", ["Shake it before you drink it", "Orangina. Naturally juicy."]),
+    ("Pampers", ["Dry all night long", "Pampers. Love, sleep and play.", "Visit pampers dot com"]),
+    ("Colgate", ["Whiter teeth in one week", "Colgate. Smile with confidence."]),
+    ("Uniqlo", ["Warmth without the weight", "Uniqlo. Life wear.", "Visit uniqlo dot com"]),
+    ("Sephora", ["Beauty for every skin", "Sephora. Beauty has no rules."]),
+    ("Gillette", ["Five blades, one smooth shave", "Gillette. The best a man can get.",
+                  "Visit gillette dot com"]),
+    ("Hyundai", ["Range for the long weekend", "Hyundai. New thinking, new possibilities."]),
+    ("Skoda", ["Space for the whole family", "Skoda. Simply clever.", "Visit skoda dot com"]),
+]  # fmt: skip
+UNBRANDED = [
+    ["This winter, give it a second life", "Sell what you don't wear"],
+    ["Absolutely delicious, born to mix", "Find out more online"],
+    ["Right on here, low fares made simple", "Book your seat today"],
+    ["A bumble bee in the garden", "Fresh flowers every morning"],
+    ["The electric revolution is here", "Book a test drive today"],
+    ["Ask your doctor about it", "Healthcare made easier"],
+    ["Speak from day one", "Three weeks to a new language"],
+    ["Banking made simple", "No hidden fees abroad"],
+    ["Because you're worth it", "Repairs damaged ends in one wash"],
+    ["Give your kitchen a fresh look", "Nothing sticks, not even eggs"],
+    ["Lower prices every day", "Visit our store this weekend"],
+    ["The perfect gift for mum", "Order before Friday for free delivery"],
+    ["Dublin from nineteen ninety nine", "Low fares, made simple"],
+    ["Game on with friends tonight", "Four K at one hundred twenty frames"],
+    ["Creamy and smooth, with live cultures", "One planet, one health"],
+    ["Flame grilled, never fried", "Have it your way"],
+]
+
+
+def clips() -> list[Clip]:
+    out = [Clip(f"brand-{b.lower()}", b, lines) for b, lines in BRANDED]
+    out += [Clip(f"none-{i:02d}", "", lines) for i, lines in enumerate(UNBRANDED)]
+    return out
+
+
+def render(clip: Clip, seed: int) -> Path:
+    wav = OUT / f"{clip.name}.wav"
+    if wav.is_file():
+        return wav
+    rng = random.Random(seed)
+    voice = rng.choice(VOICES["en"])
+    speed, pitch = rng.randint(140, 180), rng.randint(35, 70)
+    with tempfile.TemporaryDirectory() as tmp:
+        parts: list[tuple[Path, float]] = []
+        t = 0.5 + rng.uniform(0.0, 1.0)
+        for k, line in enumerate(clip.lines):
+            part = Path(tmp) / f"{k}.wav"
+            seconds = speak(Voice(line, t, voice, speed, pitch), part)
+            parts.append((part, t))
+            t += seconds + rng.uniform(0.6, 3.0)
+        total = t + 1.0
+        inputs, graph, label = mix_args(total, parts, rng, 0)
+        subprocess.run(["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex", graph,
+                        "-map", label, "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav)],
+                       check=True, capture_output=True, timeout=120)
+    return wav
+
+
+def measure(manifest: list[dict[str, object]]) -> None:
+    """The speech stage's brand evidence per clip, as the embedded classifier fuses it."""
+    import time
+
+    from adclf.pipeline.audio import read_wav
+    from adclf.pipeline.brand_catalogue import get_catalogue
+    from adclf.pipeline.listen import Heard, _listen_again
+    from adclf.pipeline.providers.embedded_brand import BrandGuess
+    from adclf.pipeline.providers.embedded_fusion import fuse
+    from adclf.pipeline.speech import get_recognizer
+    from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
+    from adclf.pipeline.types import Evidence
+
+    recognizer, catalogue = get_recognizer(), get_catalogue(None)
+    found = invented = wrong = 0
+    cpu: list[float] = []
+    for row in manifest:
+        samples = read_wav(Path(str(row["wav"])))
+        t0 = time.process_time()
+        everything = recognizer.transcribe_array(samples, min_confidence=0.0)
+        heard = Heard([ln for ln in everything if ln.confidence >= MIN_CONFIDENCE])
+        first = time.process_time() - t0
+        _listen_again(heard, recognizer, samples, everything, None)
+        cpu.append(time.process_time() - t0 - first)
+        brand = fuse(Evidence([], [], 30.0, speech_lines=heard.lines), BrandGuess("", 0.0),
+                     catalogue).brand
+        want = str(row["brand"])
+        found += bool(want) and brand == want
+        invented += not want and bool(brand)
+        wrong += bool(want) and bool(brand) and brand != want
+        print(f"{row['name']:18s} want {want or '-':10s} got {brand or '-':12s} "
+              f"first pass {first:.2f} s CPU, second listen {cpu[-1]:.2f} s CPU")
+    n_brand = sum(1 for r in manifest if r["brand"])
+    print(f"brands found {found}/{n_brand}, wrong {wrong}, invented on no-brand clips "
+          f"{invented}/{len(manifest) - n_brand}; "
+          f"second listen CPU mean {sum(cpu) / len(cpu):.2f} s")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    manifest: list[dict[str, object]] = []
+    for i, clip in enumerate(clips()):
+        manifest.append({**asdict(clip), "wav": str(render(clip, 7_000 + i))})
+    (OUT / "clips.json").write_text(json.dumps(manifest, indent=1))
+    print(f"{len(manifest)} clips in {OUT}")
+    measure(manifest)
+
+
+if __name__ == "__main__":
+    main()

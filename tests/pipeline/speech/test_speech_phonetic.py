@@ -1,0 +1,68 @@
+"""Sound keys and sound-alike brand candidates (speech/phonetic.py) on the shipped catalogue."""
+
+from __future__ import annotations
+
+import pytest
+
+from adclf.brands import BrandCatalogue
+from adclf.pipeline.brand_catalogue import get_catalogue
+from adclf.pipeline.speech.phonetic import find_candidates, french_key, sound_index, sound_key
+from adclf.pipeline.types import SpeechLine
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> BrandCatalogue:
+    return get_catalogue(None)
+
+
+def line(text: str, start: float = 1.0) -> SpeechLine:
+    return SpeechLine(text, start, start + 2.0, 0.6)
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+        prev = cur
+    return prev[-1]
+
+
+@pytest.mark.parametrize(("heard", "name"), [
+    ("Winter", "Vinted"), ("BAMBL", "Babbel"), ("Amcelot", "Absolut"), ("Arngena", "Orangina"),
+    ("Caugate", "Colgate"),
+])  # fmt: skip
+def test_what_whisper_heard_sounds_like_the_name(heard: str, name: str) -> None:
+    assert _edits(sound_key(heard), sound_key(name)) <= 1
+
+
+def test_unrelated_words_sound_different() -> None:
+    assert _edits(sound_key("garden"), sound_key("Vinted")) > 1
+    assert _edits(sound_key("village"), sound_key("Absolut")) > 1
+
+
+def test_french_spelling_is_read_the_french_way() -> None:
+    assert french_key("Renault") == sound_key("Reno")
+    assert french_key("Peugeot") != sound_key("Peugeot")
+
+
+def test_candidates_come_from_the_misheard_span(catalogue: BrandCatalogue) -> None:
+    lines = [line("Sell what you don't wear."), line("Winter, give it a second life.", 4.0)]
+    found = find_candidates(lines, sound_index(catalogue), limit=8)
+    vinted = [c for c in found if c.brand == "Vinted"]
+    assert vinted and vinted[0].said == "Winter" and vinted[0].line == 1
+    assert len({c.brand for c in found}) <= 8
+
+
+def test_everyday_word_brands_are_never_listened_for(catalogue: BrandCatalogue) -> None:
+    # 'Windows' and 'Bumble' are catalogue brands whose names are everyday words: a recogniser
+    # writing them is no evidence, so they are no candidates even for a close sound
+    found = find_candidates([line("Visit Windoes dot com"), line("a bumbel bee")],
+                            sound_index(catalogue), limit=20)
+    assert not {"Windows", "Bumble"} & {c.brand for c in found}
+
+
+def test_common_words_alone_give_no_candidates(catalogue: BrandCatalogue) -> None:
+    lines = [line("it is what it is, and you know it")]
+    assert find_candidates(lines, sound_index(catalogue)) == []
