@@ -95,6 +95,8 @@ class Settings(BaseSettings):
 
     # evidence beyond on-screen text (all offline)
     ASR_ENABLED: bool = True
+    # listen again for brand names the first pass misheard (pipeline/speech/confirm.py)
+    ASR_SECOND_LISTEN: bool = True
     LOGOS_ENABLED: bool = True
     LOGO_DIR: Path | None = None
     LOGO_MIN_SCORE: float = Field(0.5, ge=0, le=1)

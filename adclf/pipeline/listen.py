@@ -35,9 +35,11 @@ class Heard:
 
 
 class Listener:
-    def __init__(self, threads: int, brands_path: Path | None = None) -> None:
+    def __init__(self, threads: int, brands_path: Path | None = None,
+                 second_listen: bool = True) -> None:
         self.threads = threads
         self.brands_path = brands_path  # the catalogue the second listen listens for
+        self.second_listen = second_listen
         self._pool: ThreadPoolExecutor | None = None
         self._future: Future[Heard] | None = None
         self._skipped: Heard | None = None
@@ -49,7 +51,7 @@ class Listener:
             return self
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="adclf-asr")
         self._future = self._pool.submit(_listen, video, work_dir / WAV_NAME, self.threads,
-                                         self.brands_path)
+                                         self.brands_path, self.second_listen)
         return self
 
     def result(self) -> Heard:
@@ -67,7 +69,8 @@ class Listener:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = None) -> Heard:
+def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = None,
+            second_listen: bool = True) -> Heard:
     from adclf.pipeline.audio import extract_audio, read_wav
     from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
 
@@ -87,7 +90,7 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
         everything = recognizer.transcribe_array(samples, min_confidence=0.0)
         heard.lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
         heard.timings["asr"] = round(time.perf_counter() - t0, 4)
-        if everything:
+        if everything and second_listen:
             _listen_again(heard, recognizer, samples, everything, brands_path)
         if not heard.lines:
             heard.note = "no speech recognised"

@@ -63,7 +63,8 @@ class _Job:
         self.ctx = JobContext(pipeline.settings, spec.settings, work_dir, Progress(reporter))
         self.sweep = Sweep(self.ctx, pipeline.frame_source)
         self._provider: ClassifierProvider | None = None
-        self.listener = Listener(pipeline.threads, pipeline.settings.BRANDS_PATH)
+        self.listener = Listener(pipeline.threads, pipeline.settings.BRANDS_PATH,
+                                 pipeline.settings.ASR_SECOND_LISTEN)
 
     def run(self) -> PipelineResult:
         started = time.perf_counter()
