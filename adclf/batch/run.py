@@ -30,6 +30,10 @@ from adclf.config import Settings
 # this share of their CPUs and leave the rest to the (small) read tasks.
 ACTOR_CPU_SHARE = 0.9
 READ_CPUS = 0.1
+# As the service's workers: inference from several threads makes glibc open an arena per thread,
+# and a long-lived actor's resident memory then creeps up with the inputs it has seen.
+CLASSIFY_ENV = {"env_vars": {"MALLOC_ARENA_MAX": "2", "HF_HUB_OFFLINE": "1",
+                             "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}}
 
 
 @dataclass
@@ -119,7 +123,7 @@ def build_dataset(todo: list[BatchInput], settings: Settings, options: BatchOpti
                         compute=ray.data.TaskPoolStrategy(size=actors))
     return ds.map_batches(
         Classify, batch_size=1, batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=actors),
+        compute=ray.data.ActorPoolStrategy(size=actors), runtime_env=CLASSIFY_ENV,
         num_cpus=options.cpus_per_actor * ACTOR_CPU_SHARE,
         fn_constructor_kwargs={"settings": settings, "job_settings": options.job_settings,
                                "mode": options.mode, "cpus": options.cpus_per_actor})
