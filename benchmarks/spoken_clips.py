@@ -128,7 +128,7 @@ def measure(manifest: list[dict[str, object]]) -> None:
         everything = recognizer.transcribe_array(samples, min_confidence=0.0)
         heard = Heard([ln for ln in everything if ln.confidence >= MIN_CONFIDENCE])
         first = time.process_time() - t0
-        _listen_again(heard, recognizer, samples, everything, None)
+        _listen_again(heard, recognizer, samples, everything, None, [])
         cpu.append(time.process_time() - t0 - first)
         brand = fuse(Evidence([], [], 30.0, speech_lines=heard.lines), BrandGuess("", 0.0),
                      catalogue).brand

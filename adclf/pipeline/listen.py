@@ -3,9 +3,13 @@ that runs while frames are sampled and OCR'd (Whisper releases the GIL while it 
 ad's voice-over costs little latency. No audio, silence, music only or an unreadable audio
 stream give a note, never an error.
 
-When the first pass names no catalogue brand, the same thread listens again for names it may
-have misheard (speech/confirm.py: sound-alike candidates, rescored with no hint, confirmed a
-second way); an accepted name replaces the misheard words in its line."""
+When neither the first pass nor the on-screen text names a catalogue brand, the runner asks for
+a second listen (`Listener.listen_again`) for names the first pass may have misheard
+(speech/confirm.py: sound-alike candidates, rescored with no hint, confirmed a second way); an
+accepted name replaces the misheard words in its line. Waiting for the text first keeps the cost
+off the many ads whose end card already names the brand (measured on benchmarks/pipeline.py's
+ads, whose end card names it: with the second listen run on every ad, CPU per ad p50 rose from
+2.0 s to 3.5 s)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ class Heard:
     # audio (extract), asr (transcribe), asr_confirm (the second listen, when it ran)
     timings: dict[str, float] = field(default_factory=dict)
     second_listen: str = ""  # what the second listen did, for the job's events
+    # kept for the second listen: the track and every first-pass line, unsure ones included
+    samples: np.ndarray | None = field(default=None, repr=False)
+    everything: list[SpeechLine] = field(default_factory=list, repr=False)
 
 
 class Listener:
@@ -63,6 +70,16 @@ class Listener:
         finally:
             self._pool.shutdown(wait=False)
 
+    def listen_again(self, heard: Heard, written: list[str] | None = None) -> None:
+        """The second listen, in the caller's thread, unless `written` (the ad's on-screen
+        lines) already names a catalogue brand. Frees the kept track either way."""
+        samples, everything = heard.samples, heard.everything
+        heard.samples, heard.everything = None, []
+        if samples is None or not everything:
+            return
+        _listen_again(heard, evidence_models.get_speech_recognizer(self.threads), samples,
+                      everything, self.brands_path, written or [])
+
     def abandon(self) -> None:
         """The job ended early (cancelled, failed): let the thread finish on its own."""
         if self._pool is not None:
@@ -91,7 +108,7 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
         heard.lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
         heard.timings["asr"] = round(time.perf_counter() - t0, 4)
         if everything and second_listen:
-            _listen_again(heard, recognizer, samples, everything, brands_path)
+            heard.samples, heard.everything = samples, everything
         if not heard.lines:
             heard.note = "no speech recognised"
     except Exception as exc:  # a broken model or file must not fail the job: note it
@@ -103,15 +120,17 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
 
 
 def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
-                  everything: list[SpeechLine], brands_path: Path | None) -> None:
-    """The second listen, when the first pass names no catalogue brand. Its failure only loses
-    the second listen: the first pass's lines stay."""
+                  everything: list[SpeechLine], brands_path: Path | None,
+                  written: list[str]) -> None:
+    """The second listen, when neither the first pass nor the text names a catalogue brand. Its
+    failure only loses the second listen: the first pass's lines stay."""
     from adclf.pipeline.brand_catalogue import get_catalogue
     from adclf.pipeline.speech.confirm import confirm, named_brand
 
     try:
         catalogue = get_catalogue(brands_path)
-        if named_brand(heard.lines, catalogue):
+        if named_brand(heard.lines, catalogue) or any(
+                not hit.weak for text in written for hit in catalogue.find_in_text(text)):
             return
         t0 = time.perf_counter()
         found = confirm(recognizer, samples, everything, catalogue)

@@ -97,7 +97,7 @@ class _Job:
             frames_span=(STAGE_PROGRESS[Stage.FRAME_EXTRACT], STAGE_PROGRESS[Stage.OCR]),
             ocr_span=(STAGE_PROGRESS[Stage.OCR], STAGE_PROGRESS[Stage.CLASSIFY]),
         )
-        self._heard()
+        self._heard([ln.text for ln in evidence.ocr_lines])
         evidence.speech_lines, evidence.speech_note = ctx.seen.speech, ctx.seen.speech_note
         classification = self._classify(evidence, STAGE_PROGRESS[Stage.CLASSIFY], "initial")
         attempts = rescue.Attempts()
@@ -107,10 +107,12 @@ class _Job:
         rescue.climb(ctx, self.sweep, self._classify, attempts)
         return finish(ctx, attempts, started)
 
-    def _heard(self) -> None:
-        """Join the speech stage started at ingest and report what it heard."""
+    def _heard(self, written: list[str] | None = None) -> None:
+        """Join the speech stage started at ingest, listen again if neither speech nor the
+        `written` text names a known brand, and report what it heard."""
         p = self.ctx.progress
         heard = self.listener.result()
+        self.listener.listen_again(heard, written)
         for key, value in heard.timings.items():
             self.ctx.timer.timings[key] = value
         self.ctx.seen.speech, self.ctx.seen.speech_note = heard.lines, heard.note

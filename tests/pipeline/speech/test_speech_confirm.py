@@ -11,7 +11,7 @@ import pytest
 from adclf.brands import BrandCatalogue
 from adclf.pipeline.audio import extract_audio, read_wav
 from adclf.pipeline.brand_catalogue import get_catalogue
-from adclf.pipeline.listen import _listen
+from adclf.pipeline.listen import Heard, Listener, _listen
 from adclf.pipeline.providers.embedded_brand import BrandGuess
 from adclf.pipeline.providers.embedded_fusion import fuse
 from adclf.pipeline.speech import WhisperRecognizer
@@ -41,6 +41,14 @@ def first_pass(video: Path, recognizer: WhisperRecognizer, tmp_path: Path) -> li
     return recognizer.transcribe_array(read_wav(wav))
 
 
+def listen(video: Path, tmp_path: Path, written: list[str] | None = None) -> Heard:
+    """The speech stage as the runner drives it: the first pass, then the second listen."""
+    listener = Listener(2)
+    heard = _listen(video, tmp_path / "audio.wav", 2)
+    listener.listen_again(heard, written)
+    return heard
+
+
 def brand_of(lines: list[SpeechLine], catalogue: BrandCatalogue) -> str:
     fused = fuse(Evidence([], [], SECONDS, speech_lines=lines), BrandGuess("", 0.0), catalogue)
     return fused.brand
@@ -55,7 +63,11 @@ def test_a_misheard_brand_is_found_by_listening_again(
     assert first and not named_brand(first, catalogue)
     assert brand_of(first, catalogue) == ""
 
-    heard = _listen(video, tmp_path / "audio.wav", 2)
+    # text that names a brand spares the second listen
+    on_screen = listen(video, tmp_path, written=["Shop Zalando now"])
+    assert not on_screen.second_listen and not any(ln.revised_from for ln in on_screen.lines)
+
+    heard = listen(video, tmp_path)
     revised = [ln for ln in heard.lines if ln.revised_from]
     assert revised and all("Vinted" in ln.text for ln in revised)
     assert all("vinted" not in ln.revised_from.lower() for ln in revised)
@@ -71,7 +83,7 @@ def test_a_misheard_brand_is_found_by_listening_again(
 def test_a_voice_over_naming_no_brand_gets_none(
     speech_dir: Path, catalogue: BrandCatalogue, tmp_path: Path
 ) -> None:
-    heard = _listen(ad(speech_dir, "no-brand", NO_BRAND), tmp_path / "audio.wav", 2)
+    heard = listen(ad(speech_dir, "no-brand", NO_BRAND), tmp_path)
     assert heard.lines
     # there were sound-alikes ('winter' ~ Vinted), so the second listen ran, and refused them
     assert "listened for" in heard.second_listen and "no name confirmed" in heard.second_listen
