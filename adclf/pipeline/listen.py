@@ -3,7 +3,8 @@ that runs while frames are sampled and OCR'd (Whisper releases the GIL while it 
 ad's voice-over costs little latency. No audio, silence, music only or an unreadable audio
 stream give a note, never an error.
 
-When neither the first pass nor the on-screen text names a catalogue brand, the runner asks for
+When neither the first pass nor the on-screen text names a brand (a catalogue name or a web
+address), the runner asks for
 a second listen (`Listener.listen_again`) for names the first pass may have misheard
 (speech/confirm.py: sound-alike candidates, rescored with no hint, confirmed a second way); an
 accepted name replaces the misheard words in its line. Waiting for the text first keeps the cost
@@ -125,12 +126,14 @@ def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarra
     """The second listen, when neither the first pass nor the text names a catalogue brand. Its
     failure only loses the second listen: the first pass's lines stay."""
     from adclf.pipeline.brand_catalogue import get_catalogue
+    from adclf.pipeline.providers.embedded_brand import DOMAIN_RE
     from adclf.pipeline.speech.confirm import confirm, named_brand
 
     try:
         catalogue = get_catalogue(brands_path)
-        if named_brand(heard.lines, catalogue) or any(
-                not hit.weak for text in written for hit in catalogue.find_in_text(text)):
+        # a web address on screen, or a known brand, names the advertiser already
+        if named_brand(heard.lines, catalogue) or any(DOMAIN_RE.search(t) for t in written) \
+                or any(not hit.weak for t in written for hit in catalogue.find_in_text(t)):
             return
         t0 = time.perf_counter()
         found = confirm(recognizer, samples, everything, catalogue)

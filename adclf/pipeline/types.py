@@ -53,6 +53,7 @@ class SpeechLine:
     # What the first pass heard when the second listen put a brand name in its place
     # (speech/confirm.py): "Winter, give it a second life." for "Vinted, give it ...".
     revised_from: str = ""
+    confirmed: str = ""  # the catalogue name the second listen accepted in this line
 
 
 @dataclass

@@ -222,8 +222,8 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
         detail = (f"first heard as '{line.revised_from}', confirmed by listening again"
                   if line.revised_from else "")
         for hit in catalogue.find_in_text(line.text):
-            if detail and hit.matched.lower() in line.revised_from.lower():
-                continue  # words the first pass heard too are no news ('mix' in 'born to mix')
+            if line.confirmed and hit.brand.name != line.confirmed:
+                continue  # only the name listened for was confirmed, not the rest of the line
             pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
                                                  W_SPEECH * trust * _hit_factor(hit), detail),
                      hit.brand)

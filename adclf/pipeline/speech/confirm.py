@@ -123,7 +123,8 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
     for i, s in sorted(best.items()):
         first = heard[i]
         out.lines.append(SpeechLine(s.line, first.start, first.end, first.confidence,
-                                    first.language, revised_from=first.text))
+                                    first.language, revised_from=first.text,
+                                    confirmed=s.cand.brand))
     out.seconds = round(time.perf_counter() - started, 4)
     return out
 

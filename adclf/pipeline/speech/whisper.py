@@ -169,7 +169,8 @@ class WhisperRecognizer:
                 scores.append(float(np.log(probs).sum()))
         return scores
 
-    def _keep(self, line: SpeechLine, floor: float) -> bool:
+    def _keep(self, line: SpeechLine, floor: float | None = None) -> bool:
+        floor = self.min_confidence if floor is None else floor
         bare = re.sub(r"[^\w' ]", "", line.text.lower()).strip()
         return line.confidence >= floor and bool(bare) and bare not in HALLUCINATIONS
 

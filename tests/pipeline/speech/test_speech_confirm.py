@@ -69,7 +69,7 @@ def test_a_misheard_brand_is_found_by_listening_again(
 
     heard = listen(video, tmp_path)
     revised = [ln for ln in heard.lines if ln.revised_from]
-    assert revised and all("Vinted" in ln.text for ln in revised)
+    assert revised and all("Vinted" in ln.text and ln.confirmed == "Vinted" for ln in revised)
     assert all("vinted" not in ln.revised_from.lower() for ln in revised)
     assert "accepted" in heard.second_listen and heard.timings["asr_confirm"] > 0
     fused = fuse(Evidence([], [], SECONDS, speech_lines=heard.lines), BrandGuess("", 0.0),
