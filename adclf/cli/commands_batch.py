@@ -4,7 +4,6 @@ the service skips the inputs it already completed."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from adclf.cli.app import app
 from adclf.cli.client import ApiClient
 from adclf.cli.context import EXIT_FAILED, client, err, errors_to_exit, fail, print_json
+from adclf.cli.download import save
 from adclf.cli.options import (
     ModeOpt,
     OcrEngineOpt,
@@ -116,19 +116,3 @@ def describe(p: dict[str, Any]) -> str:
     eta = p.get("eta_seconds")
     eta_s = "-" if eta is None else f"{int(eta) // 60}m{int(eta) % 60:02d}s"
     return f"{p.get('ads_per_minute', 0.0):.1f} ads/min · ETA {eta_s} · {p.get('failed', 0)} failed"
-
-
-def save(chunks: Any, target: Path) -> int:
-    """Written beside the target and renamed: a failed download never leaves half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    size = 0
-    try:
-        with partial.open("wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-                size += len(chunk)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return size

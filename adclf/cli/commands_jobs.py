@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +21,7 @@ from adclf.cli.context import (
     out,
     print_json,
 )
+from adclf.cli.download import save
 from adclf.cli.options import (
     FormatOpt,
     ModeOpt,
@@ -276,15 +276,5 @@ def export(
                 stream.write(chunk)
             stream.flush()
             return
-        # Written beside the target and renamed, so a failed export never leaves half a file.
-        partial = target.with_name(f".{target.name}.partial")
-        size = 0
-        try:
-            with partial.open("wb") as fh:
-                for chunk in chunks:
-                    fh.write(chunk)
-                    size += len(chunk)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
+        size = save(chunks, target)
     err().print(f"wrote {size:,} bytes ({format.value}) to {escape(str(target))}")
