@@ -49,7 +49,11 @@ class ModelActor:
         self.timeout = settings.MODEL_CALL_TIMEOUT_SECONDS
         self._warm = threading.Thread(target=self.models.warm, name="adclf-models-warm",
                                       daemon=True)
-        self._warm.start()
+        # A node without workers (an ingress-only node, a service under test) has nobody to
+        # serve yet: its models load on first use instead of costing ~1 GB and a core's worth of
+        # loading at start-up.
+        if settings.WORKERS_PER_NODE > 0:
+            self._warm.start()
 
     async def _thread(self, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)

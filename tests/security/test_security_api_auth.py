@@ -18,7 +18,8 @@ PUBLIC = {("GET", "/health")}
 # an unknown job id, a node that does not exist, an empty JSON body (422 once authenticated).
 PATH_VALUES = {"job_id": "node-a-00000000-0000-4000-8000-000000000000",
                "node": "no-such-node", "name": "frame-0001.jpg",
-               "set_id": "no-such-set", "suite_id": "no-such-suite", "truth_id": "no-such-truth"}
+               "set_id": "no-such-set", "suite_id": "no-such-suite", "truth_id": "no-such-truth",
+               "batch_id": "no-such-batch"}
 # Not in the schema on purpose and public by design: the interactive docs and the schema itself
 # (they describe the API, hold no data and no secret) and the dashboard's static files (the page
 # asks for the token before it calls the API).
