@@ -101,7 +101,11 @@ class HintIndex:
 
 def _spans(text: str, longest: int = 3) -> list[str]:
     words = re.findall(r"[\w'&\-.]+", text)
-    words = [w.strip(".'-") for w in words if w.strip(".'-")]
+    return word_spans([w.strip(".'-") for w in words if w.strip(".'-")], longest)
+
+
+def word_spans(words: list[str], longest: int) -> list[str]:
+    """Every run of 1..longest words that is not made only of everyday words."""
     spans: list[str] = []
     for i in range(len(words)):
         for n in range(1, longest + 1):

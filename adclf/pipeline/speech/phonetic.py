@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from adclf.brands.normalize import fold, key
-from adclf.pipeline.speech.hints import everyday
+from adclf.pipeline.speech.hints import word_spans
 from adclf.pipeline.types import SpeechLine
 
 if TYPE_CHECKING:
@@ -141,14 +141,7 @@ def sound_index(catalogue: BrandCatalogue) -> SoundIndex:
 
 
 def _spans(text: str) -> list[str]:
-    words = re.findall(r"[\w'&+]+", _TLD.sub(" ", text))
-    spans: list[str] = []
-    for i in range(len(words)):
-        for n in range(1, MAX_SPAN_WORDS + 1):
-            part = words[i:i + n]
-            if i + n <= len(words) and not all(everyday(w) for w in part):
-                spans.append(" ".join(part))
-    return spans
+    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), MAX_SPAN_WORDS)
 
 
 def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
