@@ -47,6 +47,9 @@ def valid_answer(args: dict[str, Any]) -> dict[str, Any]:
     return parse_answer(json.dumps(args, ensure_ascii=False))
 
 
+_SLACK = 0.05  # seconds: a socket timeout may wake a hair before the clock says so
+
+
 class AgentLoop:
     def __init__(self, ask: ToolAsk, toolbox: Toolbox, record: Record, bounds: Bounds, *,
                  on_step: Callable[[Step], None] = lambda step: None,
@@ -156,9 +159,14 @@ class AgentLoop:
             left = deadline - self.clock()
             if left <= 0:
                 return None
+            wait = min(b.call_timeout, left)
             try:
-                return self.ask(messages, tools, min(b.call_timeout, left))
+                return self.ask(messages, tools, wait)
             except Transient as err:
+                # A call whose wait the overall budget clipped, failing once that budget is
+                # spent, ran out of AGENT_TIMEOUT_SECONDS: say that, not the per-call timeout.
+                if wait < b.call_timeout and self.clock() >= deadline - _SLACK:
+                    return None
                 if attempt > b.retries:
                     raise PipelineError(f"agent: {err} (gave up after {attempt} attempts)") \
                         from None
