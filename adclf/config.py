@@ -66,8 +66,9 @@ class Settings(BaseSettings):
     JOB_TTL_DAYS: float = Field(30.0, gt=0)
     CLEANUP_INTERVAL_HOURS: float = Field(6.0, gt=0)
     CLEANUP_ENABLED: bool = True
-    # Niceness of the pipeline threads of workers (OCR, decoding, models and their ffmpeg
-    # children): on a busy box the ingress, the proxy and the store keep answering first.
+    # Niceness of the pipeline threads of workers (decoding, their ffmpeg children) and of the
+    # model actor's compute threads: on a busy box the ingress, the proxy and the store keep
+    # answering first.
     WORKER_NICE: int = Field(10, ge=0, le=19)
     # Where the models live (issue #14): "node" = one model actor per node (adclf.models) that
     # the node's workers share and that batches their calls; "worker" = each worker loads its own.

@@ -40,20 +40,36 @@ class ModelActor:
         self.models = NodeModels(settings, self.threads, self.device_info["device"] == "cuda")
         # Threads for model calls: OCR and encoder batches, speech and logos can run side by side
         # (each model limits its own compute threads).
-        self.pool = ThreadPoolExecutor(self.threads + 4, thread_name_prefix="adclf-models")
+        self.pool = ThreadPoolExecutor(self.threads + 4, thread_name_prefix="adclf-models",
+                                       initializer=self._lower_priority)
         wait = settings.MODEL_BATCH_WAIT_MS / 1000
         self._ocr: Batcher[OcrItem, list[OcrLine]] = Batcher(
             self.models.ocr_batch, settings.MODEL_BATCH_MAX, wait, self.pool)
         self._encode: Batcher[list[str], np.ndarray] = Batcher(
             self.models.encode_batch, settings.MODEL_BATCH_MAX, wait, self.pool)
         self.timeout = settings.MODEL_CALL_TIMEOUT_SECONDS
-        self._warm = threading.Thread(target=self.models.warm, name="adclf-models-warm",
+        self._warm = threading.Thread(target=self._warm_up, name="adclf-models-warm",
                                       daemon=True)
         # A node without workers (an ingress-only node, a service under test) has nobody to
         # serve yet: its models load on first use instead of costing ~1 GB and a core's worth of
         # loading at start-up.
         if settings.WORKERS_PER_NODE > 0:
             self._warm.start()
+
+    def _lower_priority(self) -> None:
+        # Niceness is per thread on Linux and inherited by the threads a thread starts, so set
+        # in the threads that load and call the models it covers their ONNX/torch thread pools,
+        # not the actor's RPC threads: the compute yields the cores to the ingress and the store
+        # (the worker's pipeline thread does the same, WORKER_NICE).
+        if self.settings.WORKER_NICE:
+            try:
+                os.nice(self.settings.WORKER_NICE)
+            except OSError as exc:
+                log.warning("model actor %s: cannot lower priority: %s", self.node, exc)
+
+    def _warm_up(self) -> None:
+        self._lower_priority()
+        self.models.warm()
 
     async def _thread(self, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)

@@ -9,6 +9,7 @@ wordmarks). Polarity and colour do not matter: every colour's regions are candid
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -45,7 +46,10 @@ def colour_labels(lab: np.ndarray, seed: int = 0) -> np.ndarray:
     cv2.setRNGSeed(seed)
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 8, 1.0)
     flags = cv2.KMEANS_PP_CENTERS
-    _, _, centres = cv2.kmeans(sample, K, None, crit, 1, flags)  # type: ignore[call-overload]
+    # Through Any: opencv-python's stubs for kmeans changed between releases (5.0 rejects the
+    # None for bestLabels, 5.1 accepts it), and a type: ignore is an error on one or the other.
+    kmeans: Any = cv2.kmeans
+    _, _, centres = kmeans(sample, K, None, crit, 1, flags)
     merged: list[np.ndarray] = []
     for c in centres:
         if all(np.linalg.norm(c - m) >= MERGE for m in merged):
