@@ -202,24 +202,52 @@ def main() -> int:
                                           for k in ("status", "brand")}
             report["direct"]["run_time_dns"] = [q for _, q in dns.queries[dns_before:]]
             report["direct"]["run_time_tx_packets"] = tx_packets() - tx_before
+            report["direct"]["niceness"] = actor_niceness()
         return _write(work, report)
     finally:
         stop(serve)
+
+
+def _ours() -> list[Path]:
+    """/proc entries of the processes in this mount namespace, but us."""
+    own = os.readlink("/proc/self/ns/mnt")
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if os.readlink(entry / "ns/mnt") == own:
+                out.append(entry)
+        except OSError:
+            continue  # gone meanwhile, or not ours to see
+    return out
+
+
+def actor_niceness() -> dict[str, list[int]]:
+    """The niceness of this namespace's ingress replica, job store and worker processes (their
+    main threads), by the name Ray gives each process."""
+    out: dict[str, list[int]] = {}
+    for entry in _ours():
+        try:
+            name = (entry / "cmdline").read_bytes().split(b"\0")[0].decode()
+            nice = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[16])
+        except (OSError, IndexError, ValueError):
+            continue
+        for kind in ("ServeReplica", "JobStore", "Worker"):
+            if name.startswith(f"ray::{kind}"):
+                out.setdefault(kind, []).append(nice)
+    return {k: sorted(v) for k, v in sorted(out.items())}
 
 
 def stop_namespace_processes() -> None:
     """Kill what is left of this namespace's Ray: every process in this mount namespace but us.
     Never `ray stop`: it matches Ray processes by name machine-wide, and would kill the Ray of
     the test session that runs us (the namespaces isolate network and mounts, not processes)."""
-    own = os.readlink("/proc/self/ns/mnt")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
+    for entry in _ours():
         try:
-            if os.readlink(entry / "ns/mnt") == own:
-                os.kill(int(entry.name), signal.SIGKILL)
+            os.kill(int(entry.name), signal.SIGKILL)
         except OSError:
-            continue  # gone meanwhile, or not ours to see
+            continue  # gone meanwhile
 
 
 def _write(work: Path, report: dict[str, Any]) -> int:

@@ -69,10 +69,17 @@ def test_service_starts_with_plain_serve_run(air_gapped_run: dict) -> None:
 def test_make_run_also_serves_on_the_direct_port(air_gapped_run: dict) -> None:
     """scripts/run.sh, restarted on the same data: the job of the first run reads and streams
     through the direct port, and an upload there completes, still with no network use."""
-    assert air_gapped_run["direct"] == {
+    direct = dict(air_gapped_run["direct"])
+    niceness = direct.pop("niceness", None)
+    assert direct == {
         "started": True, "health": "ok", "job_status": "completed", "stream_has_final": True,
         "upload": {"status": "completed", "brand": "Kestrel"},
         "run_time_dns": [], "run_time_tx_packets": 0}, air_gapped_run
+    # run.sh starts Ray with its worker processes at niceness 0, not Ray's 15, so the ingress
+    # and the store win the cores from the niced compute threads (docs/latency.md)
+    assert niceness is not None and set(niceness) == {"JobStore", "ServeReplica", "Worker"}, \
+        niceness
+    assert all(n == 0 for values in niceness.values() for n in values), niceness
 
 
 def test_upload_answers_at_once(air_gapped_run: dict) -> None:
