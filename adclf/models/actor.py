@@ -22,6 +22,7 @@ from adclf.models.batcher import Batcher
 from adclf.models.device import pick_device
 from adclf.models.loaded import NodeModels, OcrItem
 from adclf.pipeline.types import Frame, LogoDetection, OcrLine
+from adclf.priority import lower_this_thread
 
 log = logging.getLogger("adclf.models")
 
@@ -57,15 +58,8 @@ class ModelActor:
             self._warm.start()
 
     def _lower_priority(self) -> None:
-        # Niceness is per thread on Linux and inherited by the threads a thread starts, so set
-        # in the threads that load and call the models it covers their ONNX/torch thread pools,
-        # not the actor's RPC threads: the compute yields the cores to the ingress and the store
-        # (the worker's pipeline thread does the same, WORKER_NICE).
-        if self.settings.WORKER_NICE:
-            try:
-                os.nice(self.settings.WORKER_NICE)
-            except OSError as exc:
-                log.warning("model actor %s: cannot lower priority: %s", self.node, exc)
+        # in the threads that load and call the models, not in the actor's RPC threads
+        lower_this_thread(self.settings.WORKER_NICE, f"model actor {self.node}")
 
     def _warm_up(self) -> None:
         self._lower_priority()

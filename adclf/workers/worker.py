@@ -18,6 +18,7 @@ import ray
 from adclf.config import Settings
 from adclf.domain import JobSettings, JobSpec, Stage
 from adclf.errors import JobCancelled, PipelineError
+from adclf.priority import lower_this_thread
 from adclf.store.client import NAMESPACE, WorkerStoreClient, store_actor_name
 from adclf.workers.reporter import StoreReporter
 
@@ -59,16 +60,6 @@ class Worker:
     def _store(self) -> WorkerStoreClient:
         return WorkerStoreClient(ray.get_actor(store_actor_name(self.node), namespace=NAMESPACE))
 
-    def _lower_priority(self) -> None:
-        # Linux niceness is per thread and inherited: set in the pipeline thread, it covers the
-        # model thread pools and ffmpeg children it starts, not the actor's RPC threads, so the
-        # store's claims and reports are not slowed.
-        if self.settings.WORKER_NICE:
-            try:
-                os.nice(self.settings.WORKER_NICE)
-            except OSError as exc:
-                log.warning("%s: cannot lower priority: %s", self.worker_id, exc)
-
     def _warm(self) -> None:
         try:
             pipeline = self._pipeline_obj()
@@ -79,7 +70,7 @@ class Worker:
             log.exception("%s: warm-up failed", self.worker_id)
 
     def _loop(self) -> None:
-        self._lower_priority()
+        lower_this_thread(self.settings.WORKER_NICE, self.worker_id)
         self._warm()
         store: WorkerStoreClient | None = None
         row: dict[str, Any] | None = None

@@ -34,3 +34,18 @@ def test_pipeline_threads_are_niced_and_the_actor_thread_is_not(live_server: Liv
     assert lowered > base, nice
     assert sum(1 for n in nice.values() if n == lowered) >= 1, nice
     assert sum(1 for n in nice.values() if n == base) >= 1, nice
+
+
+def test_model_actor_compute_threads_are_niced_and_its_actor_thread_is_not(
+        live_server: LiveServer) -> None:
+    models = ray.get_actor("adclf-models-node-a", namespace="adclf")
+    pid = ray.get(models.device.remote(), timeout=60)["pid"]
+    assert ray.get(models.encode.remote(["warm the pool"]), timeout=120) is not None
+    want = ray.get(models.__ray_call__.remote(lambda self: self.settings.WORKER_NICE), timeout=60)
+    nice = _nice_by_thread(pid)
+    base = nice[pid]
+    lowered = min(19, base + want)
+    assert lowered > base, nice
+    # the pool thread that ran the encoder (and any model thread pools it started) is lowered
+    assert sum(1 for n in nice.values() if n == lowered) >= 1, nice
+    assert sum(1 for n in nice.values() if n == base) >= 1, nice
