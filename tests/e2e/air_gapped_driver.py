@@ -230,8 +230,8 @@ def actor_niceness() -> dict[str, list[int]]:
     for entry in _ours():
         try:
             name = (entry / "cmdline").read_bytes().split(b"\0")[0].decode()
-            nice = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[16])
-        except (OSError, IndexError, ValueError):
+            nice = os.getpriority(os.PRIO_PROCESS, int(entry.name))  # its main thread's
+        except (OSError, ValueError):
             continue
         for kind in ("ServeReplica", "JobStore", "Worker"):
             if name.startswith(f"ray::{kind}"):
