@@ -3,9 +3,11 @@ that runs while frames are sampled and OCR'd (Whisper releases the GIL while it 
 ad's voice-over costs little latency. No audio, silence, music only or an unreadable audio
 stream give a note, never an error.
 
-When neither the first pass nor the on-screen text names a brand (a catalogue name or a web
-address), the runner asks for
-a second listen (`Listener.listen_again`) for names the first pass may have misheard
+The first pass is English (tiny.en). Once the on-screen text is read, the runner asks for a
+second listen (`Listener.listen_again`): when the text is French or nothing names the brand, a
+voice that Whisper base hears as French is transcribed again in French (speech/language.py,
+speech/multilingual.py); then, when neither the speech nor the text names a brand (a catalogue
+name or a web address), names the first pass may have misheard are listened for
 (speech/confirm.py: sound-alike candidates, rescored with no hint, confirmed a second way); an
 accepted name replaces the misheard words in its line. Waiting for the text first keeps the cost
 off the many ads whose end card already names the brand (measured on benchmarks/pipeline.py's
@@ -27,6 +29,7 @@ from adclf.pipeline.types import SpeechLine, SpeechRecognizer
 
 log = logging.getLogger(__name__)
 WAV_NAME = "audio.wav"
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
 @dataclass
@@ -72,11 +75,11 @@ class Listener:
             self._pool.shutdown(wait=False)
 
     def listen_again(self, heard: Heard, written: list[str] | None = None) -> None:
-        """The second listen, in the caller's thread, unless `written` (the ad's on-screen
-        lines) already names a catalogue brand. Frees the kept track either way."""
+        """The second listen (_listen_again), in the caller's thread, given `written` (the ad's
+        on-screen lines). Frees the kept track either way."""
         samples, everything = heard.samples, heard.everything
         heard.samples, heard.everything = None, []
-        if samples is None or not everything:
+        if samples is None:
             return
         _listen_again(heard, evidence_models.get_speech_recognizer(self.threads), samples,
                       everything, self.brands_path, written or [])
@@ -91,7 +94,6 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
             second_listen: bool = True) -> Heard:
     from adclf.pipeline.audio import extract_audio, read_wav
     from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
-
     heard = Heard()
     try:
         t0 = time.perf_counter()
@@ -108,7 +110,7 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
         everything = recognizer.transcribe_array(samples, min_confidence=0.0)
         heard.lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
         heard.timings["asr"] = round(time.perf_counter() - t0, 4)
-        if everything and second_listen:
+        if second_listen:  # kept even with no line: tiny.en may hear nothing in French
             heard.samples, heard.everything = samples, everything
         if not heard.lines:
             heard.note = "no speech recognised"
@@ -123,30 +125,48 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
 def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
                   everything: list[SpeechLine], brands_path: Path | None,
                   written: list[str]) -> None:
-    """The second listen, when neither the first pass nor the text names a catalogue brand. Its
-    failure only loses the second listen: the first pass's lines stay."""
+    """The second listen. A voice that may be French (the text is French, or nothing names the
+    brand) is checked with Whisper base; a French one is transcribed again in French and its
+    lines replace tiny.en's. Then, when still nothing names a catalogue brand, names that may
+    have been misheard are listened for. Its failure only loses the second listen: the first
+    pass's lines stay."""
     from adclf.pipeline.brand_catalogue import get_catalogue
     from adclf.pipeline.providers.embedded_brand import DOMAIN_RE
     from adclf.pipeline.speech.confirm import confirm, named_brand
+    from adclf.pipeline.speech.language import spoken_language, written_language
+    from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
 
+    said: list[str] = []
     try:
         catalogue = get_catalogue(brands_path)
         # a web address on screen, or a known brand, names the advertiser already
-        if named_brand(heard.lines, catalogue) or any(DOMAIN_RE.search(t) for t in written) \
-                or any(not hit.weak for t in written for hit in catalogue.find_in_text(t)):
+        named = named_brand(heard.lines, catalogue) or any(DOMAIN_RE.search(t) for t in written) \
+            or any(not hit.weak for t in written for hit in catalogue.find_in_text(t))
+        language = "en"
+        if len(recognizer.languages) > 1 and (not named or written_language(written) == "fr"):
+            t0 = time.perf_counter()
+            language, why = spoken_language(recognizer.detect_language(samples), written)
+            if language != "en":
+                everything = recognizer.transcribe_array(samples, language, min_confidence=0.0)
+                heard.lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
+                said.append(f"transcribed again in {LANGUAGE_NAMES.get(language, language)} "
+                            f"({why}): {len(heard.lines)} line(s)")
+                named = named or named_brand(heard.lines, catalogue)
+            heard.timings["asr_language"] = round(time.perf_counter() - t0, 4)
+        if named or not everything:
             return
         t0 = time.perf_counter()
-        found = confirm(recognizer, samples, everything, catalogue)
+        found = confirm(recognizer, samples, everything, catalogue, language)
         heard.timings["asr_confirm"] = round(time.perf_counter() - t0, 4)
+        if found.listened_for:
+            revised = {(ln.start, ln.end): ln for ln in found.lines}
+            kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
+            heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
+            names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
+            said.append(f"{found.describe()}; "
+                        + (f"accepted {names}" if names else "no name confirmed"))
     except Exception as exc:
         log.exception("second listen failed")
-        heard.second_listen = f"second listen failed: {type(exc).__name__}: {exc}"[:200]
-        return
-    if not found.listened_for:
-        return
-    revised = {(ln.start, ln.end): ln for ln in found.lines}
-    kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
-    heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
-    names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
-    heard.second_listen = (f"second listen {found.describe()}; "
-                           + (f"accepted {names}" if names else "no name confirmed"))
+        said.append(f"failed: {type(exc).__name__}: {exc}"[:200])
+    finally:
+        heard.second_listen = "second listen " + "; ".join(said) if said else ""

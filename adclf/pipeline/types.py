@@ -200,6 +200,7 @@ class OcrEngine(Protocol):
 
 class SpeechRecognizer(Protocol):
     name: str
+    languages: tuple[str, ...]
 
     def transcribe(self, audio: Path, language: str | None = None) -> list[SpeechLine]:
         """audio: 16 kHz mono 16-bit PCM WAV. language None = detect/try each available."""
@@ -214,9 +215,14 @@ class SpeechRecognizer(Protocol):
         own floor, 0 = keep unsure lines too."""
         ...
 
-    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str],
+                    language: str = "en") -> list[float]:
         """Log-probability of each text as the transcript of `samples` (≤ 30 s), with no hint:
         what the second listen (speech/confirm.py) compares readings with."""
+        ...
+
+    def detect_language(self, samples: np.ndarray) -> dict[str, float]:
+        """Probability of each language it can hear ({} when it hears only one)."""
         ...
 
 

@@ -96,13 +96,15 @@ def test_speech_is_forwarded_with_its_keywords(models: RemoteModels, tmp_path: P
     speech = models.speech_recognizer()
     heard = " ".join(ln.text for ln in speech.transcribe(wav)).lower()
     assert "world" in heard, heard
-    assert speech.transcribe(wav, language="fr") == []  # a keyword reaches the model
+    assert speech.transcribe(wav, language="de") == []  # a keyword reaches the model
+    assert speech.languages == ("en", "fr")  # an attribute, read from the actor's recogniser
     assert speech.name.startswith("whisper")
     from adclf.pipeline.audio import read_wav
 
     # a method the protocol does not name goes through the generic forwarder
     lines = speech.transcribe_array(read_wav(wav), offset=10.0)
     assert lines and lines[0].start >= 10.0
+    assert speech.detect_language(read_wav(wav))["en"] > 0.5  # Whisper base, in the actor
 
 
 def test_logo_matcher_answers_like_the_local_one(models: RemoteModels) -> None:

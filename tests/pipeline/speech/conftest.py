@@ -9,7 +9,7 @@ import pytest
 
 from adclf.pipeline.speech import WhisperRecognizer, get_recognizer
 from tests.pipeline.speech import media
-from tests.pipeline.speech.media import EN_TEXT, SECONDS, VOICE_AT
+from tests.pipeline.speech.media import EN_TEXT, FR_TEXT, SECONDS, VOICE_AT
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +25,11 @@ def recognizer() -> WhisperRecognizer:
 @pytest.fixture(scope="session")
 def en_voice(speech_dir: Path) -> Path:
     return media.speak(EN_TEXT, speech_dir / "en_voice.wav")
+
+
+@pytest.fixture(scope="session")
+def fr_voice(speech_dir: Path) -> Path:
+    return media.speak(FR_TEXT, speech_dir / "fr_voice.wav", voice="fr+m3")
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ import pytest
 VOICE_AT = 2.0  # the test ads' voice-over starts this far into the video
 SECONDS = 10.0
 EN_TEXT = "Go to amazon dot com for great deals. Buy the new Samsung Galaxy today."
+FR_TEXT = ("Bonjour à tous. Cette semaine, tout est en promotion chez Renault. "
+           "Renault, la vie en plus simple.")
 
 
 def need(tool: str, package: str) -> None:

@@ -1,5 +1,6 @@
-"""Whisper tiny.en on real espeak-ng voice-overs muxed into ffmpeg-made videos: what it hears,
-where, and that music, silence, missing audio and French come back as no invented lines."""
+"""Whisper tiny.en (and base, for French) on real espeak-ng voice-overs muxed into ffmpeg-made
+videos: what it hears, where, and that music, silence and missing audio come back as no invented
+lines."""
 
 from __future__ import annotations
 
@@ -69,12 +70,32 @@ def test_silence_and_missing_audio_give_no_lines(
     assert transcribe_video(recognizer, mute_ad, tmp_path) == []  # an empty WAV
 
 
-def test_french_asked_gives_nothing_rather_than_invented_english(
-    recognizer: WhisperRecognizer, speech_dir: Path, tmp_path: Path
+def test_french_is_transcribed_in_french_by_whisper_base(
+    recognizer: WhisperRecognizer, fr_voice: Path
 ) -> None:
-    voice = media.speak("Rendez-vous sur nike point com.", speech_dir / "fr.wav", voice="fr")
-    assert recognizer.transcribe(voice, language="fr") == []
-    assert recognizer.transcribe(voice, language="fr-FR") == []
+    samples = read_wav(fr_voice)
+    english = " ".join(ln.text for ln in recognizer.transcribe_array(samples, min_confidence=0))
+    french = recognizer.transcribe_array(samples, "fr-FR", min_confidence=0.0)
+    said = " ".join(ln.text for ln in french).lower()
+    assert french and {ln.language for ln in french} == {"fr"}
+    assert "bonjour" in said and "promotion" in said
+    assert "bonjour" not in english.lower()  # tiny.en cannot hear it: why base is there
+
+
+def test_a_language_without_a_model_gives_nothing_rather_than_invented_text(
+    recognizer: WhisperRecognizer, fr_voice: Path
+) -> None:
+    assert recognizer.transcribe(fr_voice, language="de") == []
+
+
+def test_the_voice_language_is_told_apart_and_music_has_none(
+    recognizer: WhisperRecognizer, fr_voice: Path, en_voice: Path, speech_dir: Path
+) -> None:
+    fr = recognizer.detect_language(read_wav(fr_voice))
+    en = recognizer.detect_language(read_wav(en_voice))
+    assert fr["fr"] > 0.5 > fr["en"]
+    assert en["en"] > 0.5 > en["fr"]
+    assert recognizer.detect_language(read_wav(media.music(speech_dir / "bed.wav", 6.0))) == {}
 
 
 def test_offset_moves_times_to_the_video_clock(
