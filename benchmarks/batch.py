@@ -9,8 +9,13 @@ One local Ray (2 CPUs) with the adclf Serve app (2 workers), then, in the same r
    POST /batches, progress, download; model loading of the batch actors included). Goal: batch
    >= 1.5x the ads/min of by-folder. CPU-s per ad: CPU of this process tree during each phase.
 2. memory: `python -m adclf.batch` (the Ray driver) over `--mem-small` and `--mem-large` inputs:
-   peak RSS of the driver (wait4) and the peak summed RSS of the classify actors. Goal: large
+   peak RSS of the driver (wait4) and the peak summed RSS of the classify actors, with its
+   anonymous and shared-memory parts and how many actor processes were summed. Goal: large
    within 20 % of small.
+
+Last memory run (2026-12-02 evening, 200 vs 2,000 inputs, other work on the box): driver 280.6 vs
+290.7 MB, classify actors 782.6 vs 801.0 MB (1.02x; anonymous 489 vs 505 MB, shared 4 vs 7 MB,
+2 processes at most in both), 193 / 129 ads/min.
 
 Inputs are hard links to a small set of distinct generated ads (3 s, 320x180, product scene and
 end card): the pipeline does not cache by content, so every link is classified in full, and
@@ -149,22 +154,38 @@ def cli_batch(url: str, folder: Path, out: Path) -> tuple[float, dict[str, Any]]
     return elapsed, json.loads(done.stdout)
 
 
+def status_kb(pid: int) -> dict[str, float]:
+    """A process's resident memory split as the kernel counts it (kB): `anon` is its own heap,
+    `shmem` the shared memory it has touched (Ray's object store is shared memory mapped into
+    every worker that reads or writes an object, so it shows in each one's RSS)."""
+    fields = {"VmRSS": "rss", "RssAnon": "anon", "RssShmem": "shmem"}
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in fields:
+            out[fields[name]] = float(value.split()[0])
+    return out
+
+
 def driver_memory(folder: Path, out: Path, address: str) -> dict[str, float]:
     """Peak RSS (MB) of a `python -m adclf.batch` driver and of its classify actors (summed)."""
-    peak_workers = [0.0]
+    peak = {"rss": 0.0, "anon": 0.0, "shmem": 0.0, "processes": 0.0}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.5):
-            total = 0.0
+            total = {"rss": 0.0, "anon": 0.0, "shmem": 0.0, "processes": 0.0}
             for p in psutil.process_iter(["cmdline"]):
                 try:
                     line = " ".join(p.info["cmdline"] or [])
                     if any(w in line for w in CLASSIFY_ACTORS) and p.pid != os.getpid():
-                        total += p.memory_info().rss
-                except psutil.Error:
+                        for key, value in status_kb(p.pid).items():
+                            total[key] += value * 1024
+                        total["processes"] += 1
+                except (psutil.Error, OSError):
                     pass
-            peak_workers[0] = max(peak_workers[0], total)
+            for key, value in total.items():
+                peak[key] = max(peak[key], value)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -180,7 +201,9 @@ def driver_memory(folder: Path, out: Path, address: str) -> dict[str, float]:
     thread.join()
     assert status == 0, stdout
     summary = json.loads(stdout.decode().strip().splitlines()[-1])
-    return {"driver_mb": usage.ru_maxrss / 1024, "workers_mb": peak_workers[0] / 2**20,
+    return {"driver_mb": usage.ru_maxrss / 1024, "workers_mb": peak["rss"] / 2**20,
+            "workers_anon_mb": peak["anon"] / 2**20, "workers_shmem_mb": peak["shmem"] / 2**20,
+            "actor_processes": peak["processes"],
             "seconds": elapsed, "ads_per_min": summary["ads_per_minute"],
             "failed": summary["failed"]}
 
