@@ -11,7 +11,7 @@ MIN_CONFIDENCE = 0.7
 EXCERPT_CHARS = 300
 
 # Attempts in ladder order, with the trigger recorded on each rescue.
-LADDER = ("initial", "extended_tail", "full_video")
+LADDER = ("initial", "extended_tail", "full_video", "speech")
 
 
 def weakness(

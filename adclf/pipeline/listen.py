@@ -4,15 +4,18 @@ ad's voice-over costs little latency. No audio, silence, music only or an unread
 stream give a note, never an error.
 
 The first pass is English (tiny.en). Once the on-screen text is read, the runner asks for a
-second listen (`Listener.listen_again`): when the text is French or nothing names the brand, a
-voice that Whisper base hears as French is transcribed again in French (speech/language.py,
-speech/multilingual.py); then, when neither the speech nor the text names a brand (a catalogue
+second listen (`Listener.listen_again`): when neither speech nor text names a brand (a catalogue
 name or a web address), names the first pass may have misheard are listened for
 (speech/confirm.py: sound-alike candidates, rescored with no hint, confirmed a second way); an
 accepted name replaces the misheard words in its line. Waiting for the text first keeps the cost
 off the many ads whose end card already names the brand (measured on benchmarks/pipeline.py's
 ads, whose end card names it: with the second listen run on every ad, CPU per ad p50 rose from
-2.0 s to 3.5 s)."""
+2.0 s to 3.5 s).
+
+The rescue ladder's last rung (`Listener.listen_in_french`): when its frames still name no
+brand, a voice that is French (by the text, else by Whisper base's ear) is transcribed again in
+French (speech/language.py, speech/multilingual.py).
+"""
 
 from __future__ import annotations
 
@@ -21,15 +24,19 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from adclf.pipeline import evidence_models
 from adclf.pipeline.types import SpeechLine, SpeechRecognizer
 
+if TYPE_CHECKING:
+    from adclf.brands import BrandCatalogue
+
 log = logging.getLogger(__name__)
 WAV_NAME = "audio.wav"
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
+SURE_ENGLISH = 0.75  # a tiny.en line this confident is English (see _language)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Heard:
     # audio (extract), asr (transcribe), asr_confirm (the second listen, when it ran)
     timings: dict[str, float] = field(default_factory=dict)
     second_listen: str = ""  # what the second listen did, for the job's events
+    french: str = ""  # what the French listen did (or why it did not), for the job's events
     # kept for the second listen: the track and every first-pass line, unsure ones included
     samples: np.ndarray | None = field(default=None, repr=False)
     everything: list[SpeechLine] = field(default_factory=list, repr=False)
@@ -76,13 +84,20 @@ class Listener:
 
     def listen_again(self, heard: Heard, written: list[str] | None = None) -> None:
         """The second listen (_listen_again), in the caller's thread, given `written` (the ad's
-        on-screen lines). Frees the kept track either way."""
-        samples, everything = heard.samples, heard.everything
-        heard.samples, heard.everything = None, []
-        if samples is None:
+        on-screen lines). Keeps the track for listen_in_french."""
+        if heard.samples is None:
             return
-        _listen_again(heard, evidence_models.get_speech_recognizer(self.threads), samples,
-                      everything, self.brands_path, written or [])
+        _listen_again(heard, evidence_models.get_speech_recognizer(self.threads),
+                      heard.samples, heard.everything, self.brands_path, written or [])
+
+    def listen_in_french(self, heard: Heard, written: list[str]) -> bool:
+        """The rescue ladder's last rung (_listen_in_french): True when French lines replaced
+        tiny.en's. Frees the kept track."""
+        samples, heard.samples, heard.everything = heard.samples, None, []
+        if samples is None:
+            return False
+        return _listen_in_french(heard, evidence_models.get_speech_recognizer(self.threads),
+                                 samples, self.brands_path, written)
 
     def abandon(self) -> None:
         """The job ended early (cancelled, failed): let the thread finish on its own."""
@@ -125,48 +140,99 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
 def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
                   everything: list[SpeechLine], brands_path: Path | None,
                   written: list[str]) -> None:
-    """The second listen. A voice that may be French (the text is French, or nothing names the
-    brand) is checked with Whisper base; a French one is transcribed again in French and its
-    lines replace tiny.en's. Then, when still nothing names a catalogue brand, names that may
-    have been misheard are listened for. Its failure only loses the second listen: the first
-    pass's lines stay."""
-    from adclf.pipeline.brand_catalogue import get_catalogue
-    from adclf.pipeline.providers.embedded_brand import DOMAIN_RE
-    from adclf.pipeline.speech.confirm import confirm, named_brand
-    from adclf.pipeline.speech.language import spoken_language, written_language
-    from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
+    """The second listen, when neither the first pass nor the text names a catalogue brand (or
+    shows a web address): names tiny.en may have misheard are listened for. Not when the text
+    is French: the voice likely is too, which tiny.en cannot hear (the rescue ladder may listen
+    in French instead). Its failure only loses the second listen: the first pass's lines stay."""
+    from adclf.pipeline.speech.confirm import confirm
+    from adclf.pipeline.speech.language import written_language
 
-    said: list[str] = []
+    if not everything or _named(heard, written, brands_path) \
+            or written_language(written) == "fr":
+        return
     try:
-        catalogue = get_catalogue(brands_path)
-        # a web address on screen, or a known brand, names the advertiser already
-        named = named_brand(heard.lines, catalogue) or any(DOMAIN_RE.search(t) for t in written) \
-            or any(not hit.weak for t in written for hit in catalogue.find_in_text(t))
-        language = "en"
-        if len(recognizer.languages) > 1 and (not named or written_language(written) == "fr"):
-            t0 = time.perf_counter()
-            language, why = spoken_language(recognizer.detect_language(samples), written)
-            if language != "en":
-                everything = recognizer.transcribe_array(samples, language, min_confidence=0.0)
-                heard.lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
-                said.append(f"transcribed again in {LANGUAGE_NAMES.get(language, language)} "
-                            f"({why}): {len(heard.lines)} line(s)")
-                named = named or named_brand(heard.lines, catalogue)
-            heard.timings["asr_language"] = round(time.perf_counter() - t0, 4)
-        if named or not everything:
-            return
         t0 = time.perf_counter()
-        found = confirm(recognizer, samples, everything, catalogue, language)
+        found = confirm(recognizer, samples, everything, _catalogue(brands_path))
         heard.timings["asr_confirm"] = round(time.perf_counter() - t0, 4)
-        if found.listened_for:
-            revised = {(ln.start, ln.end): ln for ln in found.lines}
-            kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
-            heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
-            names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
-            said.append(f"{found.describe()}; "
-                        + (f"accepted {names}" if names else "no name confirmed"))
     except Exception as exc:
         log.exception("second listen failed")
-        said.append(f"failed: {type(exc).__name__}: {exc}"[:200])
-    finally:
-        heard.second_listen = "second listen " + "; ".join(said) if said else ""
+        heard.second_listen = f"second listen failed: {type(exc).__name__}: {exc}"[:200]
+        return
+    if not found.listened_for:
+        return
+    revised = {(ln.start, ln.end): ln for ln in found.lines}
+    kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
+    heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
+    names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
+    heard.second_listen = (f"second listen {found.describe()}; "
+                           + (f"accepted {names}" if names else "no name confirmed"))
+
+
+def _listen_in_french(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
+                      brands_path: Path | None, written: list[str]) -> bool:
+    """When nothing names the brand after the rescue ladder's frames: a French voice (_language)
+    is transcribed again in French by Whisper base, and its lines replace tiny.en's when they
+    are surer. Last because it is dear on CPU: ~1.5 s to place a voice, ~2 s to transcribe 30 s
+    of it (one thread); placed at the initial attempt it cut benchmarks/pipeline.py's
+    throughput from 42 to 37 ads/min, on French ads whose end card the ladder then found."""
+    from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
+
+    if _named(heard, written, brands_path):
+        return False
+    try:
+        t0 = time.perf_counter()
+        language, why = _language(recognizer, samples, written, heard.lines)
+        if language == "en":
+            heard.french = f"not listened to in French: {why or 'English speech'}"
+            return False
+        again = recognizer.transcribe_array(samples, language, min_confidence=0.0)
+        lines = [ln for ln in again if ln.confidence >= MIN_CONFIDENCE]
+        heard.timings["asr_french"] = round(time.perf_counter() - t0, 4)
+    except Exception as exc:
+        log.exception("French listen failed")
+        heard.french = f"French listen failed: {type(exc).__name__}: {exc}"[:200]
+        return False
+    if _sureness(lines) < _sureness(heard.lines):  # a French page over an English voice
+        heard.french = (f"transcribed again in French ({why}), but the English lines were "
+                        "surer: kept them")
+        return False
+    heard.lines = lines
+    heard.french = f"transcribed again in French ({why}): {len(lines)} line(s)"
+    return True
+
+
+def _named(heard: Heard, written: list[str], brands_path: Path | None) -> bool:
+    """Speech or text names a catalogue brand, or the text shows a web address."""
+    from adclf.pipeline.providers.embedded_brand import DOMAIN_RE
+    from adclf.pipeline.speech.confirm import named_brand
+
+    catalogue = _catalogue(brands_path)
+    return named_brand(heard.lines, catalogue) or any(DOMAIN_RE.search(t) for t in written) \
+        or any(not hit.weak for t in written for hit in catalogue.find_in_text(t))
+
+
+def _catalogue(brands_path: Path | None) -> BrandCatalogue:
+    from adclf.pipeline.brand_catalogue import get_catalogue
+
+    return get_catalogue(brands_path)
+
+
+def _language(recognizer: SpeechRecognizer, samples: np.ndarray, written: list[str],
+              lines: list[SpeechLine]) -> tuple[str, str]:
+    """The voice's language and why: French when the on-screen text is (no cost); when the text
+    says too little to tell and tiny.en heard no confident English (French forced through it
+    mostly scores under 0.5, at most ~0.7), as Whisper base places the voice; else English."""
+    from adclf.pipeline.speech.language import spoken_language, written_language
+
+    if len(recognizer.languages) < 2:
+        return "en", "no French speech model installed"
+    text = written_language(written)
+    if text == "fr":
+        return "fr", "the on-screen text is French"
+    if text is None and not any(ln.confidence >= SURE_ENGLISH for ln in lines):
+        return spoken_language(recognizer.detect_language(samples))
+    return "en", "the on-screen text is English" if text else "tiny.en heard sure English"
+
+
+def _sureness(lines: list[SpeechLine]) -> float:
+    return sum(ln.confidence for ln in lines) / len(lines) if lines else 0.0

@@ -1,11 +1,12 @@
 """The rescue ladder: while the latest answer is weak (explain.weakness), look further into the
 video (extended tail, then the full video) and ask again, but only when the new look adds
-something the provider can use. Every attempt, skipped rungs included, is recorded."""
+something the provider can use; then listen to the voice in French (a last rung: Whisper base is
+dear on CPU). Every attempt, skipped rungs included, is recorded."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from adclf.errors import PipelineError
 from adclf.pipeline import explain
@@ -18,6 +19,10 @@ RESCUE_SPAN = {"extended_tail": (66.0, 75.0), "full_video": (75.0, 84.0)}
 
 # Asks the provider about an attempt's evidence: (evidence, progress value, attempt kind).
 Classify = Callable[[Evidence, float, str], Classification]
+# Listens to the voice again given all the text read: "" when the speech changed, else why not;
+# None when there is no voice to listen to (no rung then).
+Listen = Callable[[list[str]], str | None]
+SPEECH_SPAN = (84.0, 86.0)
 
 
 @dataclass
@@ -42,7 +47,8 @@ def rungs(ctx: JobContext) -> list[str]:
     return kinds
 
 
-def climb(ctx: JobContext, sweep: Sweep, classify: Classify, attempts: Attempts) -> None:
+def climb(ctx: JobContext, sweep: Sweep, classify: Classify, attempts: Attempts,
+          listen: Listen | None = None) -> None:
     """Rescue attempts after the initial one (the last in `attempts`), until one is good enough
     or the ladder ends."""
     p = ctx.progress
@@ -76,6 +82,29 @@ def climb(ctx: JobContext, sweep: Sweep, classify: Classify, attempts: Attempts)
         attempts.add(explain.make_attempt(kind, weak, classification, evidence,
                                           require_text=ctx.requires_text()),
                      classification, evidence)
+    if listen is not None and not ctx.express:
+        _speech_rung(ctx, classify, attempts, listen)
+
+
+def _speech_rung(ctx: JobContext, classify: Classify, attempts: Attempts,
+                 listen: Listen) -> None:
+    classification, evidence = attempts.results[-1]
+    weak = explain.weakness(classification, evidence, require_text=ctx.requires_text())
+    if weak is None:
+        return
+    why_not = listen([line.text for line in evidence.ocr_lines])
+    if why_not is None:
+        return
+    ctx.progress.event(f"rescue: speech ({weak})")
+    if why_not:
+        attempts.add(explain.skipped_attempt("speech", weak, f"skipped: {why_not}", evidence),
+                     classification, evidence)
+        return
+    heard = replace(evidence, speech_lines=ctx.seen.speech)
+    classification = classify(heard, SPEECH_SPAN[1], "speech")
+    attempts.add(explain.make_attempt("speech", weak, classification, heard,
+                                      require_text=ctx.requires_text()),
+                 classification, heard)
 
 
 def adds_evidence(new: Evidence, old: Evidence, sees_pictures: bool) -> bool:

@@ -20,7 +20,7 @@ from adclf.domain import STAGE_PROGRESS, JobSpec, Stage
 from adclf.pipeline import artifacts, explain, rescue
 from adclf.pipeline.context import JobContext, Progress
 from adclf.pipeline.frames import VideoFrameSource
-from adclf.pipeline.listen import Listener
+from adclf.pipeline.listen import Heard, Listener
 from adclf.pipeline.ocr import set_default_threads
 from adclf.pipeline.result import finish
 from adclf.pipeline.sources import resolve_source
@@ -65,6 +65,7 @@ class _Job:
         self._provider: ClassifierProvider | None = None
         self.listener = Listener(pipeline.threads, pipeline.settings.BRANDS_PATH,
                                  pipeline.settings.ASR_SECOND_LISTEN)
+        self.heard: Heard | None = None
 
     def run(self) -> PipelineResult:
         started = time.perf_counter()
@@ -104,14 +105,14 @@ class _Job:
         attempts.add(explain.make_attempt("initial", f"scan mode {ctx.scan_mode}", classification,
                                           evidence, require_text=ctx.requires_text()),
                      classification, evidence)
-        rescue.climb(ctx, self.sweep, self._classify, attempts)
+        rescue.climb(ctx, self.sweep, self._classify, attempts, self._listen_in_french)
         return finish(ctx, attempts, started)
 
     def _heard(self, written: list[str] | None = None) -> None:
         """Join the speech stage started at ingest, listen again if neither speech nor the
         `written` text names a known brand, and report what it heard."""
         p = self.ctx.progress
-        heard = self.listener.result()
+        heard = self.heard = self.listener.result()
         self.listener.listen_again(heard, written)
         for key, value in heard.timings.items():
             self.ctx.timer.timings[key] = value
@@ -127,6 +128,24 @@ class _Job:
                            f"{len(heard.lines)} phrases")
         preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in heard.lines[:6])
         p.event(f"speech: {len(heard.lines)} phrases: {preview}")
+
+    def _listen_in_french(self, written: list[str]) -> str | None:
+        """The rescue ladder's speech rung: "" when French lines now stand for the speech, else
+        why not; None when no voice was kept to listen to."""
+        heard = self.heard
+        if heard is None or heard.samples is None:
+            return None
+        changed = self.listener.listen_in_french(heard, written)
+        for key, value in heard.timings.items():
+            self.ctx.timer.timings[key] = value
+        if heard.french:
+            self.ctx.progress.event(f"speech: {heard.french}"[:500])
+        if not changed:
+            return heard.french or "nothing heard in French"
+        self.ctx.seen.speech = heard.lines
+        preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in heard.lines[:6])
+        self.ctx.progress.event(f"speech: {len(heard.lines)} French phrases: {preview}")
+        return ""
 
     def _classify(self, evidence: Evidence, at: float, kind: str) -> Classification:
         ctx = self.ctx

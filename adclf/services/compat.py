@@ -13,7 +13,7 @@ from adclf.settings_compat import not_used
 Row = dict[str, Any]
 
 TITLES = {"initial": "Initial Tail Pass", "extended_tail": "Extended Tail",
-          "full_video": "Full Video", "ocr_rescue": "OCR Rescue"}
+          "full_video": "Full Video", "ocr_rescue": "OCR Rescue", "speech": "French Listen"}
 
 
 def title(attempt_type: str) -> str:

@@ -14,7 +14,7 @@ from adclf.domain import JobSettings, JobSpec, Stage
 from adclf.errors import JobCancelled, PipelineError
 from adclf.pipeline.artifacts import artifact_index
 from adclf.pipeline.runner import Pipeline
-from tests.videos import Scene, make_video
+from tests.videos import Scene, make_video, speak
 
 
 @dataclass
@@ -205,3 +205,24 @@ def test_rescue_rungs_without_new_evidence_skip_the_provider(
     asked = [e for e in reporter.events if "embedded answered" in e]
     assert len(asked) == 1
     assert result.ocr_lines == [] and result.classification.brand == ""
+
+
+def test_a_brand_said_only_in_french_is_found_by_the_speech_rung(
+    pipeline: Pipeline, media_dir: Path, tmp_path: Path
+) -> None:
+    """French copy that names no brand, and a French voice-over that does: the frames' rungs
+    find nothing, the last rung listens in French and the brand comes from the voice."""
+    voice = speak("Bonjour à tous. Cette semaine, tout est en promotion chez Renault. "
+                  "Renault, la vie en plus simple.", media_dir / "fr_vo.wav", voice="fr+m3")
+    video = make_video(media_dir / "fr_spoken.mp4",
+                       [Scene(4.0, "navy", ["Tout est en promotion"]),
+                        Scene(6.0, "darkgreen", ["Rendez-vous en magasin"])],
+                       size=(640, 360), audio_file=voice)
+    reporter = RecordingReporter()
+    result = pipeline.run(_spec(video), tmp_path, reporter)
+    kinds = [a.type for a in result.attempts]
+    assert kinds[-1] == "speech" and kinds[0] == "initial"
+    assert result.attempts[-1].accepted
+    assert result.classification.brand == "Renault"
+    assert {ln.language for ln in result.speech_lines} == {"fr"}
+    assert any("transcribed again in French" in e for e in reporter.events)

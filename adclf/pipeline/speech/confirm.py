@@ -77,10 +77,9 @@ def named_brand(lines: list[SpeechLine], catalogue: BrandCatalogue) -> bool:
 
 
 def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[SpeechLine],
-            catalogue: BrandCatalogue, language: str = "en") -> Confirmation:
+            catalogue: BrandCatalogue) -> Confirmation:
     """`heard`: every line of the first pass, unsure ones included (a misheard name lowers a
-    line's confidence). `samples`: the whole track, float32 mono 16 kHz. `language`: the one
-    `heard` was transcribed in (the rescoring and the hinted pass use its model)."""
+    line's confidence). `samples`: the whole track, float32 mono 16 kHz."""
     started = time.perf_counter()
     out = Confirmation()
     candidates = find_candidates(heard, sound_index(catalogue), limit=HINTS)
@@ -97,8 +96,7 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
         mine = [s for s in out.scored if s.cand.line == i]
         first = heard[i]
         window = _cut(samples, max(0.0, first.start - PAD), first.end + PAD)
-        scores = recognizer.score_texts(window, [first.text] + [s.line for s in mine],
-                                        language=language)
+        scores = recognizer.score_texts(window, [first.text] + [s.line for s in mine])
         for s, value in zip(mine, scores[1:], strict=True):
             s.gap = round(value - scores[0], 2)
     if not out.scored:
@@ -109,7 +107,7 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
         near = sorted({x.cand.line for x in strong})
         start = max(0.0, min(heard[i].start for i in near) - PAD)
         end = min(max(heard[i].end for i in near) + PAD, start + MAX_WINDOW)
-        hinted = recognizer.transcribe_array(_cut(samples, start, end), language, offset=start,
+        hinted = recognizer.transcribe_array(_cut(samples, start, end), offset=start,
                                              hints=out.listened_for, min_confidence=0.0)
         for x in strong:
             first = heard[x.cand.line]

@@ -50,9 +50,7 @@ class HintMatch:
 
 
 @lru_cache(maxsize=65536)
-def everyday(word: str, language: str | None = None) -> bool:
-    """A common word of `language` (English or French when None). In a French line 'cost' is
-    no everyday word, so "la cost" may be Lacoste misheard."""
+def everyday(word: str) -> bool:
     w = word.lower()
     if w in COMMON:
         return True
@@ -60,8 +58,7 @@ def everyday(word: str, language: str | None = None) -> bool:
         from wordfreq import zipf_frequency
     except ImportError:  # the list above alone still removes the worst offenders
         return False
-    languages = (language,) if language in ("en", "fr") else ("en", "fr")
-    return max(zipf_frequency(w, lang) for lang in languages) >= EVERYDAY_ZIPF
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "fr")) >= EVERYDAY_ZIPF
 
 
 def _key(text: str) -> str:
@@ -107,13 +104,13 @@ def _spans(text: str, longest: int = 3) -> list[str]:
     return word_spans([w.strip(".'-") for w in words if w.strip(".'-")], longest)
 
 
-def word_spans(words: list[str], longest: int, language: str | None = None) -> list[str]:
-    """Every run of 1..longest words that is not made only of everyday words (of `language`)."""
+def word_spans(words: list[str], longest: int) -> list[str]:
+    """Every run of 1..longest words that is not made only of everyday words."""
     spans: list[str] = []
     for i in range(len(words)):
         for n in range(1, longest + 1):
             part = words[i : i + n]
-            if i + n <= len(words) and not all(everyday(w, language) for w in part):
+            if i + n <= len(words) and not all(everyday(w) for w in part):
                 spans.append(" ".join(part))
     return spans
 

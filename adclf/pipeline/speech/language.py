@@ -1,5 +1,5 @@
-"""Which language an ad is in, for choosing the speech model of its second listen: Whisper base's
-own reading of the voice, helped by the on-screen text when the voice alone is unsure."""
+"""Which language an ad is in, for choosing the speech model of its second listen: its on-screen
+text when that says (free), else Whisper base's reading of the voice (~1.5 s CPU)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,10 @@ ENGLISH = frozenset({
 })
 ACCENTED = re.compile(r"[éèêëàâçîïôûùœ]")
 
-# Whisper base's share for French (among English and French) above which the voice is French,
-# and the lower share that is enough when the on-screen text is French too. Dev split (16
-# espeak-ng voice-overs over music): English voices 0.000-0.034, French ones 0.08-0.995.
+# Whisper base's share for French (among English and French) above which a voice is French.
+# Dev split (16 espeak-ng voice-overs over music): English voices 0.000-0.034, French ones
+# 0.08-0.995 (three under 0.5: those ads' French text decides, see choose_language).
 SOUNDS_FRENCH = 0.5
-FRENCH_WITH_TEXT = 0.05
 
 
 def written_language(lines: Sequence[str]) -> str | None:
@@ -42,12 +41,10 @@ def written_language(lines: Sequence[str]) -> str | None:
     return None
 
 
-def spoken_language(probs: dict[str, float], written: Sequence[str]) -> tuple[str, str]:
+def spoken_language(probs: dict[str, float]) -> tuple[str, str]:
     """(language, why) for a voice whose language probabilities are `probs`
-    (SpeechRecognizer.detect_language) in an ad showing `written`."""
+    (SpeechRecognizer.detect_language)."""
     fr = probs.get("fr", 0.0)
     if fr >= SOUNDS_FRENCH:
         return "fr", f"the voice sounds French ({fr:.2f})"
-    if fr >= FRENCH_WITH_TEXT and written_language(written) == "fr":
-        return "fr", f"the on-screen text is French and the voice may be ({fr:.2f})"
-    return "en", ""
+    return "en", f"the voice sounds English ({1 - fr:.2f})" if probs else "no voice found"

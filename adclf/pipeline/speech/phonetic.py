@@ -140,8 +140,8 @@ def sound_index(catalogue: BrandCatalogue) -> SoundIndex:
         return _indexes[id(catalogue)]
 
 
-def _spans(text: str, language: str | None = None) -> list[str]:
-    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), MAX_SPAN_WORDS, language)
+def _spans(text: str) -> list[str]:
+    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), MAX_SPAN_WORDS)
 
 
 def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
@@ -152,7 +152,7 @@ def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
     'Amcelot', or a rare one)."""
     found: dict[str, list[Candidate]] = {}
     for i, line in enumerate(lines):
-        for span in _spans(line.text, line.language):
+        for span in _spans(line.text):
             rarity = 1.0 if not any(_common(w) for w in span.split()) else 0.8
             for name, similarity in index.near(span):
                 found.setdefault(name, []).append(
