@@ -13,13 +13,14 @@ Figures, each beside its goal:
 
     .venv/bin/python benchmarks/models.py [--ads 12] [--alone 5] [--batch-max 16] [--wait-ms 5]
 
-Last run (2026-12-02, --ads 8 --alone 3, box shared with other test runs: load average 14-44 on
-2 cores, so throughput and latency moved with the neighbours' load more than with the setting):
-  RSS        worker 4282 MB, node 2553 MB (actor ~1 GB + 4 workers)  59.6 %  <= 40 %  MISSED
-  ads/min    node-batch 24.2, node-nobatch 56.5, worker 39.4         0.43x  >= 1.3x  MISSED
-  p50 alone  worker 4.38 s, node-batch 3.40 s                        -22 %  <= 10 %  OK
-  batches    OCR {1: 16, 2: 3, 3: 4}, encoder {1: 16, 3: 1}: with 4 workers on 2 cores,
-             requests rarely overlap, so batches stay small.
+Last run (2026-12-02 evening, --ads 8 --alone 3, quiet box):
+  RSS        worker 4238 MB, node 2532 MB                            59.8 %   <= 40 %  MISSED
+  PSS        worker 3200 MB, node 1949 MB (shared pages counted once) 60.9 %  <= 40 %  MISSED
+  ads/min    node-batch 93.1, node-nobatch 82.3, worker 136.9        1.13x    >= 1.3x  MISSED
+  p50 alone  worker 0.57 s, node-batch 0.73 s                        +30 %    <= 10 %  MISSED
+  batches    OCR {1: 14, 2: 2, 3: 4, 4: 1}, encoder {1: 16, 3: 1}
+Earlier (2026-12-02, busy box, load 14-44): RSS 59.6 %, batching 0.43x, alone -22 %: the
+throughput and latency figures move with the box's load more than with the setting.
 """
 
 from __future__ import annotations
