@@ -44,7 +44,8 @@ class Heard:
     lines: list[SpeechLine] = field(default_factory=list)
     note: str = ""  # why there are no lines
     audio_seconds: float = 0.0  # length of the audio track
-    # audio (extract), asr (transcribe), asr_confirm (the second listen, when it ran)
+    # audio (extract), asr (transcribe), asr_confirm (the second listen), asr_french (the
+    # French listen), each when it ran
     timings: dict[str, float] = field(default_factory=dict)
     second_listen: str = ""  # what the second listen did, for the job's events
     french: str = ""  # what the French listen did (or why it did not), for the job's events
@@ -109,6 +110,7 @@ def _listen(video: Path, wav: Path, threads: int, brands_path: Path | None = Non
             second_listen: bool = True) -> Heard:
     from adclf.pipeline.audio import extract_audio, read_wav
     from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
+
     heard = Heard()
     try:
         t0 = time.perf_counter()

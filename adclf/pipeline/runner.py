@@ -114,8 +114,7 @@ class _Job:
         p = self.ctx.progress
         heard = self.heard = self.listener.result()
         self.listener.listen_again(heard, written)
-        for key, value in heard.timings.items():
-            self.ctx.timer.timings[key] = value
+        self.ctx.timer.timings.update(heard.timings)
         self.ctx.seen.speech, self.ctx.seen.speech_note = heard.lines, heard.note
         if heard.second_listen:
             p.event(f"speech: {heard.second_listen}"[:500])
@@ -126,8 +125,7 @@ class _Job:
             return
         p.stage(Stage.ASR, f"transcribed {heard.audio_seconds:.1f} s of audio: "
                            f"{len(heard.lines)} phrases")
-        preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in heard.lines[:6])
-        p.event(f"speech: {len(heard.lines)} phrases: {preview}")
+        p.event(f"speech: {len(heard.lines)} phrases: {_preview(heard)}")
 
     def _listen_in_french(self, written: list[str]) -> str | None:
         """The rescue ladder's speech rung: "" when French lines now stand for the speech, else
@@ -136,15 +134,13 @@ class _Job:
         if heard is None or heard.samples is None:
             return None
         changed = self.listener.listen_in_french(heard, written)
-        for key, value in heard.timings.items():
-            self.ctx.timer.timings[key] = value
+        self.ctx.timer.timings.update(heard.timings)
         if heard.french:
             self.ctx.progress.event(f"speech: {heard.french}"[:500])
         if not changed:
             return heard.french or "nothing heard in French"
         self.ctx.seen.speech = heard.lines
-        preview = " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in heard.lines[:6])
-        self.ctx.progress.event(f"speech: {len(heard.lines)} French phrases: {preview}")
+        self.ctx.progress.event(f"speech: {len(heard.lines)} French phrases: {_preview(heard)}")
         return ""
 
     def _classify(self, evidence: Evidence, at: float, kind: str) -> Classification:
@@ -176,3 +172,7 @@ def _limit_torch_threads(threads: int) -> None:
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
+
+
+def _preview(heard: Heard) -> str:
+    return " | ".join(f"{ln.start:.1f}s {ln.text}" for ln in heard.lines[:6])

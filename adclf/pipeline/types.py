@@ -215,8 +215,7 @@ class SpeechRecognizer(Protocol):
         own floor, 0 = keep unsure lines too."""
         ...
 
-    def score_texts(self, samples: np.ndarray, texts: Sequence[str],
-                    language: str = "en") -> list[float]:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
         """Log-probability of each text as the transcript of `samples` (≤ 30 s), with no hint:
         what the second listen (speech/confirm.py) compares readings with."""
         ...

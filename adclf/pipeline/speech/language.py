@@ -21,7 +21,7 @@ ACCENTED = re.compile(r"[éèêëàâçîïôûùœ]")
 
 # Whisper base's share for French (among English and French) above which a voice is French.
 # Dev split (16 espeak-ng voice-overs over music): English voices 0.000-0.034, French ones
-# 0.08-0.995 (three under 0.5: those ads' French text decides, see choose_language).
+# 0.08-0.995 (three under 0.5: those ads' French text decides, see listen._language).
 SOUNDS_FRENCH = 0.5
 
 

