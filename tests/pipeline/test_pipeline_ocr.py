@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from adclf.errors import BadInput
+from adclf.errors import BadInput, PipelineError
 from adclf.pipeline.frames import VideoFrameSource
 from adclf.pipeline.ocr import get_ocr_engine, merge_lines, normalise, occurrences
 from adclf.pipeline.ocr.lines import make_line
 from adclf.pipeline.types import Frame, OcrLine
-from tests.videos import Scene, make_video
+from tests.videos import Scene, make_video, speak
 
 ENGINES = ["rapidocr", "tesseract"]
 
@@ -89,6 +92,43 @@ def test_same_text_in_several_frames_is_one_line(engine_name: str,
 def test_blank_frame_has_no_text(engine_name: str) -> None:
     blank = Frame(timestamp=0.0, image=np.full((360, 640, 3), 40, np.uint8))
     assert get_ocr_engine(engine_name).read([blank]) == []
+
+
+def test_tesseract_limits_only_its_own_threads(tmp_path: Path) -> None:
+    """The OpenMP limit tesseract runs under must not reach the rest of the process: in
+    os.environ it capped a speech model loaded later by the same worker, which then heard
+    nothing. A fresh process, so the speech model really loads after tesseract has run."""
+    raw = speak("Open your world. Heineken.", tmp_path / "raw.wav")
+    voice = tmp_path / "voice.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(raw), "-ar", "16000", "-ac", "1",
+                    "-sample_fmt", "s16", str(voice)], check=True, timeout=60)
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "import numpy as np\n"
+        "from adclf.pipeline.ocr import get_ocr_engine\n"
+        "from adclf.pipeline.types import Frame\n"
+        "from adclf.pipeline.speech.whisper import WhisperRecognizer\n"
+        "get_ocr_engine('tesseract').read([Frame(timestamp=0.0, image=np.full((90, 160, 3), "
+        "200, np.uint8))])\n"
+        "heard = WhisperRecognizer(threads=2).transcribe(Path(sys.argv[1]))\n"
+        "print(' '.join(line.text for line in heard))\n"
+        "print('limit in environ:', os.environ.get('OMP_THREAD_LIMIT'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+    done = subprocess.run([sys.executable, "-c", script, str(voice)], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "world" in done.stdout.lower(), done.stdout
+    assert "limit in environ: None" in done.stdout
+
+
+def test_tesseract_failure_is_a_pipeline_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = get_ocr_engine("tesseract")
+    monkeypatch.setattr("adclf.pipeline.ocr.tesseract.LANGS", "nosuchlanguage")
+    frame = Frame(timestamp=0.0, image=np.full((90, 160, 3), 200, np.uint8))
+    with pytest.raises(PipelineError, match="tesseract failed"):
+        engine.read([frame])
 
 
 def test_detailed_mode_reads_at_a_larger_size() -> None:

@@ -73,8 +73,15 @@ def test_claim_and_long_poll_wait_in_the_actor_loop(ray_session: None, tmp_path:
     # The parts' events are made in __init__, outside the actor's event loop: waits must work.
     store, _ = make_store(tmp_path, "node-t2")
     waiting = store.claim.remote("w0", 5.0)
-    time.sleep(0.5)
+    # An async actor does not keep the order of calls: until the claim is seen waiting, the
+    # create below could run first and the claim take the job during its commit, so the row
+    # it returns would already be "processing" and the poll would have nothing to wait for.
+    deadline = time.monotonic() + 20
+    while ray.get(store.stats.remote())["workers_active"] < 1:
+        assert time.monotonic() < deadline, "the claim never reached the store"
+        time.sleep(0.05)
     row = ray.get(store.create_jobs.remote([spec()]))[0]
+    assert row["status"] == "queued"
     polling = store.wait_change.remote(row["job_id"], row["updated_at"], 5.0)
     t0 = time.monotonic()
     got = ray.get(waiting)

@@ -1,10 +1,13 @@
-"""Tesseract (Debian `tesseract-ocr` + `tesseract-ocr-fra`) via pytesseract, English + French."""
+"""Tesseract (Debian `tesseract-ocr` + `tesseract-ocr-fra`), English + French, run as a
+subprocess that reads a PNG on stdin and writes its word table (TSV) on stdout."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections import defaultdict
+from typing import Any
 
 import cv2
 import numpy as np
@@ -19,7 +22,9 @@ LANGS = "eng+fra"
 # so words are kept and whole lines are judged: a line averaging below this is mostly noise.
 MIN_LINE_CONF = 25.0
 # psm 3 (automatic layout) keeps a card line together; psm 11 split lines into word groups
-CONFIG = "--oem 1 --psm 3"
+CONFIG = ["--oem", "1", "--psm", "3"]
+TIMEOUT_SECONDS = 30
+_INT_COLUMNS = ("block_num", "par_num", "line_num", "left", "top", "width", "height")
 
 
 class TesseractEngine(BaseOcrEngine):
@@ -32,25 +37,19 @@ class TesseractEngine(BaseOcrEngine):
                 "OCR engine 'tesseract' is not installed (apt-get install tesseract-ocr "
                 "tesseract-ocr-fra)"
             )
-        # tesseract's OpenMP threads mostly spin on ad-sized images; one per job is enough
-        os.environ.setdefault("OMP_THREAD_LIMIT", str(threads or 1))
+        # tesseract's OpenMP threads mostly spin on ad-sized images; one per job is enough.
+        # Only tesseract's own environment gets the limit: set in os.environ it also capped the
+        # OpenMP runtime of a speech model loaded later in the same process (CTranslate2 asked
+        # for 2 threads under a limit of 1 and transcribed nothing).
+        self.env = {**os.environ, "OMP_THREAD_LIMIT": str(threads or 1)}
 
     def read_frame(self, frame: Frame) -> list[OcrLine]:
-        import pytesseract
-
         image, scale = fit(frame.image, self.side)
         grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         if float(np.mean(grey)) < 110:
             # tesseract reads dark text on light paper best; ad cards are often the reverse
             grey = 255 - grey
-        try:
-            data = pytesseract.image_to_data(
-                grey, lang=LANGS, config=CONFIG, output_type=pytesseract.Output.DICT, timeout=30
-            )
-        except RuntimeError as err:  # pytesseract's timeout
-            raise PipelineError(f"tesseract timed out: {err}") from err
-        except pytesseract.TesseractError as err:
-            raise PipelineError(f"tesseract failed: {err}") from err
+        data = self._words(grey)
 
         words: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         for i, text in enumerate(data["text"]):
@@ -74,3 +73,39 @@ class TesseractEngine(BaseOcrEngine):
             if line is not None:
                 lines.append(line)
         return lines
+
+    def _words(self, grey: np.ndarray) -> dict[str, list[Any]]:
+        """Tesseract's word table as columns (text, conf, block_num, left, ...)."""
+        ok, png = cv2.imencode(".png", grey)
+        if not ok:
+            raise PipelineError("tesseract: the frame could not be encoded as PNG")
+        try:
+            done = subprocess.run(
+                ["tesseract", "stdin", "stdout", "-l", LANGS, *CONFIG, "tsv"],
+                input=png.tobytes(), capture_output=True, env=self.env, check=False,
+                timeout=TIMEOUT_SECONDS,
+            )
+        except subprocess.TimeoutExpired as err:
+            raise PipelineError(f"tesseract timed out after {TIMEOUT_SECONDS} s") from err
+        if done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip()[-300:]
+            raise PipelineError(f"tesseract failed (exit {done.returncode}): {message}")
+        return parse_tsv(done.stdout.decode(errors="replace"))
+
+
+def parse_tsv(tsv: str) -> dict[str, list[Any]]:
+    rows = tsv.splitlines()
+    if not rows:
+        return {"text": [], "conf": [], **{c: [] for c in _INT_COLUMNS}}
+    header = rows[0].split("\t")
+    columns: dict[str, list[Any]] = {name: [] for name in header}
+    for row in rows[1:]:
+        cells = row.split("\t", len(header) - 1)
+        if len(cells) < len(header):  # a layout row has no text cell at all
+            cells += [""] * (len(header) - len(cells))
+        for name, cell in zip(header, cells, strict=True):
+            columns[name].append(cell)
+    for name in _INT_COLUMNS:
+        columns[name] = [int(v) for v in columns[name]]
+    columns["conf"] = [float(v) for v in columns["conf"]]
+    return columns
