@@ -59,8 +59,19 @@ def brand_ok(predicted: str, label: dict[str, Any]) -> bool:
         return False
     cat = default_catalogue()
     known = cat.get(predicted)
-    return known is not None and known == (cat.get(label["brand"])
-                                           or cat.by_domain(label["domain"]))
+    return known is not None and known == _labelled_brand(cat, label)
+
+
+def _labelled_brand(cat: Any, label: dict[str, Any]) -> Any:
+    """The catalogue entry the label names: by name, by domain, or by an alias ('WWF' is an
+    alias of 'World Wildlife Fund'; `get` looks up names only, so the alias needs the matcher,
+    kept only when it matched the whole label)."""
+    found = cat.get(label["brand"]) or cat.by_domain(label["domain"])
+    if found is not None:
+        return found
+    whole = brand_key(label["brand"])
+    return next((hit.brand for hit in cat.find_in_text(label["brand"])
+                 if not hit.weak and brand_key(hit.matched) == whole), None)
 
 
 def invented(predicted: str, label: dict[str, Any]) -> bool:
@@ -275,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                     "to run N processes side by side")
     ap.add_argument("--summarize", type=Path, nargs="*", default=None,
                     help="only print the summaries of earlier --json files (e.g. shards) merged")
+    ap.add_argument("--rescore", action="store_true",
+                    help="with --summarize: judge the stored answers again with today's scorer")
     args = ap.parse_args(argv)
     if args.no_catalogue:
         from adclf.brands import BrandCatalogue
@@ -282,7 +295,14 @@ def main(argv: list[str] | None = None) -> int:
 
         brand_catalogue._loaded[None] = BrandCatalogue.load(default=False)
     if args.summarize:
-        report([r for f in args.summarize for r in json.loads(f.read_text())["rows"]])
+        rows = [r for f in args.summarize for r in json.loads(f.read_text())["rows"]]
+        if args.rescore:
+            by_file = {x["file"]: x for x in json.loads(args.labels.read_text())}
+            for r in rows:
+                label = by_file[r["file"]]
+                r["brand_ok"] = brand_ok(r["brand"], label)
+                r["invented"] = invented(r["brand"], label)
+        report(rows)
         return 0
     labels = json.loads(args.labels.read_text())
     if args.split != "all":
