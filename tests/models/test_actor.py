@@ -4,7 +4,6 @@ dies is sent again and answered."""
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ import cv2
 import numpy as np
 import pytest
 import ray
-from videos import speak
 
 from adclf.config import Settings
 from adclf.models.actor import ModelActor, model_actor_name
@@ -24,6 +22,7 @@ from adclf.models.client import ModelClient
 from adclf.models.proxies import RemoteModels
 from adclf.pipeline.types import Frame
 from adclf.store.client import NAMESPACE
+from tests.pipeline.speech import media
 
 NODE = "models-test"
 
@@ -89,10 +88,7 @@ def test_embeddings_and_visual_labels_match_the_local_models(models: RemoteModel
 
 
 def test_speech_is_forwarded_with_its_keywords(models: RemoteModels, tmp_path: Path) -> None:
-    raw = speak("Open your world. Heineken.", tmp_path / "raw.wav")
-    wav = tmp_path / "voice.wav"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(raw), "-ar", "16000", "-ac", "1",
-                    "-sample_fmt", "s16", str(wav)], check=True, timeout=60)
+    wav = media.speak("Open your world. Heineken.", tmp_path / "voice.wav", voice="en-us")
     speech = models.speech_recognizer()
     heard = " ".join(ln.text for ln in speech.transcribe(wav)).lower()
     assert "world" in heard, heard

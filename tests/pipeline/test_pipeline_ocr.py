@@ -15,7 +15,8 @@ from adclf.pipeline.frames import VideoFrameSource
 from adclf.pipeline.ocr import get_ocr_engine, merge_lines, normalise, occurrences
 from adclf.pipeline.ocr.lines import make_line
 from adclf.pipeline.types import Frame, OcrLine
-from tests.videos import Scene, make_video, speak
+from tests.pipeline.speech import media
+from tests.videos import Scene, make_video
 
 ENGINES = ["rapidocr", "tesseract"]
 
@@ -98,10 +99,7 @@ def test_tesseract_limits_only_its_own_threads(tmp_path: Path) -> None:
     """The OpenMP limit tesseract runs under must not reach the rest of the process: in
     os.environ it capped a speech model loaded later by the same worker, which then heard
     nothing. A fresh process, so the speech model really loads after tesseract has run."""
-    raw = speak("Open your world. Heineken.", tmp_path / "raw.wav")
-    voice = tmp_path / "voice.wav"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(raw), "-ar", "16000", "-ac", "1",
-                    "-sample_fmt", "s16", str(voice)], check=True, timeout=60)
+    voice = media.speak("Open your world. Heineken.", tmp_path / "voice.wav", voice="en-us")
     script = (
         "import os, sys\n"
         "from pathlib import Path\n"
