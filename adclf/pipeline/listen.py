@@ -12,9 +12,10 @@ off the many ads whose end card already names the brand (measured on benchmarks/
 ads, whose end card names it: with the second listen run on every ad, CPU per ad p50 rose from
 2.0 s to 3.5 s).
 
-The rescue ladder's last rung (`Listener.listen_in_french`): when its frames still name no
-brand, a voice that is French (by the text, else by Whisper base's ear) is transcribed again in
-French (speech/language.py, speech/multilingual.py).
+The rescue ladder's last rung (`Listener.listen_closer`): when its frames still name no brand,
+the voice is transcribed again by Whisper base, in French when it is French (by the text, else
+by Whisper base's ear), else in English (speech/language.py, speech/multilingual.py); names its
+lines may have misheard are then listened for with base (speech/confirm.py's closer ear).
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ class Heard:
     lines: list[SpeechLine] = field(default_factory=list)
     note: str = ""  # why there are no lines
     audio_seconds: float = 0.0  # length of the audio track
-    # audio (extract), asr (transcribe), asr_confirm (the second listen), asr_french (the
-    # French listen), each when it ran
+    # audio (extract), asr (transcribe), asr_confirm (the second listen), asr_closer (the
+    # closer listen) and asr_closer_confirm (its confirmation), each when it ran
     timings: dict[str, float] = field(default_factory=dict)
     second_listen: str = ""  # what the second listen did, for the job's events
-    french: str = ""  # what the French listen did (or why it did not), for the job's events
+    closer: str = ""  # what the closer listen did (or why it did not), for the job's events
     # kept for the second listen: the track and every first-pass line, unsure ones included
     samples: np.ndarray | None = field(default=None, repr=False)
     everything: list[SpeechLine] = field(default_factory=list, repr=False)
@@ -85,20 +86,20 @@ class Listener:
 
     def listen_again(self, heard: Heard, written: list[str] | None = None) -> None:
         """The second listen (_listen_again), in the caller's thread, given `written` (the ad's
-        on-screen lines). Keeps the track for listen_in_french."""
+        on-screen lines). Keeps the track for listen_closer."""
         if heard.samples is None:
             return
         _listen_again(heard, evidence_models.get_speech_recognizer(self.threads),
                       heard.samples, heard.everything, self.brands_path, written or [])
 
-    def listen_in_french(self, heard: Heard, written: list[str]) -> bool:
-        """The rescue ladder's last rung (_listen_in_french): True when French lines replaced
-        tiny.en's. Frees the kept track."""
+    def listen_closer(self, heard: Heard, written: list[str]) -> bool:
+        """The rescue ladder's last rung (_listen_closer): True when Whisper base's lines
+        replaced tiny.en's. Frees the kept track."""
         samples, heard.samples, heard.everything = heard.samples, None, []
         if samples is None:
             return False
-        return _listen_in_french(heard, evidence_models.get_speech_recognizer(self.threads),
-                                 samples, self.brands_path, written)
+        return _listen_closer(heard, evidence_models.get_speech_recognizer(self.threads),
+                              samples, self.brands_path, written)
 
     def abandon(self) -> None:
         """The job ended early (cancelled, failed): let the thread finish on its own."""
@@ -145,7 +146,7 @@ def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarra
     """The second listen, when neither the first pass nor the text names a catalogue brand (or
     shows a web address): names tiny.en may have misheard are listened for. Not when the text
     is French: the voice likely is too, which tiny.en cannot hear (the rescue ladder may listen
-    in French instead). Its failure only loses the second listen: the first pass's lines stay."""
+    closer instead). Its failure only loses the second listen: the first pass's lines stay."""
     from adclf.pipeline.speech.confirm import confirm
     from adclf.pipeline.speech.language import written_language
 
@@ -170,37 +171,79 @@ def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarra
                            + (f"accepted {names}" if names else "no name confirmed"))
 
 
-def _listen_in_french(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
-                      brands_path: Path | None, written: list[str]) -> bool:
-    """When nothing names the brand after the rescue ladder's frames: a French voice (_language)
-    is transcribed again in French by Whisper base, and its lines replace tiny.en's when they
-    are surer. Last because it is dear on CPU: ~1.5 s to place a voice, ~2 s to transcribe 30 s
-    of it (one thread); placed at the initial attempt it cut benchmarks/pipeline.py's
-    throughput from 42 to 37 ads/min, on French ads whose end card the ladder then found."""
+def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
+                   brands_path: Path | None, written: list[str]) -> bool:
+    """When nothing names the brand after the rescue ladder's frames: the voice is transcribed
+    again by Whisper base in its own language (_language), and base's lines replace tiny.en's.
+    When they name no brand either, the names they may have misheard are listened for with base
+    (speech/confirm.py, closer_ear). Last because it is dear on CPU: ~1.5 s to place a voice,
+    ~2 s to transcribe 30 s of it and ~2 s to confirm (one thread); the French listen alone,
+    placed at the initial attempt, cut benchmarks/pipeline.py's throughput from 42 to 37
+    ads/min, on French ads whose end card the ladder then found."""
+    from adclf.pipeline.speech.confirm import named_brand
+    from adclf.pipeline.speech.language import spoken_language
     from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
 
     if _named(heard, written, brands_path):
         return False
+    if not recognizer.can_listen_closer:
+        heard.closer = "not listened to closer: no Whisper base installed"
+        return False
     try:
         t0 = time.perf_counter()
         language, why = _language(recognizer, samples, written, heard.lines)
-        if language == "en":
-            heard.french = f"not listened to in French: {why or 'English speech'}"
-            return False
-        again = recognizer.transcribe_array(samples, language, min_confidence=0.0)
-        lines = [ln for ln in again if ln.confidence >= MIN_CONFIDENCE]
-        heard.timings["asr_french"] = round(time.perf_counter() - t0, 4)
+        everything = recognizer.transcribe_array(samples, language, min_confidence=0.0,
+                                                 closer=True)
+        lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
+        if language == "fr" and _sureness(lines) < _sureness(heard.lines) \
+                and not why.startswith("the voice sounds") \
+                and not named_brand(lines, _catalogue(brands_path)):
+            # a French page over an English voice, or French that tiny.en turned into surer
+            # English garbage ("The The The"): unless the French names a brand, the ear decides
+            # (it placed 3 of the dev split's 8 espeak-ng French voices as English)
+            language, why = spoken_language(recognizer.detect_language(samples))
+            if language == "en":
+                everything = recognizer.transcribe_array(samples, "en", min_confidence=0.0,
+                                                         closer=True)
+                lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
+        heard.timings["asr_closer"] = round(time.perf_counter() - t0, 4)
     except Exception as exc:
-        log.exception("French listen failed")
-        heard.french = f"French listen failed: {type(exc).__name__}: {exc}"[:200]
-        return False
-    if _sureness(lines) < _sureness(heard.lines):  # a French page over an English voice
-        heard.french = (f"transcribed again in French ({why}), but the English lines were "
-                        "surer: kept them")
+        log.exception("closer listen failed")
+        heard.closer = f"closer listen failed: {type(exc).__name__}: {exc}"[:200]
         return False
     heard.lines = lines
-    heard.french = f"transcribed again in French ({why}): {len(lines)} line(s)"
+    heard.closer = (f"transcribed again by Whisper base in {_NAMES[language]} ({why}): "
+                    f"{len(lines)} line(s)")
+    if everything and not _named(heard, [], brands_path):
+        _confirm_closer(heard, recognizer, samples, everything, brands_path, language)
     return True
+
+
+_NAMES = {"en": "English", "fr": "French"}
+
+
+def _confirm_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
+                    everything: list[SpeechLine], brands_path: Path | None,
+                    language: str) -> None:
+    from adclf.pipeline.speech.confirm import closer_ear, confirm
+
+    try:
+        t0 = time.perf_counter()
+        found = confirm(recognizer, samples, everything, _catalogue(brands_path),
+                        closer_ear(language))
+        heard.timings["asr_closer_confirm"] = round(time.perf_counter() - t0, 4)
+    except Exception as exc:
+        log.exception("closer confirmation failed")
+        heard.closer += f"; its confirmation failed: {type(exc).__name__}: {exc}"[:200]
+        return
+    if not found.listened_for:
+        return
+    revised = {(ln.start, ln.end): ln for ln in found.lines}
+    kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
+    heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
+    names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
+    heard.closer += (f"; then {found.describe()}; "
+                     + (f"accepted {names}" if names else "no name confirmed"))
 
 
 def _named(heard: Heard, written: list[str], brands_path: Path | None) -> bool:

@@ -1,6 +1,6 @@
 """The rescue ladder: while the latest answer is weak (explain.weakness), look further into the
 video (extended tail, then the full video) and ask again, but only when the new look adds
-something the provider can use; then listen to the voice in French (a last rung: Whisper base is
+something the provider can use; then listen to the voice closer (a last rung: Whisper base is
 dear on CPU). Every attempt, skipped rungs included, is recorded."""
 
 from __future__ import annotations

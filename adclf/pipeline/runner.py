@@ -105,7 +105,7 @@ class _Job:
         attempts.add(explain.make_attempt("initial", f"scan mode {ctx.scan_mode}", classification,
                                           evidence, require_text=ctx.requires_text()),
                      classification, evidence)
-        rescue.climb(ctx, self.sweep, self._classify, attempts, self._listen_in_french)
+        rescue.climb(ctx, self.sweep, self._classify, attempts, self._listen_closer)
         return finish(ctx, attempts, started)
 
     def _heard(self, written: list[str] | None = None) -> None:
@@ -127,20 +127,21 @@ class _Job:
                            f"{len(heard.lines)} phrases")
         p.event(f"speech: {len(heard.lines)} phrases: {_preview(heard)}")
 
-    def _listen_in_french(self, written: list[str]) -> str | None:
-        """The rescue ladder's speech rung: "" when French lines now stand for the speech, else
-        why not; None when no voice was kept to listen to."""
+    def _listen_closer(self, written: list[str]) -> str | None:
+        """The rescue ladder's speech rung: "" when Whisper base's lines now stand for the
+        speech, else why not; None when no voice was kept to listen to."""
         heard = self.heard
         if heard is None or heard.samples is None:
             return None
-        changed = self.listener.listen_in_french(heard, written)
+        changed = self.listener.listen_closer(heard, written)
         self.ctx.timer.timings.update(heard.timings)
-        if heard.french:
-            self.ctx.progress.event(f"speech: {heard.french}"[:500])
+        if heard.closer:
+            self.ctx.progress.event(f"speech: {heard.closer}"[:500])
         if not changed:
-            return heard.french or "nothing heard in French"
+            return heard.closer or "nothing heard closer"
         self.ctx.seen.speech = heard.lines
-        self.ctx.progress.event(f"speech: {len(heard.lines)} French phrases: {_preview(heard)}")
+        self.ctx.progress.event(f"speech: {len(heard.lines)} phrases heard closer: "
+                                f"{_preview(heard)}")
         return ""
 
     def _classify(self, evidence: Evidence, at: float, kind: str) -> Classification:

@@ -201,6 +201,7 @@ class OcrEngine(Protocol):
 class SpeechRecognizer(Protocol):
     name: str
     languages: tuple[str, ...]
+    can_listen_closer: bool  # a larger model is installed for `closer` calls
 
     def transcribe(self, audio: Path, language: str | None = None) -> list[SpeechLine]:
         """audio: 16 kHz mono 16-bit PCM WAV. language None = detect/try each available."""
@@ -209,15 +210,18 @@ class SpeechRecognizer(Protocol):
     def transcribe_array(self, samples: np.ndarray, language: str | None = None,
                          offset: float = 0.0, vad: bool = True,
                          hints: Sequence[str] | None = None,
-                         min_confidence: float | None = None) -> list[SpeechLine]:
+                         min_confidence: float | None = None,
+                         closer: bool = False) -> list[SpeechLine]:
         """samples: float32 mono 16 kHz in -1..1; times are shifted by `offset`. `hints`: a few
         names to bias decoding toward (hotwords); `min_confidence`: None = the recogniser's
-        own floor, 0 = keep unsure lines too."""
+        own floor, 0 = keep unsure lines too; `closer`: the larger model, dearer, whatever the
+        language."""
         ...
 
-    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str], language: str = "en",
+                    closer: bool = False) -> list[float]:
         """Log-probability of each text as the transcript of `samples` (≤ 30 s), with no hint:
-        what the second listen (speech/confirm.py) compares readings with."""
+        what the later listens (speech/confirm.py) compare readings with."""
         ...
 
     def detect_language(self, samples: np.ndarray) -> dict[str, float]:

@@ -140,19 +140,20 @@ def sound_index(catalogue: BrandCatalogue) -> SoundIndex:
         return _indexes[id(catalogue)]
 
 
-def _spans(text: str) -> list[str]:
-    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), MAX_SPAN_WORDS)
+def _spans(text: str, longest: int = MAX_SPAN_WORDS) -> list[str]:
+    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), longest)
 
 
 def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
-                    spans_per_name: int = 2) -> list[Candidate]:
+                    spans_per_name: int = 2, longest: int = MAX_SPAN_WORDS) -> list[Candidate]:
     """Brand names that some span of `lines` sounds like: the best `limit` names, each with its
     best `spans_per_name` spans ("Deliver" and "Deliver it" for Deliveroo), best first. Spans
     of common words are skipped; rarer words weigh more (a misheard name is often a non-word,
-    'Amcelot', or a rare one)."""
+    'Amcelot', or a rare one). `longest`: words per span (Whisper base splits a name it does
+    not know into three: 'Talk to lib', 'We have max')."""
     found: dict[str, list[Candidate]] = {}
     for i, line in enumerate(lines):
-        for span in _spans(line.text):
+        for span in _spans(line.text, longest):
             rarity = 1.0 if not any(_common(w) for w in span.split()) else 0.8
             for name, similarity in index.near(span):
                 found.setdefault(name, []).append(
@@ -169,8 +170,17 @@ def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
 
 
 @lru_cache(maxsize=20000)
-def _common(word: str) -> bool:
+def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
     w = word.lower()
-    return max(zipf_frequency(w, "en"), zipf_frequency(w, "fr")) >= 3.0
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "fr"))
+
+
+def _common(word: str) -> bool:
+    return _zipf(word) >= 3.0
+
+
+def has_rare_word(span: str, below: float) -> bool:
+    """Some word of the span is rarer than Zipf `below` in English and in French."""
+    return any(_zipf(w) < below for w in re.findall(r"[\w']+", span))

@@ -105,11 +105,13 @@ class WhisperRecognizer:
         self._lock = threading.Lock()
         self._multilingual: Any = None
         self.load_seconds = time.perf_counter() - started
-        self.languages = ("en", *multilingual.LANGUAGES) if multilingual.installed() else ("en",)
+        self.can_listen_closer = multilingual.installed()
+        self.languages = ("en", *multilingual.LANGUAGES) if self.can_listen_closer else ("en",)
 
-    def _model(self, language: str) -> Any:
-        """The model for `language` (call with the lock held)."""
-        if language == "en":
+    def _model(self, language: str, closer: bool = False) -> Any:
+        """The model for `language`: tiny.en for English unless `closer`, else Whisper base
+        (call with the lock held)."""
+        if language == "en" and not (closer and self.can_listen_closer):
             return self.model
         if self._multilingual is None:
             self._multilingual = multilingual.load(self.threads)
@@ -135,6 +137,7 @@ class WhisperRecognizer:
         vad: bool = True,
         hints: Sequence[str] | None = None,
         min_confidence: float | None = None,
+        closer: bool = False,
     ) -> list[SpeechLine]:
         """samples: float32 mono 16 kHz in -1..1. `offset` is added to every time (the start of the
         extracted window within the video).
@@ -146,7 +149,10 @@ class WhisperRecognizer:
         a catalogue of thousands belongs in find_hints() instead.
 
         `min_confidence`: the floor for this call (default: the recogniser's); 0 keeps the
-        unsure lines too, where a misheard brand name often is."""
+        unsure lines too, where a misheard brand name often is.
+
+        `closer`: English too is heard by Whisper base (when installed), which writes names
+        tiny.en turns into English ("Revolute", "Talk to lib") at about twice the CPU."""
         lang = (language or "en").split("-")[0].lower()
         if lang not in self.languages:
             log.info("%s: no model for language %r, nothing transcribed", self.name, language)
@@ -154,7 +160,7 @@ class WhisperRecognizer:
         if samples.size < SAMPLE_RATE // 10:
             return []
         with self._lock:
-            segments, _info = self._model(lang).transcribe(
+            segments, _info = self._model(lang, closer).transcribe(
                 samples,
                 language=lang,
                 beam_size=1,
@@ -169,7 +175,8 @@ class WhisperRecognizer:
         floor = self.min_confidence if min_confidence is None else min_confidence
         return [ln for ln in lines if self._keep(ln, floor)]
 
-    def score_texts(self, samples: np.ndarray, texts: Sequence[str]) -> list[float]:
+    def score_texts(self, samples: np.ndarray, texts: Sequence[str], language: str = "en",
+                    closer: bool = False) -> list[float]:
         """How well each text fits the audio: the sum of the log-probabilities of its tokens,
         read by the decoder with the text forced (teacher forcing) and no prompt, so no hint
         can bias it. samples: float32 mono 16 kHz, at most 30 s (one encoder window, encoded
@@ -177,17 +184,19 @@ class WhisperRecognizer:
 
         Comparing texts that differ in one span ("Winter, give it..." vs "Vinted, give it...")
         says whether the audio supports the other reading about as well as the one the greedy
-        decoder chose (see speech/confirm.py for the measured margins)."""
+        decoder chose (see speech/confirm.py for the measured margins). `language`, `closer`:
+        the model that reads, as in transcribe_array."""
         from faster_whisper.tokenizer import Tokenizer
 
-        model = self.model
+        lang = language.split("-")[0].lower()
         with self._lock:
+            model = self._model(lang, closer)
             features = model.feature_extractor(samples[: 30 * SAMPLE_RATE])
             frames = min(int(features.shape[-1]), N_FRAMES)
             features = np.pad(features[:, :N_FRAMES], ((0, 0), (0, N_FRAMES - frames)))
             encoded = model.encode(features)
             tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
-                                  task="transcribe", language="en")
+                                  task="transcribe", language=lang)
             start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
             scores: list[float] = []
             for text in texts:
