@@ -58,20 +58,12 @@ def brand_ok(predicted: str, label: dict[str, Any]) -> bool:
     except ImportError:  # an adclf older than the catalogue, measured as a baseline
         return False
     cat = default_catalogue()
-    known = cat.get(predicted)
-    return known is not None and known == _labelled_brand(cat, label)
-
-
-def _labelled_brand(cat: Any, label: dict[str, Any]) -> Any:
-    """The catalogue entry the label names: by name, by domain, or by an alias ('WWF' is an
-    alias of 'World Wildlife Fund'; `get` looks up names only, so the alias needs the matcher,
-    kept only when it matched the whole label)."""
-    found = cat.get(label["brand"]) or cat.by_domain(label["domain"])
-    if found is not None:
-        return found
-    whole = brand_key(label["brand"])
-    return next((hit.brand for hit in cat.find_in_text(label["brand"])
-                 if not hit.weak and brand_key(hit.matched) == whole), None)
+    if hasattr(cat, "resolve"):
+        known = cat.resolve(predicted)
+        return known is not None and known in (cat.resolve(label["brand"]),
+                                               cat.by_domain(label["domain"]))
+    known = cat.get(predicted)  # an adclf older than resolve(), measured as a baseline
+    return known is not None and known in (cat.get(label["brand"]), cat.by_domain(label["domain"]))
 
 
 def invented(predicted: str, label: dict[str, Any]) -> bool:

@@ -183,6 +183,24 @@ class BrandCatalogue:
         """Brands named in OCR or transcript text, best first (see Matcher.find)."""
         return self.matcher.find(text)
 
+    def resolve(self, text: str) -> Brand | None:
+        """The entry a whole brand string names: its name, an alias or a web domain ('WWF',
+        'World Wildlife Fund' and 'wwf.org' give one entry); None when the string names none,
+        or names one with only part of it ('Nike Air Max' is not Nike)."""
+        if not text.strip():
+            return None
+        found = self.get(text) or self.by_domain(text)
+        if found is not None:
+            return found
+        whole = key(text)
+        return next((hit.brand for hit in self.find_in_text(text)
+                     if not hit.weak and key(hit.matched) == whole), None)
+
+    def same_advertiser(self, a: str, b: str) -> bool:
+        """Two brand strings name one catalogue entry ('WWF' and 'World Wildlife Fund')."""
+        known = self.resolve(a)
+        return known is not None and known == self.resolve(b)
+
 
 _default: BrandCatalogue | None = None
 _lock = threading.Lock()

@@ -1,7 +1,9 @@
 """Scoring a benchmark suite: pure functions over the expected truth and each job's outcome.
 
 A run is one job of one configuration on one truth item. Per configuration:
-- brand accuracy: the answer's brand equals the expected one, ignoring case and spaces;
+- brand accuracy: the answer's brand equals the expected one, ignoring case and spaces, or
+  both name the same advertiser (`same_brand`, the brand catalogue: 'WWF' and 'World Wildlife
+  Fund');
 - category accuracy: the exact taxonomy id; tier-1 and tier-2: the same ancestor at depth 1
   (the industry) and depth 2, by the taxonomy's parents (`lineage` gives the ids from the
   tier-1 industry down to a node, as the service resolves them);
@@ -15,11 +17,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 CONFIG_KEYS = ("provider", "scan_mode", "ocr_engine", "ocr_mode")
+# (expected, answered) -> the same advertiser under another of its names
+SameBrand = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,13 @@ def _same_at(expected: Sequence[str], got: Sequence[str], depth: int) -> bool:
         expected[depth - 1] == got[depth - 1]
 
 
-def score_run(run: Run) -> RunScore:
+def same_brand_text(expected: str, answered: str, same: SameBrand | None = None) -> bool:
+    if normalise_brand(expected) == normalise_brand(answered):
+        return True
+    return bool(same and expected.strip() and answered.strip() and same(expected, answered))
+
+
+def score_run(run: Run, same_brand: SameBrand | None = None) -> RunScore:
     exp, out = run.expected, run.outcome
     done = out.status == "completed"
     final = done or out.status == "failed"
@@ -104,7 +114,7 @@ def score_run(run: Run) -> RunScore:
     return RunScore(
         config_key=run.config_key, item_id=run.item_id, job_id=run.job_id, status=out.status,
         brand=out.brand, category_id=out.category_lineage[-1] if out.category_lineage else "",
-        brand_ok=judged(normalise_brand(exp.brand) == normalise_brand(out.brand)),
+        brand_ok=judged(same_brand_text(exp.brand, out.brand, same_brand)),
         category_ok=judged(bool(cat) and list(cat) == list(out.category_lineage))
         if cat else None,
         tier1_ok=judged(_same_at(cat, out.category_lineage, 1)) if cat else None,
@@ -163,9 +173,10 @@ def summarise(config: dict[str, Any], scores: list[RunScore]) -> dict[str, Any]:
     }
 
 
-def score_suite(runs: list[Run]) -> tuple[list[dict[str, Any]], list[RunScore]]:
+def score_suite(runs: list[Run], same_brand: SameBrand | None = None
+                ) -> tuple[list[dict[str, Any]], list[RunScore]]:
     """Per-configuration summaries (in the order configurations first appear) and run scores."""
-    scores = [score_run(r) for r in runs]
+    scores = [score_run(r, same_brand) for r in runs]
     configs: dict[str, dict[str, Any]] = {}
     for r in runs:
         configs.setdefault(r.config_key, r.config)

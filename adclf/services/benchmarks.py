@@ -223,6 +223,13 @@ class BenchmarkService(TruthSets):
         return {"status": "deleted", "test_id": truth_id, "suite_id": "", **removed}
 
     # ---- results -------------------------------------------------------------------------------
+    async def _same_brand(self) -> scoring.SameBrand:
+        """The brand catalogue's judgement of two names (loaded once, off the event loop)."""
+        from adclf.pipeline.brand_catalogue import get_catalogue
+
+        catalogue = await asyncio.to_thread(get_catalogue, self.settings.BRANDS_PATH)
+        return catalogue.same_advertiser
+
     async def results(self, suite_id: str) -> dict[str, Any]:
         """Score the suite from its jobs as they are now, store the scores, answer both the
         original's scatter `points` and our per-configuration `configurations`."""
@@ -253,7 +260,7 @@ class BenchmarkService(TruthSets):
                     ocr_text=str((_json(job.get("artifacts")) or {}).get("ocr_text") or ""),
                     confidence=result.get("confidence"),
                     latency=round(finished - started, 4) if started and finished else None)))
-        configurations, scores = scoring.score_suite(runs)
+        configurations, scores = scoring.score_suite(runs, await self._same_brand())
         score_rows = [vars(s) for s in scores]
         await self.home().bench("save_results", suite_id, configurations, score_rows)
         return {"suite_id": suite_id, **self._counts(row["runs"], jobs),

@@ -143,3 +143,20 @@ def test_everyday_names_are_flagged(cat: BrandCatalogue) -> None:
         assert brand is not None and not brand.common_word, name
     go = cat.get("Go")
     assert go is not None and go.kind == "tech"
+
+
+def test_resolve_reads_a_whole_brand_string_by_name_alias_or_domain(cat: BrandCatalogue) -> None:
+    wwf = cat.get("World Wildlife Fund")
+    assert wwf is not None
+    assert cat.resolve("WWF") == cat.resolve(" world wildlife fund ") == wwf
+    assert cat.resolve("nike.com") == cat.get("Nike")
+    # a string that only holds a brand, or none, names no entry
+    assert cat.resolve("Nike Air Max") is None and cat.resolve("") is None
+    assert cat.resolve("Just do it") is None
+
+
+def test_same_advertiser_under_another_name(cat: BrandCatalogue) -> None:
+    assert cat.same_advertiser("WWF", "World Wildlife Fund")
+    assert cat.same_advertiser("Dannon", "Danone")
+    assert not cat.same_advertiser("Nike", "Adidas")
+    assert not cat.same_advertiser("Nike Air Max", "Nike Air Max")  # not in the catalogue

@@ -211,7 +211,7 @@ def test_a_brand_said_only_in_french_is_found_by_the_speech_rung(
     pipeline: Pipeline, media_dir: Path, tmp_path: Path
 ) -> None:
     """French copy that names no brand, and a French voice-over that does: the frames' rungs
-    find nothing, the last rung listens in French and the brand comes from the voice."""
+    find nothing, the last rung listens closer, in French, and the brand comes from the voice."""
     voice = speak("Bonjour à tous. Cette semaine, tout est en promotion chez Renault. "
                   "Renault, la vie en plus simple.", media_dir / "fr_vo.wav", voice="fr+m3")
     video = make_video(media_dir / "fr_spoken.mp4",
@@ -225,4 +225,4 @@ def test_a_brand_said_only_in_french_is_found_by_the_speech_rung(
     assert result.attempts[-1].accepted
     assert result.classification.brand == "Renault"
     assert {ln.language for ln in result.speech_lines} == {"fr"}
-    assert any("transcribed again in French" in e for e in reporter.events)
+    assert any("transcribed again by Whisper base in French" in e for e in reporter.events)

@@ -12,6 +12,7 @@ from adclf.services.benchmark_scoring import (
     config_key,
     ocr_similarity,
     percentile,
+    same_brand_text,
     score_run,
     score_suite,
 )
@@ -92,3 +93,15 @@ def test_without_an_expected_category_only_the_brand_is_scored() -> None:
     configs, _ = score_suite([_run(TAIL, 1, Outcome("completed", "Nike", SHOES), cat=())])
     assert configs[0]["brand_accuracy"] == 1.0
     assert configs[0]["category_accuracy"] is None and configs[0]["tier1_accuracy"] is None
+
+
+def test_another_name_of_the_same_advertiser_is_right_when_a_judge_says_so() -> None:
+    wwf = Run(config_key(TAIL), TAIL, "item-1", "job-1", Expected("WWF", SHOES),
+              Outcome("completed", "World Wildlife Fund", SHOES, confidence=0.8))
+    assert score_run(wwf).brand_ok is False  # no judge: only case and spaces are forgiven
+    same = {("WWF", "World Wildlife Fund")}
+    assert score_run(wwf, lambda a, b: (a, b) in same).brand_ok is True
+    summaries, _ = score_suite([wwf], lambda a, b: (a, b) in same)
+    assert summaries[0]["brand_accuracy"] == 1.0
+    # an empty answer is never the same advertiser, whatever the judge says
+    assert not same_brand_text("WWF", " ", lambda a, b: True)

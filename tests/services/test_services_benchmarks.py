@@ -101,6 +101,33 @@ def test_a_finished_suites_truth_is_deleted_with_its_jobs_only(clean_node: Fleet
     asyncio.run(lab.delete_suite(suite_id))
 
 
+def test_results_count_another_name_of_the_expected_advertiser_as_right(
+        clean_node: Fleet) -> None:
+    """A truth labelled 'WWF' answered 'World Wildlife Fund' (its catalogue name) is right; an
+    answer naming another advertiser is wrong."""
+    lab = clean_node.services.benchmarks
+    items = [{"name": n, "video": str(clean_node.video), "expected_brand": "WWF"}
+             for n in ("alias", "other")]
+    made = asyncio.run(lab.create_set("svc", items))
+    run = asyncio.run(lab.start_suite(MATRIX, set_id=made["set_id"]))
+    answers = {}
+    for truth, brand in zip(made["items"], ("World Wildlife Fund", "Greenpeace"), strict=True):
+        answers[truth["truth_id"]] = brand
+    job_item = {r["job_id"]: r["item_id"] for r in asyncio.run(lab.suite(run["suite_id"]))["runs"]}
+    for _ in run["jobs"]:
+        claimed = clean_node.worker.claim("bench-worker", 5.0)
+        assert claimed is not None
+        brand = answers[job_item[claimed["job_id"]]]
+        assert clean_node.worker.complete(claimed["job_id"], "bench-worker",
+                                          {"brand": brand, "confidence": 0.8},
+                                          {"attempts": []}, {"frames": []})
+    scored = asyncio.run(lab.results(run["suite_id"]))
+    judged = {answers[r["item_id"]]: r["brand_ok"] for r in scored["runs"]}
+    assert judged == {"World Wildlife Fund": True, "Greenpeace": False}
+    assert scored["configurations"][0]["brand_accuracy"] == 0.5
+    asyncio.run(lab.delete_suite(run["suite_id"]))
+
+
 def test_a_truth_is_edited_with_the_checks_of_a_new_one(fleet: Fleet) -> None:
     lab = fleet.services.benchmarks
     made = asyncio.run(lab.create_truth({"video": str(fleet.video), "expected_brand": "Nike",

@@ -206,6 +206,11 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
         # Whisper often writes the address itself ("nike.com"); "nike dot com" is converted.
         for domain in domains(line.text):
             known = catalogue.by_domain(domain) if catalogue is not None else None
+            if line.confirmed and (known is None or known.name == line.confirmed):
+                # the name in this address was put there by a later listen's rescoring, not
+                # heard: it counts once, as the confirmed name below ('visit tenon.com' became
+                # 'Denon.com' for a Danone voice-over and scored as a heard address too)
+                continue
             if known is not None:
                 pool.add(known.name, BrandSource("spoken web address", domain, line.start,
                                                  W_SPOKEN_DOMAIN_KNOWN * trust), known)
@@ -224,8 +229,11 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
         for hit in catalogue.find_in_text(line.text):
             if line.confirmed and hit.brand.name != line.confirmed:
                 continue  # only the name listened for was confirmed, not the rest of the line
+            # a confirmed name corrects a misheard span: as sure as a misspelt reading
+            factor = FUZZY_FACTOR if line.confirmed else 1.0
             pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
-                                                 W_SPEECH * trust * _hit_factor(hit), detail),
+                                                 W_SPEECH * trust * _hit_factor(hit) * factor,
+                                                 detail),
                      hit.brand)
 
 

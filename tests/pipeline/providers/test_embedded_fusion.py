@@ -1,0 +1,32 @@
+"""Brand fusion of speech lines: a name a later listen put in place of misheard words counts
+once, as a confirmed name, never also as a heard web address."""
+
+from __future__ import annotations
+
+from adclf.pipeline.brand_catalogue import get_catalogue
+from adclf.pipeline.providers.embedded_brand import BrandGuess
+from adclf.pipeline.providers.embedded_fusion import fuse
+from adclf.pipeline.types import Evidence, SpeechLine
+
+
+def _fused(line: SpeechLine):  # type: ignore[no-untyped-def]
+    return fuse(Evidence([], [], 20.0, speech_lines=[line]), BrandGuess("", 0.0),
+                get_catalogue(None))
+
+
+def test_a_confirmed_address_is_not_also_a_heard_one() -> None:
+    heard = _fused(SpeechLine("One health, visit denon.com", 15.0, 17.0, 0.8, "en"))
+    confirmed = _fused(SpeechLine("One health, visit Denon.com", 15.0, 17.0, 0.8, "en",
+                                  revised_from="One health, visit tenon.com", confirmed="Denon"))
+    assert heard.brand == confirmed.brand == "Denon"
+    assert {s.source for s in heard.sources} == {"spoken web address", "speech"}
+    assert [s.source for s in confirmed.sources] == ["speech"]
+    assert "confirmed by listening again" in confirmed.sources[0].detail
+    assert confirmed.score < heard.score and confirmed.score < 0.5
+
+
+def test_another_address_on_a_confirmed_line_still_counts() -> None:
+    fused = _fused(SpeechLine("Vinted, or visit zalando.com", 3.0, 6.0, 0.8, "en",
+                              revised_from="Winter, or visit zalando.com", confirmed="Vinted"))
+    by_source = {s.source: s for s in fused.sources}
+    assert fused.brand == "Zalando" and "spoken web address" in by_source
