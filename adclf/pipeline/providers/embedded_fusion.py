@@ -229,11 +229,8 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
         for hit in catalogue.find_in_text(line.text):
             if line.confirmed and hit.brand.name != line.confirmed:
                 continue  # only the name listened for was confirmed, not the rest of the line
-            # a confirmed name corrects a misheard span: as sure as a misspelt reading
-            factor = FUZZY_FACTOR if line.confirmed else 1.0
             pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
-                                                 W_SPEECH * trust * _hit_factor(hit) * factor,
-                                                 detail),
+                                                 W_SPEECH * trust * _hit_factor(hit), detail),
                      hit.brand)
 
 
