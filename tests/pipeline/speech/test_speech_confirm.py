@@ -89,3 +89,22 @@ def test_a_voice_over_naming_no_brand_gets_none(
     assert "listened for" in heard.second_listen and "no name confirmed" in heard.second_listen
     assert not any(ln.revised_from for ln in heard.lines)
     assert brand_of(heard.lines, catalogue) == ""
+
+
+def test_a_lead_over_a_name_that_sounds_the_same_must_be_wider() -> None:
+    from adclf.pipeline.speech.confirm import AHEAD, AHEAD_SAME_SOUND, Scored, _strong
+    from adclf.pipeline.speech.phonetic import Candidate
+
+    def scored(brand: str, gap: float) -> Scored:
+        return Scored(Candidate(brand, "tenon", 0, 0.9), f"visit {brand}.com", gap)
+
+    lead = (AHEAD + AHEAD_SAME_SOUND) / 2
+    # Denon and Danone share a sound key: the audio cannot tell them apart, a modest lead is
+    # the model's taste in names
+    denon, danone = scored("Denon", 15.4), scored("Danone", 15.4 - lead)
+    assert not _strong(denon, [denon, danone], 4.0)
+    # the same lead over a name that sounds different is enough
+    revolut, revlon = scored("Revolut", 1.9), scored("Revlon", 1.9 - lead)
+    assert _strong(revolut, [revolut, revlon], 4.0)
+    wide = scored("Danone", 15.4 - AHEAD_SAME_SOUND)
+    assert _strong(denon, [denon, wide], 4.0)
