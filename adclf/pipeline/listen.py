@@ -34,6 +34,7 @@ from adclf.pipeline.types import SpeechLine, SpeechRecognizer
 
 if TYPE_CHECKING:
     from adclf.brands import BrandCatalogue
+    from adclf.pipeline.speech.confirm import Confirmation
 
 log = logging.getLogger(__name__)
 WAV_NAME = "audio.wav"
@@ -92,14 +93,15 @@ class Listener:
         _listen_again(heard, evidence_models.get_speech_recognizer(self.threads),
                       heard.samples, heard.everything, self.brands_path, written or [])
 
-    def listen_closer(self, heard: Heard, written: list[str]) -> bool:
+    def listen_closer(self, heard: Heard, written: list[str], hunt: bool = True) -> bool:
         """The rescue ladder's last rung (_listen_closer): True when Whisper base's lines
-        replaced tiny.en's. Frees the kept track."""
+        replaced tiny.en's. Frees the kept track. `hunt`: confirm names base may have misheard
+        (not when the ad already answers a brand, only less surely than wanted)."""
         samples, heard.samples, heard.everything = heard.samples, None, []
         if samples is None:
             return False
         return _listen_closer(heard, evidence_models.get_speech_recognizer(self.threads),
-                              samples, self.brands_path, written)
+                              samples, self.brands_path, written, hunt)
 
     def abandon(self) -> None:
         """The job ended early (cancelled, failed): let the thread finish on its own."""
@@ -161,25 +163,21 @@ def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarra
         log.exception("second listen failed")
         heard.second_listen = f"second listen failed: {type(exc).__name__}: {exc}"[:200]
         return
-    if not found.listened_for:
-        return
-    revised = {(ln.start, ln.end): ln for ln in found.lines}
-    kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
-    heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
-    names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
-    heard.second_listen = (f"second listen {found.describe()}; "
-                           + (f"accepted {names}" if names else "no name confirmed"))
+    if found.listened_for:
+        heard.second_listen = f"second listen {_take(heard, found)}"
 
 
 def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
-                   brands_path: Path | None, written: list[str]) -> bool:
+                   brands_path: Path | None, written: list[str], hunt: bool = True) -> bool:
     """When nothing names the brand after the rescue ladder's frames: the voice is transcribed
     again by Whisper base in its own language (_language), and base's lines replace tiny.en's.
     When they name no brand either, the names they may have misheard are listened for with base
     (speech/confirm.py, closer_ear). Last because it is dear on CPU: ~1.5 s to place a voice,
     ~2 s to transcribe 30 s of it and ~2 s to confirm (one thread); the French listen alone,
     placed at the initial attempt, cut benchmarks/pipeline.py's throughput from 42 to 37
-    ads/min, on French ads whose end card the ladder then found."""
+    ads/min, on French ads whose end card the ladder then found. The confirmation only runs
+    when the ad has no brand at all (`hunt`): on benchmarks/pipeline.py's French ad whose end
+    card names a brand the catalogue does not know it cost 3.5 s for nothing."""
     from adclf.pipeline.speech.confirm import named_brand
     from adclf.pipeline.speech.language import spoken_language
     from adclf.pipeline.speech.whisper import MIN_CONFIDENCE
@@ -192,12 +190,24 @@ def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarr
     try:
         t0 = time.perf_counter()
         language, why = _language(recognizer, samples, written, heard.lines)
+        if language == "en" and not hunt:
+            # tiny.en heard the English already and the ad answers a brand: base's 2 s would
+            # only hunt for a name the answer does not lack
+            heard.closer = f"not listened to closer: {why}, and the ad already answers a brand"
+            return False
         everything = recognizer.transcribe_array(samples, language, min_confidence=0.0,
                                                  closer=True)
         lines = [ln for ln in everything if ln.confidence >= MIN_CONFIDENCE]
-        if language == "fr" and _sureness(lines) < _sureness(heard.lines) \
-                and not why.startswith("the voice sounds") \
-                and not named_brand(lines, _catalogue(brands_path)):
+        doubt = language == "fr" and _sureness(lines) < _sureness(heard.lines) \
+            and not why.startswith("the voice sounds") \
+            and not named_brand(lines, _catalogue(brands_path))
+        if doubt and not hunt:
+            # the ad answers a brand already: not worth the ear's 1.5 s, keep tiny.en's lines
+            heard.timings["asr_closer"] = round(time.perf_counter() - t0, 4)
+            heard.closer = (f"transcribed again by Whisper base in French ({why}), but the "
+                            "English lines were surer: kept them")
+            return False
+        if doubt:
             # a French page over an English voice, or French that tiny.en turned into surer
             # English garbage ("The The The"): unless the French names a brand, the ear decides
             # (it placed 3 of the dev split's 8 espeak-ng French voices as English)
@@ -214,7 +224,9 @@ def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarr
     heard.lines = lines
     heard.closer = (f"transcribed again by Whisper base in {_NAMES[language]} ({why}): "
                     f"{len(lines)} line(s)")
-    if everything and not _named(heard, [], brands_path):
+    if not hunt:
+        heard.closer += "; no misheard names listened for: the ad already answers a brand"
+    elif everything and not _named(heard, [], brands_path):
         _confirm_closer(heard, recognizer, samples, everything, brands_path, language)
     return True
 
@@ -236,14 +248,17 @@ def _confirm_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndar
         log.exception("closer confirmation failed")
         heard.closer += f"; its confirmation failed: {type(exc).__name__}: {exc}"[:200]
         return
-    if not found.listened_for:
-        return
+    if found.listened_for:
+        heard.closer += f"; then {_take(heard, found)}"
+
+
+def _take(heard: Heard, found: Confirmation) -> str:
+    """Put each confirmed line in place of the line it revises; say what was listened for."""
     revised = {(ln.start, ln.end): ln for ln in found.lines}
     kept = [revised.pop((ln.start, ln.end), ln) for ln in heard.lines]
     heard.lines = sorted(kept + list(revised.values()), key=lambda ln: ln.start)
     names = ", ".join(f"'{ln.text}' (heard '{ln.revised_from}')" for ln in found.lines)
-    heard.closer += (f"; then {found.describe()}; "
-                     + (f"accepted {names}" if names else "no name confirmed"))
+    return f"{found.describe()}; " + (f"accepted {names}" if names else "no name confirmed")
 
 
 def _named(heard: Heard, written: list[str], brands_path: Path | None) -> bool:

@@ -19,9 +19,9 @@ RESCUE_SPAN = {"extended_tail": (66.0, 75.0), "full_video": (75.0, 84.0)}
 
 # Asks the provider about an attempt's evidence: (evidence, progress value, attempt kind).
 Classify = Callable[[Evidence, float, str], Classification]
-# Listens to the voice again given all the text read: "" when the speech changed, else why not;
-# None when there is no voice to listen to (no rung then).
-Listen = Callable[[list[str]], str | None]
+# Listens to the voice again given all the text read and the weak answer's brand ("" if none):
+# "" when the speech changed, else why not; None when there is no voice to listen to (no rung).
+Listen = Callable[[list[str], str], str | None]
 SPEECH_SPAN = (84.0, 86.0)
 
 
@@ -92,7 +92,7 @@ def _speech_rung(ctx: JobContext, classify: Classify, attempts: Attempts,
     weak = explain.weakness(classification, evidence, require_text=ctx.requires_text())
     if weak is None:
         return
-    why_not = listen([line.text for line in evidence.ocr_lines])
+    why_not = listen([line.text for line in evidence.ocr_lines], classification.brand)
     if why_not is None:
         return
     ctx.progress.event(f"rescue: speech ({weak})")

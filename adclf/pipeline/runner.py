@@ -127,13 +127,14 @@ class _Job:
                            f"{len(heard.lines)} phrases")
         p.event(f"speech: {len(heard.lines)} phrases: {_preview(heard)}")
 
-    def _listen_closer(self, written: list[str]) -> str | None:
+    def _listen_closer(self, written: list[str], brand: str) -> str | None:
         """The rescue ladder's speech rung: "" when Whisper base's lines now stand for the
-        speech, else why not; None when no voice was kept to listen to."""
+        speech, else why not; None when no voice was kept to listen to. `brand`: the weak
+        answer's, if any (then misheard names are not hunted for)."""
         heard = self.heard
         if heard is None or heard.samples is None:
             return None
-        changed = self.listener.listen_closer(heard, written)
+        changed = self.listener.listen_closer(heard, written, hunt=not brand)
         self.ctx.timer.timings.update(heard.timings)
         if heard.closer:
             self.ctx.progress.event(f"speech: {heard.closer}"[:500])

@@ -28,6 +28,12 @@ def listen(video: Path, work_dir: Path, written: list[str]) -> tuple[Heard, bool
     return heard, listener.listen_closer(heard, written)
 
 
+def ad_saying(text: str, stem: Path) -> Path:
+    """A 12 s video whose voice-over (from 1 s, over music) says `text`."""
+    voice = media.speak(text, stem.with_suffix(".wav"))
+    return media.video(stem.with_suffix(".mp4"), 12.0, voice=voice, voice_at=1.0, bed="music")
+
+
 def brands(heard: Heard) -> set[str]:
     catalogue = get_catalogue(None)
     return {hit.brand.name for line in heard.lines for hit in catalogue.find_in_text(line.text)
@@ -75,9 +81,8 @@ def test_an_english_voice_under_french_text_is_heard_in_english(
 def test_a_name_tiny_en_misheard_is_confirmed_by_the_closer_listen(
     speech_dir: Path, tmp_path: Path
 ) -> None:
-    voice = media.speak("Spend abroad with no hidden fees. Revolut. Banking made simple.",
-                        speech_dir / "revolut.wav")
-    ad = media.video(speech_dir / "revolut.mp4", 12.0, voice=voice, voice_at=1.0, bed="music")
+    ad = ad_saying("Spend abroad with no hidden fees. Revolut. Banking made simple.",
+                   speech_dir / "revolut")
     listener = Listener(threads=2).start(ad, tmp_path)
     heard = listener.result()
     listener.listen_again(heard, [])
@@ -92,9 +97,27 @@ def test_a_name_tiny_en_misheard_is_confirmed_by_the_closer_listen(
 def test_the_closer_listen_invents_no_brand_from_everyday_words(
     speech_dir: Path, tmp_path: Path
 ) -> None:
-    voice = media.speak("A bumble bee in the garden. Fresh flowers every morning.",
-                        speech_dir / "garden.wav")
-    ad = media.video(speech_dir / "garden.mp4", 12.0, voice=voice, voice_at=1.0, bed="music")
+    ad = ad_saying("A bumble bee in the garden. Fresh flowers every morning.",
+                   speech_dir / "garden")
     heard, changed = listen(ad, tmp_path, [])
     assert changed and heard.lines and brands(heard) == set()
     assert not any(ln.confirmed for ln in heard.lines)
+
+
+def test_no_closer_hunt_when_the_ad_already_answers_a_brand(
+    speech_dir: Path, fr_ad: Path, tmp_path: Path
+) -> None:
+    ad = ad_saying("Spend abroad with no hidden fees. Revolut. Banking made simple.",
+                   speech_dir / "revolut")
+    listener = Listener(threads=2).start(ad, tmp_path)
+    heard = listener.result()
+    assert not listener.listen_closer(heard, [], hunt=False)
+    assert heard.closer.endswith("and the ad already answers a brand")
+    assert "asr_closer" not in heard.timings and "Revolut" not in brands(heard)
+    # French is still heard in French, with no hunt for misheard names after it
+    french = Listener(threads=2).start(fr_ad, tmp_path / "fr")
+    heard = french.result()
+    assert french.listen_closer(heard, ["Tout est en promotion", "Rendez-vous en magasin"],
+                                hunt=False)
+    assert heard.closer.endswith("no misheard names listened for: the ad already answers a brand")
+    assert "Renault" in brands(heard) and "asr_closer_confirm" not in heard.timings
