@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -184,17 +185,27 @@ class BrandCatalogue:
         return self.matcher.find(text)
 
     def resolve(self, text: str) -> Brand | None:
-        """The entry a whole brand string names: its name, an alias or a web domain ('WWF',
-        'World Wildlife Fund' and 'wwf.org' give one entry); None when the string names none,
-        or names one with only part of it ('Nike Air Max' is not Nike)."""
-        if not text.strip():
+        """The entry a whole brand string names exactly: its name, an alias or a web domain
+        ('WWF', 'World Wildlife Fund' and 'wwf.org' give one entry); None when the string names
+        none, names one with only part of it ('Nike Air Max' is not Nike) or misspells it.
+        Dictionary look-ups only: no fuzzy reading, so a scorer can call it anywhere cheaply."""
+        k = key(text)
+        if not k:
             return None
-        found = self.get(text) or self.by_domain(text)
-        if found is not None:
-            return found
-        whole = key(text)
-        return next((hit.brand for hit in self.find_in_text(text)
-                     if not hit.weak and key(hit.matched) == whole), None)
+        found = self._by_key.get(k) or self._by_alias.get(k) or self.by_domain(text.strip())
+        return None if found is None or found.exclude else found
+
+    @cached_property
+    def _by_alias(self) -> dict[str, Brand]:
+        """Alias key -> entry; an alias two entries share, or that is another entry's name,
+        names neither."""
+        found: dict[str, Brand | None] = {}
+        for b in self.brands:
+            for alias in b.aliases:
+                k = key(alias)
+                if k and k not in self._by_key:
+                    found[k] = b if found.get(k, b) is b else None
+        return {k: b for k, b in found.items() if b is not None}
 
     def same_advertiser(self, a: str, b: str) -> bool:
         """Two brand strings name one catalogue entry ('WWF' and 'World Wildlife Fund')."""

@@ -153,6 +153,7 @@ def test_resolve_reads_a_whole_brand_string_by_name_alias_or_domain(cat: BrandCa
     # a string that only holds a brand, or none, names no entry
     assert cat.resolve("Nike Air Max") is None and cat.resolve("") is None
     assert cat.resolve("Just do it") is None
+    assert cat.resolve("Nikee") is None  # a misspelt answer is not the brand, for a scorer
 
 
 def test_same_advertiser_under_another_name(cat: BrandCatalogue) -> None:
