@@ -59,4 +59,6 @@ if [ -f third_party/simple-icons/package.json ]; then
   fi
   .venv/bin/python -m adclf.pipeline.logos.build  # does nothing when the gallery is current
 fi
+# Word frequencies (wordfreq, English and French) as one table every process maps (adclf/lexicon).
+.venv/bin/python -m adclf.lexicon.build  # does nothing when the table is current
 echo "setup: done"

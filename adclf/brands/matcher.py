@@ -213,10 +213,9 @@ class Matcher:
     def _real_word(self, surface: str, key: str) -> bool:
         if len(key) < 5 or key in self.multi_ends:
             return False  # short words are handled by the rules above; name words may be misspelt
-        from wordfreq import zipf_frequency
+        from adclf.lexicon import everyday_zipf
 
-        word = surface.lower()
-        return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= REAL_WORD_ZIPF
+        return everyday_zipf(surface.lower()) >= REAL_WORD_ZIPF
 
     def _domains(self, text: str, toks: list[tuple[str, int, int, bool]], covered: list[bool],
                  found: _Found) -> None:

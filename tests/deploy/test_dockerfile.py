@@ -110,6 +110,7 @@ def test_runtime_stage_installs_tools_adclf_and_its_cpu_torch_pin() -> None:
         assert re.search(rf"(?<![\w-]){package}(?![\w-])", run), package
     assert "pip install --no-cache-dir ." in run
     assert "adclf.pipeline.logos.build" in run
+    assert "adclf.lexicon.build" in run
     pin = arg_defaults(INSTRUCTIONS)["TORCH_PIN"]
     assert pin in (ROOT / "scripts" / "setup.sh").read_text()
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())

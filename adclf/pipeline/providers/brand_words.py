@@ -26,9 +26,9 @@ LINK_WORDS = {"sans", "without", "like", "than", "so", "just", "made", "it", "it
 
 @lru_cache(maxsize=20_000)
 def everyday(word: str) -> bool:
-    from wordfreq import zipf_frequency
+    from adclf.lexicon import everyday_zipf
 
-    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= EVERYDAY_ZIPF
+    return everyday_zipf(word) >= EVERYDAY_ZIPF
 
 
 def looks_like_a_name(text: str) -> tuple[bool, str]:
@@ -63,9 +63,9 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
 
 @lru_cache(maxsize=20_000)
 def in_dictionary(word: str) -> bool:
-    from wordfreq import zipf_frequency
+    from adclf.lexicon import everyday_zipf
 
-    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= DICTIONARY_ZIPF
+    return everyday_zipf(word) >= DICTIONARY_ZIPF
 
 
 def _title_or_caps(text: str) -> bool:

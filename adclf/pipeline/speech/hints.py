@@ -54,11 +54,9 @@ def everyday(word: str) -> bool:
     w = word.lower()
     if w in COMMON:
         return True
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # the list above alone still removes the worst offenders
-        return False
-    return max(zipf_frequency(w, "en"), zipf_frequency(w, "fr")) >= EVERYDAY_ZIPF
+    from adclf.lexicon import everyday_zipf
+
+    return everyday_zipf(w) >= EVERYDAY_ZIPF
 
 
 def _key(text: str) -> str:

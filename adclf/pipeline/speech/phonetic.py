@@ -171,10 +171,9 @@ def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
 
 @lru_cache(maxsize=20000)
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
+    from adclf.lexicon import everyday_zipf
 
-    w = word.lower()
-    return max(zipf_frequency(w, "en"), zipf_frequency(w, "fr"))
+    return everyday_zipf(word.lower())
 
 
 def _common(word: str) -> bool:

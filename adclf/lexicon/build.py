@@ -1,0 +1,93 @@
+"""Builds the word table from the wordfreq package's own data (run by scripts/setup.sh, or by the
+first process that needs a missing table, in a child process so its ~70 MB of Python
+dictionaries never enter a worker).
+
+    python -m adclf.lexicon.build [--force] [--out DIR]
+
+Does nothing when the table on disk was built from the same wordfreq version and BUILD_VERSION."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from adclf.lexicon.files import (
+    ABSENT,
+    BINS,
+    BUILD_VERSION,
+    DEFAULT_DIR,
+    HASHES,
+    LANGUAGES,
+    META,
+    WORDLIST,
+    wordfreq_version,
+)
+from adclf.lexicon.hashing import word_hash
+
+
+def is_current(out: Path) -> bool:
+    try:
+        meta = json.loads((out / META).read_text())
+    except (OSError, ValueError):
+        return False
+    return ((out / HASHES).exists() and (out / BINS).exists()
+            and meta.get("build_version") == BUILD_VERSION
+            and meta.get("wordfreq") == wordfreq_version())
+
+
+def build(out: Path = DEFAULT_DIR) -> dict[str, object]:
+    from wordfreq import get_frequency_list
+
+    started = time.perf_counter()
+    bins: dict[int, list[int]] = {}
+    owner: dict[int, str] = {}
+    for column, lang in enumerate(LANGUAGES):
+        for index, bucket in enumerate(get_frequency_list(lang, WORDLIST)):
+            for word in bucket:
+                key = word_hash(word)
+                if owner.setdefault(key, word) != word:
+                    # two words share a hash: refuse rather than answer one word for another
+                    raise RuntimeError(f"word hash collision: {word!r} and {owner[key]!r}")
+                bins.setdefault(key, [ABSENT] * len(LANGUAGES))[column] = index
+    keys = np.fromiter(bins, dtype=np.uint64, count=len(bins))
+    order = np.argsort(keys)
+    table = np.array([bins[int(k)] for k in keys[order]], dtype=np.uint16)
+    meta = {"build_version": BUILD_VERSION, "wordfreq": wordfreq_version(),
+            "languages": list(LANGUAGES), "words": int(len(keys)),
+            "seconds": round(time.perf_counter() - started, 1)}
+    out.mkdir(parents=True, exist_ok=True)
+    # written beside the table and renamed into place: a reader never sees half a file
+    for name, array in ((HASHES, keys[order]), (BINS, table)):
+        fd, tmp = tempfile.mkstemp(dir=out, suffix=".npy.tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, array)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out / name)
+    fd, tmp = tempfile.mkstemp(dir=out, suffix=".json.tmp")
+    with os.fdopen(fd, "w") as fh:
+        json.dump(meta, fh)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out / META)
+    return meta
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true")
+    parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args()
+    if not args.force and is_current(args.out):
+        return
+    meta = build(args.out)
+    print(f"lexicon: {meta['words']} words ({', '.join(LANGUAGES)}) in {meta['seconds']} s "
+          f"-> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
