@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from adclf.pipeline.logos import bits
+from adclf.pipeline.logos.cover import covers, hidden_rect
 from adclf.pipeline.logos.gallery import LogoGallery
 from adclf.pipeline.logos.segment import Candidate, candidates, work_image
 from adclf.pipeline.logos.shapes import descriptor, hidden_strip, normalise
@@ -105,36 +106,43 @@ class GalleryMatcher:
         desc: list[np.ndarray] = []
         care: list[np.ndarray] = []
         owner: list[int] = []
+        kinds: list[int] = []  # 0: as seen, 1: hidden beyond a side, 2: under a sticker
         for ci, c in enumerate(cands):
             h, w = c.mask.shape
             for hi, box in enumerate(_hypotheses(w, h)):
-                cv = normalise(c.mask, box)
                 keep = np.ones((64, 64), bool) if hi == 0 else ~hidden_strip((h, w), box)
-                canv.append(cv >= 0.5)
-                desc.append(descriptor(cv, None if hi == 0 else keep))
-                care.append(keep)
+                self._add(c.mask, box, keep, canv, desc, care)
                 owner.append(ci)
+                kinds.append(0 if hi == 0 else 1)
+            for cov in covers(c, cands):
+                keep = ~(hidden_strip((h, w), cov.box) | hidden_rect((h, w), cov.box, cov.hidden))
+                self._add(c.mask, cov.box, keep, canv, desc, care)
+                owner.append(ci)
+                kinds.append(2)
         sims = np.stack(desc) @ g.descriptors.T
         brand_cols = np.nonzero(g.is_brand)[0]
         generic_cols = np.nonzero(~g.is_brand)[0]
         top = sims[:, brand_cols].max(1)
         # per candidate: the candidate as seen, plus its HIDDEN_VERIFIED best-retrieved
-        # covered-logo hypotheses, if retrieval found anything
-        per = top.reshape(len(cands), -1)
-        order = np.argsort(-per[:, 1:], axis=1)[:, :HIDDEN_VERIFIED] + 1
-        rows = [
-            ci * per.shape[1] + int(hi)
-            for ci in range(len(cands))
-            for hi in [0, *order[ci]]
-            if per[ci, hi] >= RETRIEVE_MIN
-        ]
+        # covered-logo hypotheses of each kind, if retrieval found anything
+        rows: list[int] = []
+        by_owner: dict[tuple[int, int], list[int]] = {}
+        for row, (ci, kind) in enumerate(zip(owner, kinds, strict=True)):
+            if top[row] >= RETRIEVE_MIN:
+                by_owner.setdefault((ci, kind), []).append(row)
+        for (_, kind), found in sorted(by_owner.items()):
+            found.sort(key=lambda row: -top[row])
+            rows += found if kind == 0 else found[:HIDDEN_VERIFIED]
         if not rows:
             return []
         r = np.array(rows)
+        # a stable sort, not argpartition: the order argpartition leaves ties in is its
+        # selection algorithm's (with CPU-specific SIMD paths in numpy); sorted, two equal
+        # entries (one logo under two names) resolve by gallery order on every machine
         bsims = sims[r][:, brand_cols]
-        top_b = brand_cols[np.argpartition(-bsims, TOP_BRANDS, axis=1)[:, :TOP_BRANDS]]
+        top_b = brand_cols[np.argsort(-bsims, axis=1, kind="stable")[:, :TOP_BRANDS]]
         gsims = sims[r][:, generic_cols]
-        top_g = generic_cols[np.argpartition(-gsims, TOP_GENERIC, axis=1)[:, :TOP_GENERIC]]
+        top_g = generic_cols[np.argsort(-gsims, axis=1, kind="stable")[:, :TOP_GENERIC]]
         cq = bits.pack(np.stack([canv[i] for i in rows]))[:, None]
         cr = bits.pack(np.stack([care[i] for i in rows]))[:, None]
         fb = bits.fit(cq, g.packed[top_b], g.packed_dilated[top_b], cr)
@@ -146,7 +154,7 @@ class GalleryMatcher:
         bi = fb.argmax(1)
         best: dict[int, Match] = {}
         for k, row in enumerate(rows):
-            hidden = row % len(HYPOTHESES) != 0
+            hidden = kinds[row] != 0
             fit = float(fb[k, bi[k]]) - (HIDDEN_PENALTY if hidden else 0.0)
             gfit = max(float(fg[k]), float(fh[k]))
             score = _score(fit, fit - gfit)
@@ -154,6 +162,14 @@ class GalleryMatcher:
             if ci not in best or score > best[ci].score:
                 best[ci] = Match(int(top_b[k, bi[k]]), fit, gfit, score, cands[ci].box)
         return list(best.values())
+
+    @staticmethod
+    def _add(mask: np.ndarray, box: tuple[float, float, float, float], keep: np.ndarray,
+             canv: list[np.ndarray], desc: list[np.ndarray], care: list[np.ndarray]) -> None:
+        cv = normalise(mask, box)
+        canv.append(cv >= 0.5)
+        desc.append(descriptor(cv, None if keep.all() else keep))
+        care.append(keep)
 
 
 def best_per_brand(detections: Iterable[LogoDetection]) -> list[LogoDetection]:

@@ -3,7 +3,8 @@
     .venv/bin/python tests/pipeline/logos/eval_logos.py [--seed 2026] [--brands 150] [--neg 120]
 
 Positives: a random subset of Simple Icons brands, each on one 720p JPEG frame with a random
-scale (6-50 % of the width), colour scheme, backdrop and, for a third, a bar hiding 20-25 % of it.
+scale (6-50 % of the width), colour scheme, backdrop and, for three in eight, a bar hiding 20-25 %
+of it or a sticker over a corner (of another colour, or of the logo's own).
 Negatives: text-only cards (words and single letters, in fonts inside and outside the matcher's
 generic-letter set), real photos, busy textures, gradients, text over photos.
 Prints precision, recall (overall and per condition) and seconds per frame."""
@@ -79,7 +80,9 @@ def positive(icon: dict, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
     else:
         bg = synth.plain(plain_bg)
     rel = float(np.exp(rng.uniform(np.log(0.06), np.log(0.5))))
-    occ = float(rng.uniform(0.2, 0.25)) if rng.random() < 1 / 3 else 0.0
+    covered = ["", "bar", "corner other", "corner same"][int(rng.integers(4))] \
+        if rng.random() < 1 / 2 else ""
+    occ = float(rng.uniform(0.2, 0.25)) if covered == "bar" else 0.0
     img, box = synth.logo_frame(
         DEFAULT_SOURCE / "icons" / f"{icon['slug']}.svg",
         rel,
@@ -88,6 +91,7 @@ def positive(icon: dict, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
         rng,
         occ,
         int(rng.integers(60, 92)),
+        covered.split(" ")[1] if covered.startswith("corner") else "",
     )
     scale = "small" if rel < 0.12 else "medium" if rel < 0.25 else "large"
     return img, {
@@ -96,7 +100,7 @@ def positive(icon: dict, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
         "scheme": scheme,
         "backdrop": backdrop,
         "scale": scale,
-        "covered": occ > 0,
+        "covered": covered or "no",
         "box": box,
     }
 

@@ -103,6 +103,25 @@ def cover(
     return float(np.cumsum(prof)[min(n, len(prof)) - 1] / total)
 
 
+def cover_corner(
+    img: np.ndarray, alpha: np.ndarray, x: int, y: int, rng: np.random.Generator,
+    colour: tuple[int, int, int] | None = None,
+) -> float:
+    """Cover one corner of the logo's box with a sticker 25-45 % of its width and height (as an
+    ad's price tag or product shot does), in a random colour or in `colour` (the logo's own:
+    the sticker then merges with the mark). Returns the fraction of the logo hidden."""
+    h, w = alpha.shape
+    cw, ch = int(w * rng.uniform(0.25, 0.45)), int(h * rng.uniform(0.25, 0.45))
+    corner = int(rng.integers(4))
+    x0 = x if corner in (0, 2) else x + w - cw
+    y0 = y if corner in (0, 1) else y + h - ch
+    if colour is None:
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+    cv2.rectangle(img, (x0, y0), (x0 + cw - 1, y0 + ch - 1), colour, -1)
+    hidden = alpha[y0 - y : y0 - y + ch, x0 - x : x0 - x + cw].sum()
+    return float(hidden / max(alpha.sum(), 1e-6))
+
+
 def jpeg(img: np.ndarray, quality: int = 80) -> np.ndarray:
     ok, buf = cv2.imencode(
         ".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
@@ -119,8 +138,10 @@ def logo_frame(
     rng: np.random.Generator,
     occlude: float = 0.0,
     quality: int = 80,
+    corner: str = "",
 ) -> tuple[np.ndarray, list[int]]:
-    """A 720p frame with the logo at rel_width of the frame width, at a random place.
+    """A 720p frame with the logo at rel_width of the frame width, at a random place, partly
+    hidden by a bar (`occlude`, the fraction) or a corner sticker (`corner`).
     Returns (frame, true box x0,y0,x1,y1)."""
     alpha = logo_alpha(path, max(8, int(W * rel_width)))
     if alpha.shape[0] > H * 0.8:  # tall logos: cap the height instead
@@ -132,6 +153,8 @@ def logo_frame(
     paste(img, alpha, fg, x, y)
     if occlude > 0:
         cover(img, alpha, x, y, occlude, rng)
+    if corner:  # "other": a sticker of another colour; "same": of the logo's colour
+        cover_corner(img, alpha, x, y, rng, fg if corner == "same" else None)
     return jpeg(img, quality), [x, y, x + w, y + h]
 
 

@@ -28,12 +28,21 @@ def hook_png(path: Path) -> None:
     cv2.imwrite(str(path), rgba)
 
 
+def ring_png(path: Path) -> None:
+    """A third made-up mark, unlike the hook: a ring crossed by a bar. (The hook again under a
+    second name made the test depend on which of two identical entries won a tie.)"""
+    rgba = np.zeros((240, 240, 4), np.uint8)
+    cv2.circle(rgba, (120, 120), 90, (0, 0, 0, 255), 30)
+    cv2.rectangle(rgba, (20, 100), (220, 140), (0, 0, 0, 255), -1)
+    cv2.imwrite(str(path), rgba)
+
+
 @pytest.fixture(scope="module")
 def logo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("logos")
     hook_png(d / "Tim Hortons.png")
     (d / "Starbrand.svg").write_text(STAR_SVG)
-    hook_png(d / "Nike.png")  # replaces the shipped Nike swoosh
+    ring_png(d / "Nike.png")  # replaces the shipped Nike swoosh
     (d / "notes.txt").write_text("not a logo")
     return d
 
