@@ -178,14 +178,19 @@ def measure(name: str, base: Path, extra: dict[str, Any], warm: list[Path], batc
             latencies.append(time.perf_counter() - t1)
         memory = max(memory, rss_mb(app.pids()))
         proportional = max(proportional, pss_mb(app.pids()))
+        # where it sits: each worker, then the model actor (when there is one)
+        parts = [round(pss_mb([p])) for p in app.pids()]
         stats = app.model_stats()
     finally:
         app.close()
-    out = {"rss_mb": memory, "pss_mb": proportional, "ads_per_min": len(batch) * 60 / elapsed,
+    out = {"rss_mb": memory, "pss_mb": proportional, "pss_parts_mb": parts,
+           "ads_per_min": len(batch) * 60 / elapsed,
            "p50_alone_s": statistics.median(latencies), "latencies": latencies, "stats": stats}
     print(f"  RSS {memory:.0f} MB (PSS {proportional:.0f} MB) · {out['ads_per_min']:.2f} "
           "ads/min · one ad alone p50 "
           f"{out['p50_alone_s']:.2f} s {[round(x, 2) for x in latencies]}", flush=True)
+    print(f"  PSS per process, at the end (workers, then the model actor if any): {parts} MB",
+          flush=True)
     if stats:
         print(f"  model actor: ocr batches {stats['ocr']['sizes']} · encoder batches "
               f"{stats['encode']['sizes']}", flush=True)
