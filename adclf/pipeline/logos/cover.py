@@ -120,13 +120,9 @@ def hidden_rect(shape: tuple[int, int], box: tuple[float, float, float, float],
                 rect: tuple[float, float, float, float]) -> np.ndarray:
     """Canvas pixels of `rect` (crop pixels) once the crop is normalised to `box`, as a bool
     CANVAS x CANVAS mask (shapes.normalise's placement)."""
-    from adclf.pipeline.logos.shapes import CANVAS, PAD
+    from adclf.pipeline.logos.shapes import CANVAS, placement
 
-    bx0, by0, bx1, by1 = box
-    bw, bh = bx1 - bx0, by1 - by0
-    scale = (CANVAS - 2 * PAD) / max(bw, bh)
-    ox = PAD + ((CANVAS - 2 * PAD) - bw * scale) / 2 - bx0 * scale
-    oy = PAD + ((CANVAS - 2 * PAD) - bh * scale) / 2 - by0 * scale
+    scale, ox, oy = placement(box)
     out = np.zeros((CANVAS, CANVAS), bool)
     rx0, ry0, rx1, ry1 = rect
     # one canvas pixel of margin: the sticker's anti-aliased edge is unknown too

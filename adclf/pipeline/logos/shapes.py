@@ -22,6 +22,17 @@ def tight_crop(mask: np.ndarray) -> np.ndarray | None:
     return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
 
 
+def placement(box: tuple[float, float, float, float]) -> tuple[float, float, float]:
+    """(scale, x offset, y offset) that put `box` (crop pixels) centred on the canvas: canvas =
+    crop * scale + offset."""
+    bx0, by0, bx1, by1 = box
+    bw, bh = bx1 - bx0, by1 - by0
+    scale = (CANVAS - 2 * PAD) / max(bw, bh)
+    ox = PAD + ((CANVAS - 2 * PAD) - bw * scale) / 2 - bx0 * scale
+    oy = PAD + ((CANVAS - 2 * PAD) - bh * scale) / 2 - by0 * scale
+    return scale, ox, oy
+
+
 def normalise(crop: np.ndarray, box: tuple[float, float, float, float] | None = None) -> np.ndarray:
     """A soft (0..1 float32) CANVAS x CANVAS silhouette of a cropped binary mask.
 
@@ -29,12 +40,7 @@ def normalise(crop: np.ndarray, box: tuple[float, float, float, float] | None = 
     to the crop itself. A box larger than the crop is how the matcher states "this shape may
     continue, hidden, into the extra strip" (a partly covered logo)."""
     h, w = crop.shape
-    bx0, by0, bx1, by1 = box if box is not None else (0.0, 0.0, float(w), float(h))
-    bw, bh = bx1 - bx0, by1 - by0
-    scale = (CANVAS - 2 * PAD) / max(bw, bh)
-    # place the box centred on the canvas
-    ox = PAD + ((CANVAS - 2 * PAD) - bw * scale) / 2 - bx0 * scale
-    oy = PAD + ((CANVAS - 2 * PAD) - bh * scale) / 2 - by0 * scale
+    scale, ox, oy = placement(box if box is not None else (0.0, 0.0, float(w), float(h)))
     m = np.array([[scale, 0, ox], [0, scale, oy]], np.float32)
     src: np.ndarray = crop.astype(np.float32)
     if src.max() > 1.0:
@@ -84,10 +90,7 @@ def hidden_strip(shape: tuple[int, int], box: tuple[float, float, float, float])
     CANVAS x CANVAS mask; normalise(crop, box) puts the crop and box exactly there."""
     h, w = shape
     bx0, by0, bx1, by1 = box
-    bw, bh = bx1 - bx0, by1 - by0
-    scale = (CANVAS - 2 * PAD) / max(bw, bh)
-    ox = PAD + ((CANVAS - 2 * PAD) - bw * scale) / 2 - bx0 * scale
-    oy = PAD + ((CANVAS - 2 * PAD) - bh * scale) / 2 - by0 * scale
+    scale, ox, oy = placement(box)
     out = np.zeros((CANVAS, CANVAS), bool)
 
     def span(a: float, b: float) -> slice:
