@@ -8,6 +8,7 @@ wordmarks). Polarity and colour do not matter: every colour's regions are candid
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ MIN_SIDE = 18  # smallest candidate's longer side in work pixels (~3 % of the fr
 MIN_AREA = 60
 MAX_CANDIDATES = 40
 GROUP_RADII = (3, 9, 18)  # gaps bridged when grouping parts: letter spacing, detached marks
+PURE_WHITE, PURE_BLACK = 235, 25  # every channel at least / at most this: a printed white / black
+PURE_CANDIDATES = 6  # of those, kept besides the MAX_CANDIDATES strongest outlines
 
 
 @dataclass
@@ -75,56 +78,76 @@ def candidates(work: np.ndarray) -> list[Candidate]:
     lab = cv2.cvtColor(cv2.GaussianBlur(work, (3, 3), 0), cv2.COLOR_RGB2LAB)
     labels = colour_labels(lab)
     labels[edges(lab)] = 255
-    h, w = labels.shape
     out: dict[tuple[int, int, int, int, int], Candidate] = {}
     for lab_id in np.unique(labels):
-        if lab_id == 255:
-            continue
-        m = (labels == lab_id).astype(np.uint8)
-        n, cc, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
-        sx, sy, sw, sh, sa = (stats[1:, i] for i in range(5))
-        # parts: big enough to matter, not the backdrop itself
-        ok = (sa >= 12) & (sw < 0.9 * w) & (sh < 0.9 * h)
-        ids = np.nonzero(ok)[0] + 1
-        if len(ids) == 0:
-            continue
-        keep_lut = np.zeros(n, np.uint8)
-        keep_lut[ids] = 1
-        kept = keep_lut[cc]
-        for i in ids:
-            x, y, bw, bh = (int(v) for v in stats[i, :4])
-            if max(bw, bh) >= MIN_SIDE and stats[i, 4] >= MIN_AREA:
-                crop = (cc[y : y + bh, x : x + bw] == i).astype(np.uint8)
-                out.setdefault(
-                    (x, y, x + bw, y + bh, int(stats[i, 4])),
-                    Candidate(crop, (x, y, x + bw, y + bh)),
-                )
-        for r in GROUP_RADII:
-            dil = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
-            gn, gcc, gstats, _ = cv2.connectedComponentsWithStats(dil, connectivity=8)
-            for g in range(1, gn):
-                x, y, bw, bh = (int(v) for v in gstats[g, :4])
-                members = kept[y : y + bh, x : x + bw] & (gcc[y : y + bh, x : x + bw] == g)
-                ys, xs = np.nonzero(members)
-                if len(xs) < MIN_AREA:
-                    continue
-                x0, y0, x1, y1 = x + xs.min(), y + ys.min(), x + xs.max() + 1, y + ys.max() + 1
-                if max(x1 - x0, y1 - y0) < MIN_SIDE or (x1 - x0) >= 0.9 * w or (y1 - y0) >= 0.9 * h:
-                    continue
-                key = (int(x0), int(y0), int(x1), int(y1), len(xs))
-                if key not in out:
-                    crop = members[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.uint8)
-                    out[key] = Candidate(crop, key[:4])
+        if lab_id != 255:
+            _regions((labels == lab_id).astype(np.uint8), out)
+    # A logo printed pure white (or black) over footage: on a bright, busy photo its colour
+    # cluster also takes the photo's highlights and the mark falls apart or joins the backdrop;
+    # pixels at the very ends of the scale rarely belong to a photo.
+    pure: dict[tuple[int, int, int, int, int], Candidate] = {}
+    _regions((work.min(axis=2) >= PURE_WHITE).astype(np.uint8), pure)
+    _regions((work.max(axis=2) <= PURE_BLACK).astype(np.uint8), pure)
     # A printed logo stands out from what is around it all along its outline; a crumb of a
-    # textured photo does not. Keep the candidates with the strongest outlines.
+    # textured photo does not. Keep the candidates with the strongest outlines, and the largest
+    # pure ones whatever boxed captions beside them score (white on a pale photo: ~100 against
+    # ~300 for a caption on its dark box).
     grad = contrast(lab)
-    big = sorted(out.values(), key=lambda c: -int(c.mask.sum()))[: 3 * MAX_CANDIDATES]
-    for c in big:
-        c.strength = outline_strength(grad, c)
-    best = sorted(big, key=lambda c: -c.strength)[:MAX_CANDIDATES]
+    best = _strongest(out.values(), grad, MAX_CANDIDATES)
+    seen = {c.box for c in best}
+    for c in sorted(pure.values(), key=lambda c: -int(c.mask.sum()))[:PURE_CANDIDATES]:
+        if c.box not in seen:
+            c.strength = outline_strength(grad, c)
+            best.append(c)
     for c in best:
         refine(lab, c)
     return best
+
+
+def _strongest(cands: Iterable[Candidate], grad: np.ndarray, keep: int) -> list[Candidate]:
+    big = sorted(cands, key=lambda c: -int(c.mask.sum()))[: 3 * keep]
+    for c in big:
+        c.strength = outline_strength(grad, c)
+    return sorted(big, key=lambda c: -c.strength)[:keep]
+
+
+def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate]) -> None:
+    """Add the large regions of one binary mask, alone and in clusters of close regions."""
+    h, w = m.shape
+    n, cc, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
+    sx, sy, sw, sh, sa = (stats[1:, i] for i in range(5))
+    # parts: big enough to matter, not the backdrop itself
+    ok = (sa >= 12) & (sw < 0.9 * w) & (sh < 0.9 * h)
+    ids = np.nonzero(ok)[0] + 1
+    if len(ids) == 0:
+        return
+    keep_lut = np.zeros(n, np.uint8)
+    keep_lut[ids] = 1
+    kept = keep_lut[cc]
+    for i in ids:
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        if max(bw, bh) >= MIN_SIDE and stats[i, 4] >= MIN_AREA:
+            crop = (cc[y : y + bh, x : x + bw] == i).astype(np.uint8)
+            out.setdefault(
+                (x, y, x + bw, y + bh, int(stats[i, 4])),
+                Candidate(crop, (x, y, x + bw, y + bh)),
+            )
+    for r in GROUP_RADII:
+        dil = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+        gn, gcc, gstats, _ = cv2.connectedComponentsWithStats(dil, connectivity=8)
+        for g in range(1, gn):
+            x, y, bw, bh = (int(v) for v in gstats[g, :4])
+            members = kept[y : y + bh, x : x + bw] & (gcc[y : y + bh, x : x + bw] == g)
+            ys, xs = np.nonzero(members)
+            if len(xs) < MIN_AREA:
+                continue
+            x0, y0, x1, y1 = x + xs.min(), y + ys.min(), x + xs.max() + 1, y + ys.max() + 1
+            if max(x1 - x0, y1 - y0) < MIN_SIDE or (x1 - x0) >= 0.9 * w or (y1 - y0) >= 0.9 * h:
+                continue
+            key = (int(x0), int(y0), int(x1), int(y1), len(xs))
+            if key not in out:
+                crop = members[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.uint8)
+                out[key] = Candidate(crop, key[:4])
 
 
 def refine(lab: np.ndarray, c: Candidate) -> None:
