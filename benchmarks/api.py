@@ -24,7 +24,10 @@ from ray import serve  # noqa: E402
 from adclf.api.deployment import build_app  # noqa: E402
 
 ROLES = {"ServeController": "serve controller", "ProxyActor": "serve proxy",
-         "ServeReplica": "ingress replica", "JobStore": "job store", "Worker": "worker"}
+         "ServeReplica": "ingress replica", "JobStore": "job store", "Worker": "worker",
+         # the default MODEL_ACTOR=node keeps the worker's models here: without it the total
+         # left the models out
+         "ModelActor": "model actor"}
 
 
 def own_ray_processes() -> list[psutil.Process]:
@@ -90,7 +93,7 @@ def main() -> None:
     for role, mb in sorted(mem.items()):
         report(f"RSS {role}", mb, "MB", "-", True)
     total = sum(mem.values()) / 1024
-    report("RSS Serve + store + one worker (models loaded)", total, "GB", "<= 3 GB", total <= 3)
+    report("RSS Serve + store + one worker + model actor", total, "GB", "<= 3 GB", total <= 3)
     serve.shutdown()
     ray.shutdown()
 
