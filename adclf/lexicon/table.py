@@ -28,7 +28,6 @@ from adclf.lexicon.files import ABSENT, BINS, DEFAULT_DIR, HASHES, LANGUAGES, ME
 from adclf.lexicon.hashing import word_hash
 
 log = logging.getLogger(__name__)
-EVERYDAY = 3.0  # about once per million words: a word anybody knows
 
 
 class WordTable:

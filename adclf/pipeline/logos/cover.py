@@ -28,6 +28,7 @@ FLAT_FILL = 0.92  # a sticker fills its own box
 MIN_SHARE, MAX_SHARE = 0.15, 0.6
 TOUCH = 3  # work pixels between a sticker and the mark it lies on
 CORNER_FILL = 0.97  # a merged sticker: a corner block this full
+FILLED = 0.85  # a candidate this full of its box is a plain shape, not a mark with a sticker
 CORNER_STEPS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
 MAX_COVERS = 4  # per candidate
 
@@ -38,24 +39,29 @@ class Cover:
     hidden: tuple[float, float, float, float]  # the unknown rectangle, in crop pixels
 
 
-def covers(c: Candidate, others: list[Candidate]) -> list[Cover]:
-    """The covers worth trying for `c`, the most plausible (largest sticker) first."""
-    found = [*_stickers(c, others), *_merged_corners(c)]
+def flat_regions(cands: list[Candidate]) -> list[Candidate]:
+    """The candidates that may be a sticker: each fills its own box (computed once per frame,
+    not once per candidate they might cover)."""
+    return [r for r in cands if r.mask.mean() >= FLAT_FILL]
+
+
+def covers(c: Candidate, flat: list[Candidate]) -> list[Cover]:
+    """The covers worth trying for `c`, the most plausible (largest sticker) first. `flat`: the
+    frame's flat_regions."""
+    found = [*_stickers(c, flat), *_merged_corners(c)]
     found.sort(key=lambda cv: -(cv.hidden[2] - cv.hidden[0]) * (cv.hidden[3] - cv.hidden[1]))
     return found[:MAX_COVERS]
 
 
-def _stickers(c: Candidate, others: list[Candidate]) -> list[Cover]:
+def _stickers(c: Candidate, flat: list[Candidate]) -> list[Cover]:
     x0, y0, x1, y1 = c.box
     w, h = x1 - x0, y1 - y0
     out = []
-    for r in others:
+    for r in flat:
         if r is c:
             continue
         rx0, ry0, rx1, ry1 = r.box
         rw, rh = rx1 - rx0, ry1 - ry0
-        if r.mask.mean() < FLAT_FILL:
-            continue
         # against or on the candidate's box, not far off it
         if rx0 > x1 + TOUCH or rx1 < x0 - TOUCH or ry0 > y1 + TOUCH or ry1 < y0 - TOUCH:
             continue
@@ -89,7 +95,7 @@ def _stickers(c: Candidate, others: list[Candidate]) -> list[Cover]:
 def _merged_corners(c: Candidate) -> list[Cover]:
     m = c.mask
     h, w = m.shape
-    if min(h, w) < 12 or _fills_the_box(m):
+    if min(h, w) < 12 or m.mean() >= FILLED:
         return []  # a filled square or disc is not a mark with a sticker: the hull tells
     out = []
     for corner in range(4):
@@ -110,10 +116,6 @@ def _merged_corners(c: Candidate) -> list[Cover]:
         out.append(Cover((0.0, 0.0, float(w), float(h)),
                          (float(hx0), float(hy0), float(hx0 + bw), float(hy0 + bh))))
     return out
-
-
-def _fills_the_box(m: np.ndarray) -> bool:
-    return bool(m.mean() >= 0.85)
 
 
 def hidden_rect(shape: tuple[int, int], box: tuple[float, float, float, float],

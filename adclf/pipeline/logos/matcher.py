@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from adclf.pipeline.logos import bits
-from adclf.pipeline.logos.cover import covers, hidden_rect
+from adclf.pipeline.logos.cover import covers, flat_regions, hidden_rect
 from adclf.pipeline.logos.gallery import LogoGallery
 from adclf.pipeline.logos.segment import Candidate, candidates, work_image
 from adclf.pipeline.logos.shapes import descriptor, hidden_strip, normalise
@@ -107,6 +107,7 @@ class GalleryMatcher:
         care: list[np.ndarray] = []
         owner: list[int] = []
         kinds: list[int] = []  # 0: as seen, 1: hidden beyond a side, 2: under a sticker
+        flat = flat_regions(cands)
         for ci, c in enumerate(cands):
             h, w = c.mask.shape
             for hi, box in enumerate(_hypotheses(w, h)):
@@ -114,7 +115,7 @@ class GalleryMatcher:
                 self._add(c.mask, box, keep, canv, desc, care)
                 owner.append(ci)
                 kinds.append(0 if hi == 0 else 1)
-            for cov in covers(c, cands):
+            for cov in covers(c, flat):
                 keep = ~(hidden_strip((h, w), cov.box) | hidden_rect((h, w), cov.box, cov.hidden))
                 self._add(c.mask, cov.box, keep, canv, desc, care)
                 owner.append(ci)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from adclf.pipeline.logos.cover import covers, hidden_rect
+from adclf.pipeline.logos.cover import covers, flat_regions, hidden_rect
 from adclf.pipeline.logos.segment import Candidate
 
 
@@ -19,7 +19,7 @@ def test_a_sticker_of_another_colour_grows_the_box_over_its_corner() -> None:
     mark[70:, 70:] = 0  # what the sticker hides
     c = Candidate(mark[:, :], (200, 100, 300, 200))
     sticker = Candidate(np.ones((40, 40), np.uint8), (270, 170, 310, 210))
-    (cov,) = covers(c, [c, sticker])
+    (cov,) = covers(c, flat_regions([c, sticker]))
     assert cov.box == (0, 0, 110, 110)  # grown right and down over the sticker
     assert cov.hidden == (70, 70, 110, 110)
 
@@ -27,7 +27,7 @@ def test_a_sticker_of_another_colour_grows_the_box_over_its_corner() -> None:
 def test_a_band_across_the_mark_grows_the_box_along_one_axis_only() -> None:
     c = Candidate(ring()[:, 25:], (225, 100, 300, 200))
     band = Candidate(np.ones((160, 30), np.uint8), (196, 70, 226, 230))
-    (cov,) = covers(c, [c, band])
+    (cov,) = covers(c, flat_regions([c, band]))
     assert cov.box == (-29, 0, 75, 100)  # left by the band's width, not up or down
     assert cov.hidden == (-29, 0, 1, 100)
 
@@ -49,7 +49,7 @@ def test_no_cover_for_plain_shapes_far_regions_or_backdrops() -> None:
     panel = Candidate(np.ones((300, 300), np.uint8), (100, 50, 400, 350))
     speckle = Candidate((np.arange(1600).reshape(40, 40) % 3 == 0).astype(np.uint8),
                         (270, 170, 310, 210))
-    assert covers(c, [c, far, panel, speckle]) == []
+    assert covers(c, flat_regions([c, far, panel, speckle])) == []
 
 
 def test_hidden_rect_lands_where_normalise_puts_the_crop() -> None:
