@@ -13,7 +13,9 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -62,19 +64,19 @@ def build(out: Path = DEFAULT_DIR) -> dict[str, object]:
             "languages": list(LANGUAGES), "words": int(len(keys)),
             "seconds": round(time.perf_counter() - started, 1)}
     out.mkdir(parents=True, exist_ok=True)
-    # written beside the table and renamed into place: a reader never sees half a file
-    for name, array in ((HASHES, keys[order]), (BINS, table)):
-        fd, tmp = tempfile.mkstemp(dir=out, suffix=".npy.tmp")
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, array)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out / name)
-    fd, tmp = tempfile.mkstemp(dir=out, suffix=".json.tmp")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(meta, fh)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, out / META)
+    _replace(out / HASHES, lambda fh: np.save(fh, keys[order]))
+    _replace(out / BINS, lambda fh: np.save(fh, table))
+    _replace(out / META, lambda fh: fh.write(json.dumps(meta).encode()))  # last: marks it current
     return meta
+
+
+def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Written beside `path` and renamed into place: a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        write(fh)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def main() -> None:
