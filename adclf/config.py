@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     MODEL_BATCH_WAIT_MS: float = Field(5.0, ge=0, le=10_000)
     MODEL_BATCH_MAX: int = Field(1, ge=1, le=256)
     MODEL_CALL_TIMEOUT_SECONDS: float = Field(180.0, gt=0, le=3600)
+    # What runs the embedded default's MiniLM and EfficientNet-Lite0 (adclf.pipeline.embedded.
+    # runtime): "auto" = ONNX Runtime on CPU (exported at setup from the packages' weights, ~300
+    # MB less per process that holds them, never imports torch), torch on CUDA; "onnx" = a missing
+    # export is an error; "torch" = torch everywhere.
+    EMBEDDED_RUNTIME: Literal["auto", "onnx", "torch"] = "auto"
 
     # pipeline / providers
     DEFAULT_PROVIDER: Literal["embedded", "ollama", "openai"] = "embedded"

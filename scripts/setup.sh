@@ -61,4 +61,7 @@ if [ -f third_party/simple-icons/package.json ]; then
 fi
 # Word frequencies (wordfreq, English and French) as one table every process maps (adclf/lexicon).
 .venv/bin/python -m adclf.lexicon.build  # does nothing when the table is current
+# ONNX exports of the embedded MiniLM and EfficientNet-Lite0, from their packages' weights
+# (adclf/pipeline/embedded/export.py): CPU processes run them without torch.
+.venv/bin/python -m adclf.pipeline.embedded.export  # does nothing when the exports are current
 echo "setup: done"

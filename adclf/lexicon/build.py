@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
+from adclf.atomic import replace_file
 from adclf.lexicon.files import (
     ABSENT,
     BINS,
@@ -64,19 +61,11 @@ def build(out: Path = DEFAULT_DIR) -> dict[str, object]:
             "languages": list(LANGUAGES), "words": int(len(keys)),
             "seconds": round(time.perf_counter() - started, 1)}
     out.mkdir(parents=True, exist_ok=True)
-    _replace(out / HASHES, lambda fh: np.save(fh, keys[order]))
-    _replace(out / BINS, lambda fh: np.save(fh, table))
-    _replace(out / META, lambda fh: fh.write(json.dumps(meta).encode()))  # last: marks it current
+    replace_file(out / HASHES, lambda fh: np.save(fh, keys[order]))
+    replace_file(out / BINS, lambda fh: np.save(fh, table))
+    # last: its presence marks the table current
+    replace_file(out / META, lambda fh: fh.write(json.dumps(meta).encode()))
     return meta
-
-
-def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Written beside `path` and renamed into place: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        write(fh)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def main() -> None:

@@ -119,7 +119,7 @@ class ModelActor:
 
         return {**self.device_info, "node": self.node, "pid": os.getpid(),
                 "ray_node_id": ray.get_runtime_context().get_node_id(),
-                "threads": self.threads}
+                "threads": self.threads, "runtimes": self.models.runtimes()}
 
     async def stats(self) -> dict[str, Any]:
         import psutil
@@ -127,6 +127,7 @@ class ModelActor:
         return {"node": self.node, "pid": os.getpid(),
                 "rss_bytes": psutil.Process().memory_info().rss,
                 "loaded": self.models.loaded(), "load_seconds": self.models.load_seconds,
+                "runtimes": self.models.runtimes(),
                 "warm": not self._warm.is_alive(),
                 "batch": {"max": self._ocr.max_batch, "wait_ms": self._ocr.wait * 1000},
                 "ocr": {**self._ocr.stats.public(), "queued": self._ocr.queued},

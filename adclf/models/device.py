@@ -12,14 +12,17 @@ def pick_device() -> dict[str, Any]:
     gpu_ids = [str(g) for g in ray.get_gpu_ids()]
     cuda = False
     names: list[str] = []
-    try:
-        import torch
+    # Only an actor Ray gave a GPU asks torch: elsewhere the device is the CPU whatever torch
+    # says, and importing torch would cost the CPU actor ~300 MB it otherwise never loads.
+    if gpu_ids:
+        try:
+            import torch
 
-        cuda = bool(torch.cuda.is_available())
-        names = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] \
-            if cuda else []
-    except Exception:  # noqa: BLE001 - no torch: CPU
-        cuda = False
+            cuda = bool(torch.cuda.is_available())
+            names = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] \
+                if cuda else []
+        except Exception:  # noqa: BLE001 - no torch: CPU
+            cuda = False
     try:
         import onnxruntime
 

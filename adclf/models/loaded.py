@@ -45,6 +45,16 @@ class NodeModels:
     def loaded(self) -> list[str]:
         return sorted(self._models)
 
+    def runtimes(self) -> dict[str, str]:
+        """What runs each loaded embedded model ("onnx" | "torch"), and whether this process
+        imported torch at all (on CPU with the ONNX exports it should not)."""
+        import sys
+
+        out = {key: str(getattr(self._models[key], "runtime", ""))
+               for key in ("encoder", "visual") if self._models.get(key) is not None}
+        out["torch_imported"] = "yes" if "torch" in sys.modules else "no"
+        return out
+
     # ---- the models --------------------------------------------------------------------------
     def ocr_engine(self, side: int) -> Any:
         from adclf.pipeline.ocr.rapid import load_rapidocr
@@ -54,7 +64,8 @@ class NodeModels:
     def encoder(self) -> Any:
         from adclf.pipeline.embedded.text_encoder import load_text_encoder
 
-        return self._get("encoder", lambda: load_text_encoder("cuda" if self.cuda else "cpu"))
+        return self._get("encoder", lambda: load_text_encoder(
+            "cuda" if self.cuda else "cpu", self.settings.EMBEDDED_RUNTIME, self.threads))
 
     def speech(self) -> SpeechRecognizer:
         from adclf.pipeline import evidence_models
@@ -70,8 +81,8 @@ class NodeModels:
     def visual(self) -> Any:
         from adclf.pipeline.embedded.vision import load_visual_classifier
 
-        return self._get("visual",
-                         lambda: load_visual_classifier("cuda" if self.cuda else "cpu"))
+        return self._get("visual", lambda: load_visual_classifier(
+            "cuda" if self.cuda else "cpu", self.settings.EMBEDDED_RUNTIME, self.threads))
 
     def warm(self) -> None:
         """Load every model the node's jobs use, so the first job does not wait for them; a model

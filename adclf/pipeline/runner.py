@@ -19,6 +19,7 @@ from adclf.config import Settings
 from adclf.domain import STAGE_PROGRESS, JobSpec, Stage
 from adclf.pipeline import artifacts, explain, rescue
 from adclf.pipeline.context import JobContext, Progress
+from adclf.pipeline.embedded import runtime as embedded_runtime
 from adclf.pipeline.frames import VideoFrameSource
 from adclf.pipeline.listen import Heard, Listener
 from adclf.pipeline.ocr import set_default_threads
@@ -48,6 +49,7 @@ class Pipeline:
         self.settings = settings
         self.threads = threads_per_job(settings, cpus)
         set_default_threads(self.threads)  # so a worker's warm-up loads the model jobs will use
+        embedded_runtime.configure(settings.EMBEDDED_RUNTIME, self.threads)
         self.frame_source: FrameSource = frame_source or VideoFrameSource(threads=self.threads)
 
     def run(self, spec: JobSpec, work_dir: Path, reporter: Reporter) -> PipelineResult:

