@@ -2,9 +2,13 @@
 on this machine: a local Ray with 2 CPUs, the real Serve app, 4 workers, real ffmpeg-made ads.
 
 Configurations (each a fresh Ray + Serve app on the same ads):
-  worker        MODEL_ACTOR=worker: every worker loads its own models (today's baseline)
-  node-batch    MODEL_ACTOR=node, MODEL_BATCH_MAX / MODEL_BATCH_WAIT_MS as given
-  node-nobatch  MODEL_ACTOR=node, batches of 1 and no window
+  worker        MODEL_ACTOR=worker, EMBEDDED_RUNTIME=torch: every worker loads its own models,
+                MiniLM and EfficientNet on torch (the issue's "today": the baseline)
+  node-batch    MODEL_ACTOR=node, MODEL_BATCH_MAX / MODEL_BATCH_WAIT_MS as given (ONNX exports)
+  node-nobatch  MODEL_ACTOR=node, batches of 1 and no window (ONNX exports)
+With --references, two more that split the memory gain between its two causes:
+  worker-onnx   MODEL_ACTOR=worker on the ONNX exports (per-worker models, no torch)
+  node-torch    MODEL_ACTOR=node, EMBEDDED_RUNTIME=torch (the shared actor as it was before)
 
 Figures, each beside its goal:
   resident memory of the node (4 workers + the model actor), node-batch vs worker: <= 40 %
@@ -192,6 +196,7 @@ def measure(name: str, base: Path, extra: dict[str, Any], warm: list[Path], batc
     print(f"  PSS per process, at the end (workers, then the model actor if any): {parts} MB",
           flush=True)
     if stats:
+        print(f"  model actor: runtimes {stats.get('runtimes')}", flush=True)
         print(f"  model actor: ocr batches {stats['ocr']['sizes']} · encoder batches "
               f"{stats['encode']['sizes']}", flush=True)
     return out
@@ -203,16 +208,22 @@ def main() -> None:
     ap.add_argument("--alone", type=int, default=5)
     ap.add_argument("--batch-max", type=int, default=16)
     ap.add_argument("--wait-ms", type=float, default=5.0)
+    ap.add_argument("--references", action="store_true",
+                    help="also measure worker-onnx and node-torch")
     args = ap.parse_args()
     base = Path(tempfile.mkdtemp(prefix="adclf-models-bench-"))
     ads = make_ads(base / "ads", WORKERS + args.ads + args.alone, "ad")
     warm, batch, alone = ads[:WORKERS], ads[WORKERS:WORKERS + args.ads], ads[-args.alone:]
-    configs = {
-        "worker": {"MODEL_ACTOR": "worker"},
+    configs: dict[str, dict[str, Any]] = {
+        "worker": {"MODEL_ACTOR": "worker", "EMBEDDED_RUNTIME": "torch"},
         "node-batch": {"MODEL_ACTOR": "node", "MODEL_BATCH_MAX": args.batch_max,
                        "MODEL_BATCH_WAIT_MS": args.wait_ms},
         "node-nobatch": {"MODEL_ACTOR": "node", "MODEL_BATCH_MAX": 1, "MODEL_BATCH_WAIT_MS": 0},
     }
+    if args.references:
+        configs["worker-onnx"] = {"MODEL_ACTOR": "worker"}
+        configs["node-torch"] = {"MODEL_ACTOR": "node", "MODEL_BATCH_MAX": 1,
+                                 "MODEL_BATCH_WAIT_MS": 0, "EMBEDDED_RUNTIME": "torch"}
     got = {name: measure(name, base, extra, warm, batch, alone)
            for name, extra in configs.items()}
     w, nb, n1 = got["worker"], got["node-batch"], got["node-nobatch"]
@@ -226,6 +237,13 @@ def main() -> None:
            "<= 40 %", nb["pss_mb"] <= 0.4 * w["pss_mb"])
     print(f"throughput: node-batch {nb['ads_per_min']:.2f}, node-nobatch "
           f"{n1['ads_per_min']:.2f}, worker {w['ads_per_min']:.2f} ads/min")
+    for name in ("worker-onnx", "node-torch"):
+        if name in got:
+            r = got[name]
+            share = 100 * r["pss_mb"] / w["pss_mb"]
+            print(f"reference {name}: PSS {r['pss_mb']:.0f} MB ({share:.1f} % of worker), "
+                  f"{r['ads_per_min']:.2f} ads/min, alone p50 "
+                  f"{r['p50_alone_s']:.2f} s")
     report("throughput, batching / no batching", nb["ads_per_min"] / n1["ads_per_min"], "x",
            ">= 1.3x", nb["ads_per_min"] >= 1.3 * n1["ads_per_min"])
     report("throughput, node-batch / worker (reference)", nb["ads_per_min"] / w["ads_per_min"],

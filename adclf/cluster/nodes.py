@@ -15,7 +15,7 @@ from typing import Any
 import ray
 
 from adclf.config import Settings
-from adclf.models.actor import ModelActor, model_actor_name
+from adclf.models.actor import MODEL_ACTOR_ENV_VARS, ModelActor, model_actor_name
 from adclf.store.actor import JobStore
 from adclf.store.client import NAMESPACE, store_actor_name
 from adclf.workers.worker import Worker, worker_actor_name
@@ -108,7 +108,8 @@ def ensure_node_actors(node: AdclfNode, settings: Settings) -> None:
         # node's cores by turns, the scheduler must not keep either from starting.
         ModelActorCls.options(name=model_actor_name(node.name), num_cpus=0,
                               num_gpus=0.5 if has_gpu else 0, max_concurrency=1000,
-                              runtime_env=worker_env, **common
+                              runtime_env={"env_vars": {**worker_env["env_vars"],
+                                                        **MODEL_ACTOR_ENV_VARS}}, **common
                               ).remote(node.name, settings, node.resources.get("CPU"))
         gpu = 0.0  # the workers only decode
     else:

@@ -27,6 +27,14 @@ from adclf.priority import lower_this_thread
 log = logging.getLogger("adclf.models")
 
 
+# The actor turns short bursts of large buffers (frames, audio, tensors) from every worker of the
+# node into answers; glibc keeps freed heap resident unless it has a fixed trim threshold (which
+# also fixes its mmap threshold, so big buffers go back to the system when freed). Measured on
+# benchmarks/models.py's 16 ads: the actor's PSS 756-855 MB without it, 414-415 MB with it, at the
+# same throughput within the run's noise.
+MODEL_ACTOR_ENV_VARS = {"MALLOC_TRIM_THRESHOLD_": str(1 << 20)}
+
+
 def model_actor_name(node: str) -> str:
     return f"adclf-models-{node}"
 

@@ -68,6 +68,9 @@ def test_model_actor_takes_the_gpu_of_a_gpu_node_and_none_elsewhere(
     assert cpu["ray_node_id"] == _ray_node("cpu-a")["NodeID"]
     assert cpu["gpu_ids"] == [] and cpu["device"] == "cpu"
     assert cpu["reason"] == "no GPU on this node"
+    # glibc gives the actor's freed buffers back (adclf.models.actor.MODEL_ACTOR_ENV_VARS)
+    environ = Path(f"/proc/{cpu['pid']}/environ").read_bytes().split(b"\0")
+    assert b"MALLOC_TRIM_THRESHOLD_=1048576" in environ and b"MALLOC_ARENA_MAX=2" in environ
 
 
 def test_a_node_that_joins_later_gets_its_model_actor(gpu_cluster: tuple[Cluster, Path]) -> None:
