@@ -208,8 +208,8 @@ def naive_opencv(video: Path, timestamps: list[float]) -> tuple[float, float]:
 
 def run_sampling(ads: list[Path], scan_mode: str) -> dict[str, Any]:
     from adclf.config import Settings
+    from adclf.pipeline.cores import threads_per_job
     from adclf.pipeline.frames import VideoFrameSource
-    from adclf.pipeline.runner import threads_per_job
 
     # the decoder threads a pipeline job gets; OpenCV keeps its own default (all cores)
     source = VideoFrameSource(threads=threads_per_job(Settings()))

@@ -10,7 +10,6 @@ logo_step.py), speech (listen.py), the rescue ladder (rescue.py) and the result 
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from adclf.config import Settings
 from adclf.domain import STAGE_PROGRESS, JobSpec, Stage
 from adclf.pipeline import artifacts, explain, rescue
 from adclf.pipeline.context import JobContext, Progress
+from adclf.pipeline.cores import threads_per_job
 from adclf.pipeline.embedded import runtime as embedded_runtime
 from adclf.pipeline.frames import VideoFrameSource
 from adclf.pipeline.listen import Heard, Listener
@@ -34,13 +34,6 @@ from adclf.pipeline.types import (
     PipelineResult,
     Reporter,
 )
-
-
-def threads_per_job(settings: Settings, cpus: float | None = None) -> int:
-    """CPU threads one job may use: the node's cores shared by its parallel workers. `cpus` is
-    the node's CPU count as the scheduler sees it (several Ray nodes may share one machine)."""
-    cores = int(cpus) if cpus else (os.cpu_count() or 1)
-    return max(1, cores // max(1, settings.WORKERS_PER_NODE))
 
 
 class Pipeline:

@@ -94,6 +94,11 @@ def test_a_cpu_actor_runs_the_embedded_models_on_onnx_without_torch(
     device = ray.get(actor.device.remote())
     assert device["device"] == "cpu"
     assert device["runtimes"] == {"encoder": "onnx", "visual": "onnx", "torch_imported": "no"}
+    # each call computes on one job's share of the actor's 2 cores, as a worker would
+    from adclf.pipeline.cores import threads_per_job
+
+    assert device["threads"] == 2
+    assert device["compute_threads"] == threads_per_job(Settings(), 2)
 
 
 def test_speech_is_forwarded_with_its_keywords(models: RemoteModels, tmp_path: Path) -> None:
