@@ -17,14 +17,15 @@ Figures, each beside its goal:
 
     .venv/bin/python benchmarks/models.py [--ads 12] [--alone 5] [--batch-max 16] [--wait-ms 5]
 
-Last run (2026-12-02 evening, --ads 8 --alone 3, quiet box):
-  RSS        worker 4238 MB, node 2532 MB                            59.8 %   <= 40 %  MISSED
-  PSS        worker 3200 MB, node 1949 MB (shared pages counted once) 60.9 %  <= 40 %  MISSED
-  ads/min    node-batch 93.1, node-nobatch 82.3, worker 136.9        1.13x    >= 1.3x  MISSED
-  p50 alone  worker 0.57 s, node-batch 0.73 s                        +30 %    <= 10 %  MISSED
-  batches    OCR {1: 14, 2: 2, 3: 4, 4: 1}, encoder {1: 16, 3: 1}
-Earlier (2026-12-02, busy box, load 14-44): RSS 59.6 %, batching 0.43x, alone -22 %: the
-throughput and latency figures move with the box's load more than with the setting.
+Last runs (2026-12-03, --ads 16 --alone 5 --references, quiet 2-core EPYC box):
+  PSS        worker (torch) 2926 / 2946 MB, node 1070 / 1063 MB       36.6 / 36.1 %  <= 40 %  met
+             (RSS sums, shared libraries counted in each process: 41.7 / 41.4 %)
+  references worker-onnx 83.6 / 80.2 %, node-torch 46.7 / 46.1 % of the baseline
+  ads/min    node-batch 60.1 / 86.6, node-nobatch 45.1 / 72.7        1.33 / 1.19x   >= 1.3x
+  p50 alone  worker 0.88 / 0.62 s, node-batch 0.91 / 0.74 s          +3 / +19 %     <= 10 %
+The second run has each model call on one job's share of the cores (adclf.models.actor).
+Earlier (2026-12-02): PSS 60.9 %, batching 1.13x and 0.43x (busy box), alone +30 % / -22 %:
+the throughput and latency figures move with the box's load more than with the setting.
 """
 
 from __future__ import annotations
