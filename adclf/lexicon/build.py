@@ -8,14 +8,13 @@ Does nothing when the table on disk was built from the same wordfreq version and
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from adclf.atomic import replace_file
+from adclf.derived import build_main, replace_file
 from adclf.lexicon.files import (
     ABSENT,
     BINS,
@@ -69,15 +68,9 @@ def build(out: Path = DEFAULT_DIR) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
-    args = parser.parse_args()
-    if not args.force and is_current(args.out):
-        return
-    meta = build(args.out)
-    print(f"lexicon: {meta['words']} words ({', '.join(LANGUAGES)}) in {meta['seconds']} s "
-          f"-> {args.out}")
+    build_main(__doc__, DEFAULT_DIR, is_current, build, lambda meta, out: (
+        f"lexicon: {meta['words']} words ({', '.join(LANGUAGES)}) in {meta['seconds']} s "
+        f"-> {out}"))
 
 
 if __name__ == "__main__":

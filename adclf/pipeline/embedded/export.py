@@ -13,7 +13,6 @@ BUILD_VERSION. Each export is checked against torch on sample inputs before it i
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import time
@@ -23,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from adclf.atomic import replace_file
+from adclf.derived import build_main, replace_file
 
 BUILD_VERSION = 1  # bump when what an exported file is changes
 DEFAULT_DIR = Path(__file__).resolve().parent / "_onnx"
@@ -136,15 +135,9 @@ def _visual_model() -> tuple[bytes, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--force", action="store_true")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DIR)
-    args = parser.parse_args()
-    if not args.force and is_current(args.out):
-        return
-    meta = build(args.out)
-    print(f"embedded models: ONNX export in {meta['seconds']} s (largest difference from torch "
-          f"{meta['max_difference']}) -> {args.out}")
+    build_main(__doc__, DEFAULT_DIR, is_current, build, lambda meta, out: (
+        f"embedded models: ONNX export in {meta['seconds']} s (largest difference from torch "
+        f"{meta['max_difference']}) -> {out}"))
 
 
 if __name__ == "__main__":
