@@ -128,8 +128,11 @@ def wait_final(job_ids: list[str], deadline: float) -> dict[str, dict[str, Any]]
 def start(command: list[str], checkout: Path, env: dict[str, str], log: Path
           ) -> tuple[subprocess.Popen[bytes], bool]:
     """Start the service and wait until /health on the main port says ok."""
+    # SIGINT at its default, as in a terminal: a shell that starts a job in the background hands
+    # it down ignored, and `serve run` would then sleep through the Ctrl-C that `stop` sends
     proc = subprocess.Popen(command, cwd=checkout, env=env, stdout=log.open("ab"),
-                            stderr=subprocess.STDOUT)
+                            stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 300
     while time.time() < deadline:
         try:
@@ -143,13 +146,19 @@ def start(command: list[str], checkout: Path, env: dict[str, str], log: Path
     return proc, False
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> float | None:
+    """Ctrl-C, as a user stops `make run`: the seconds until it exited, None if it did not
+    within a minute."""
+    started = time.monotonic()
     proc.send_signal(signal.SIGINT)  # `serve run` stops the Ray it started
     try:
         proc.wait(timeout=60)
+        took: float | None = time.monotonic() - started
     except subprocess.TimeoutExpired:
         proc.kill()
+        took = None
     stop_namespace_processes()
+    return took
 
 
 def post_json(path: str, body: dict[str, Any]) -> Any:
@@ -186,7 +195,7 @@ def main() -> int:
             run_time_tx_packets=tx_packets() - tx_before,
         )
     finally:
-        stop(serve)
+        report["stop_seconds"] = stop(serve)
     # 2. What `make run` runs after its set-up (scripts/run.sh): the same service, same data,
     # also on the ingress replica's own port.
     env["ADCLF_DIRECT_PORT"] = str(DIRECT_PORT)
@@ -203,9 +212,9 @@ def main() -> int:
             report["direct"]["run_time_dns"] = [q for _, q in dns.queries[dns_before:]]
             report["direct"]["run_time_tx_packets"] = tx_packets() - tx_before
             report["direct"]["niceness"] = actor_niceness()
-        return _write(work, report)
     finally:
-        stop(serve)
+        report["direct"]["stop_seconds"] = stop(serve)
+    return _write(work, report)
 
 
 def _ours() -> list[Path]:

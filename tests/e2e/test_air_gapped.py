@@ -71,6 +71,7 @@ def test_make_run_also_serves_on_the_direct_port(air_gapped_run: dict) -> None:
     through the direct port, and an upload there completes, still with no network use."""
     direct = dict(air_gapped_run["direct"])
     niceness = direct.pop("niceness", None)
+    direct.pop("stop_seconds", None)
     assert direct == {
         "started": True, "health": "ok", "job_status": "completed", "stream_has_final": True,
         "upload": {"status": "completed", "brand": "Kestrel"},
@@ -80,6 +81,13 @@ def test_make_run_also_serves_on_the_direct_port(air_gapped_run: dict) -> None:
     assert niceness is not None and set(niceness) == {"JobStore", "ServeReplica", "Worker"}, \
         niceness
     assert all(n == 0 for values in niceness.values() for n in values), niceness
+
+
+def test_ctrl_c_stops_both_ways_of_serving_promptly(air_gapped_run: dict) -> None:
+    """SIGINT, as Ctrl-C in the terminal sends it, stops `serve run` and `make run` with the
+    Ray they started (about 6 s here); None would mean it was still running a minute later."""
+    took = [air_gapped_run.get("stop_seconds"), air_gapped_run["direct"].get("stop_seconds")]
+    assert all(t is not None and t < 30.0 for t in took), took
 
 
 def test_upload_answers_at_once(air_gapped_run: dict) -> None:
