@@ -43,6 +43,7 @@ class BatchOptions:
     mode: str = "pipeline"
     job_settings: dict[str, Any] = field(default_factory=dict)
     flush_rows: int = 16
+    rows_per_block: int | None = None  # None: `block_rows` picks it from the input count
     flush_seconds: float = 5.0
 
 
@@ -53,6 +54,14 @@ def pool_size(options: BatchOptions) -> int:
     fits = max(1, int(cpus // options.cpus_per_actor))
     # more actors than the cluster's CPUs would only wait for them (and load models for nothing)
     return min(fits, options.concurrency) if options.concurrency else fits
+
+
+def block_rows(inputs: int, actors: int, cap: int = 8) -> int:
+    """Inputs per Ray Data block. Every block costs a read task, an actor call, their objects and
+    the driver's bookkeeping, so blocks hold several inputs (300 short ads on 2 cores: 0.52 ->
+    0.47 CPU-s per ad, 197 -> 209 ads/min, from 1 to 8 per block); but each actor gets at least
+    four blocks, so that every actor has work until the end and rows stream back as it goes."""
+    return max(1, min(cap, inputs // (4 * max(1, actors))))
 
 
 def run_batch(inputs: list[BatchInput], out: Path, settings: Settings, options: BatchOptions,
@@ -112,13 +121,12 @@ def build_dataset(todo: list[BatchInput], settings: Settings, options: BatchOpti
     ctx.enable_progress_bars = False  # the driver and the API show their own
     ctx.print_on_execution_start = False
     items = [{"input": i.value, "source_kind": i.kind, "error": i.error or ""} for i in todo]
-    # one input per block: inputs take seconds each, so fine-grained blocks keep every actor
-    # busy and stream rows back as soon as each finishes
-    ds: Any = ray.data.from_items(items, override_num_blocks=len(items))
     actors = pool_size(options)
+    per_block = options.rows_per_block or block_rows(len(items), actors)
+    ds: Any = ray.data.from_items(items, override_num_blocks=-(-len(items) // per_block))
     # as many reads at once as there are actors to feed: each concurrent read task is a Python
     # worker process of its own (imports included), and more would only queue for the actors
-    ds = ds.map_batches(read_inputs, fn_kwargs={"settings": settings}, batch_size=1,
+    ds = ds.map_batches(read_inputs, fn_kwargs={"settings": settings}, batch_size=None,
                         batch_format="pyarrow", num_cpus=READ_CPUS,
                         compute=ray.data.TaskPoolStrategy(size=actors))
     return ds.map_batches(

@@ -18,7 +18,7 @@ from batch_support import make_bad_inputs, write_manifest
 from support import LiveServer
 
 from adclf.batch.inputs import list_inputs
-from adclf.batch.run import BatchOptions, run_batch
+from adclf.batch.run import BatchOptions, block_rows, run_batch
 from adclf.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +27,17 @@ COMPARED = ("brand", "category", "category_id", "category_name", "industry_id", 
 
 def _settings(live: LiveServer, tmp: Path) -> Settings:
     return Settings(DATA_DIR=str(tmp / "data"), ALLOWED_FOLDER_ROOTS=[str(live.roots)])
+
+
+@pytest.mark.parametrize(("inputs", "actors"), [(1, 1), (5, 2), (30, 2), (33, 2), (100, 2),
+                                                 (2000, 2), (2000, 64), (100_000, 16)])
+def test_blocks_hold_several_inputs_yet_every_actor_gets_four(inputs: int, actors: int) -> None:
+    per_block = block_rows(inputs, actors)
+    blocks = -(-inputs // per_block)
+    assert 1 <= per_block <= 8
+    assert blocks >= min(inputs, 4 * actors), (per_block, blocks)
+    if inputs >= 32 * actors:  # enough to fill every block
+        assert per_block == 8
 
 
 def test_thirty_ads_and_bad_inputs_match_the_service(
