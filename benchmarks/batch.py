@@ -79,7 +79,7 @@ class CpuMeter:
             try:
                 t = p.cpu_times()
                 self.seen[p.pid] = max(self.seen.get(p.pid, 0.0), t.user + t.system)
-                if p.pid not in self.names:
+                if not self.names.get(p.pid, "").startswith("ray::"):  # Ray renames its own
                     self.names[p.pid] = process_title(p.cmdline())
             except psutil.Error:
                 pass
@@ -136,6 +136,8 @@ def start_service(base: Path) -> str:
     serve.start(http_options={"host": "127.0.0.1", "port": port})
     serve.run(build_app({"DATA_DIR": str(base / "data"), "ALLOWED_FOLDER_ROOTS": [str(base)],
                          "WORKERS_PER_NODE": 2, "CLEANUP_ENABLED": False,
+                         # one POST /jobs/by-folder for the whole folder (default 1,000 files)
+                         "MAX_URLS_PER_REQUEST": 100_000,
                          "LOG_LEVEL": "WARNING"}), name="adclf", route_prefix="/")
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
