@@ -13,9 +13,10 @@ One local Ray (2 CPUs) with the adclf Serve app (2 workers), then, in the same r
    anonymous and shared-memory parts and how many actor processes were summed. Goal: large
    within 20 % of small.
 
-Last memory run (2026-12-02 evening, 200 vs 2,000 inputs, other work on the box): driver 280.6 vs
-290.7 MB, classify actors 782.6 vs 801.0 MB (1.02x; anonymous 489 vs 505 MB, shared 4 vs 7 MB,
-2 processes at most in both), 193 / 129 ads/min.
+Last memory run (2026-12-03, blocks of 8 inputs, load 0-3): driver 276.5 vs 276.5 MB, classify
+actors 656.2 vs 670.2 MB (1.02x; anonymous 363 vs 376 MB, shared 5 vs 6 MB, 2 processes in
+both), 218 / 321 ads/min. Last throughput run (2026-12-03, --ads 2000): by-folder 237.4, batch
+266.9 ads/min (1.12x), CPU 0.445 vs 0.364 s per ad.
 
 Inputs are hard links to a small set of distinct generated ads (3 s, 320x180, product scene and
 end card): the pipeline does not cache by content, so every link is classified in full, and
