@@ -23,7 +23,11 @@ from adclf.store.db import JobDB, Row
 
 log = logging.getLogger("adclf.store")
 
-LAZY_FLUSH_SECONDS = 0.05
+# Progress reaches the file within this. Readers see it in memory at once, and a crash loses
+# only progress (the job is re-queued), so a longer wait only saves commits: each one updates
+# whole rows (~16 ms here). 200 short by-folder jobs, 2 workers on 2 cores: 646 -> 237 commits,
+# the store's CPU 0.073-0.081 -> 0.057-0.061 s per job, from 0.05 s to 0.5 s.
+LAZY_FLUSH_SECONDS = 0.5
 GROUP_COMMIT_WAIT = 0.004
 
 
