@@ -36,6 +36,7 @@ bench: setup
 	$(PY) -m benchmarks.quality --split all
 	$(PY) -m benchmarks.cluster
 	$(PY) -m benchmarks.latency
+	$(PY) -m benchmarks.micro
 
 openapi: setup
 	$(PY) -m adclf.api.openapi > frontend/openapi.json

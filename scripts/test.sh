@@ -8,7 +8,8 @@ export PATH="$PWD/.venv/bin:$PATH"
 export RAY_USAGE_STATS_ENABLED=0 RAY_AUTH_MODE=disabled HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
   TOKENIZERS_PARALLELISM=false
 status=0
-step() { echo; echo "== $*"; }
+SECONDS=0
+step() { echo; echo "== $* (at ${SECONDS} s)"; }
 step "ruff";  ruff check adclf tests benchmarks || status=1
 step "mypy";  mypy adclf || status=1
 step "import contracts (import-linter)"; lint-imports --no-logo || status=1
@@ -22,4 +23,5 @@ if [ -d tests/cluster ]; then
   step "pytest (multi-node cluster)"
   python -m pytest -q --durations=10 tests/cluster || status=1
 fi
+echo; echo "== done in ${SECONDS} s"
 exit $status

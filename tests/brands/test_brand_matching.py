@@ -4,8 +4,6 @@ domains, speed."""
 from __future__ import annotations
 
 import random
-import statistics
-import time
 
 import pytest
 
@@ -165,20 +163,16 @@ def _ad_text(rng: random.Random, cat: BrandCatalogue, size: int = 2000) -> str:
     return " ".join(out)[:size]
 
 
-def test_speed_2kb_under_5ms(cat: BrandCatalogue) -> None:
-    """CPU time per call (the test machine is shared: wall time also counts other processes)."""
+def test_long_noisy_ad_text_finds_the_brands_it_names(cat: BrandCatalogue) -> None:
+    """2 KB of copy with OCR noise; its speed (<= 5 ms) is measured by benchmarks/micro.py."""
     rng = random.Random(7)
-    texts = [_ad_text(rng, cat) for _ in range(30)]
-    cpu, wall = [], []
-    for text in texts:  # each text is new to the matcher: few of its misspellings are cached
-        c0, w0 = time.process_time(), time.perf_counter()
-        hits = cat.find_in_text(text)
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-        assert hits
-    cpu_ms, wall_ms = statistics.median(cpu) * 1000, statistics.median(wall) * 1000
-    print(f"find_in_text on 2 KB: median CPU {cpu_ms:.2f} ms, wall {wall_ms:.2f} ms")
-    assert cpu_ms <= 5.0
+    for text in [_ad_text(rng, cat) for _ in range(10)]:
+        found = {h.brand.name for h in cat.find_in_text(text)}
+        # an everyday-word name ("Match") needs context that random copy does not give it
+        named = {b.name for b in cat if b.kind == "brand" and not b.common_word
+                 and f" {b.name} " in f" {text} "}  # fmt: skip
+        missed = {n for n in named - found if not any(n in f for f in found)}  # "Busch Gardens"
+        assert named and not missed, sorted(missed)
 
 
 def test_a_real_french_or_english_word_is_not_a_misspelt_brand() -> None:

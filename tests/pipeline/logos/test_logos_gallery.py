@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import cv2
@@ -52,14 +51,12 @@ def user_matcher(logo_dir: Path) -> GalleryMatcher:
     return GalleryMatcher(LogoGallery(user_dir=logo_dir)).warm()
 
 
-def test_shipped_gallery_loads_fast_and_has_the_collection() -> None:
-    t = time.perf_counter()
+def test_shipped_gallery_has_the_collection() -> None:
+    """Its load time (< 3 s) is measured by benchmarks/micro.py."""
     g = LogoGallery().warm()
-    elapsed = time.perf_counter() - t
     assert len(g) >= 3400
     keys = {e.key for e in g.entries if e.source == "gallery"}
     assert {"mcdonalds", "nike", "apple", "adidas"} <= keys
-    assert elapsed < 3.0  # about 0.3 s on an idle core; generous for a shared machine
 
 
 def test_missing_gallery_says_how_to_build_it(tmp_path: Path) -> None:

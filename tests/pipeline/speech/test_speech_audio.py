@@ -3,7 +3,6 @@ audio track can be missing or broken (a note, never an exception)."""
 
 from __future__ import annotations
 
-import time
 import wave
 from pathlib import Path
 
@@ -93,11 +92,10 @@ def test_missing_video_raises(tmp_path: Path) -> None:
         extract_audio(tmp_path / "nope.mp4", tmp_path / "a.wav")
 
 
-def test_thirty_second_track_is_fast(speech_dir: Path, en_voice: Path, tmp_path: Path) -> None:
+def test_thirty_second_track_is_whole(speech_dir: Path, en_voice: Path, tmp_path: Path) -> None:
+    """Its speed (< 0.6 s) is measured by benchmarks/micro.py."""
     video = media.video(speech_dir / "long.mp4", 30.0, voice=en_voice, voice_at=5.0, bed="music")
-    extract_audio(video, tmp_path / "warm.wav")
-    started = time.perf_counter()
     info = extract_audio(video, tmp_path / "a.wav")
-    elapsed = time.perf_counter() - started
     assert info.duration == pytest.approx(30.0, abs=0.15)
-    assert elapsed < 0.6, f"{elapsed:.2f} s to extract 30 s of audio"
+    samples = read_wav(tmp_path / "a.wav")
+    assert samples.size == pytest.approx(30 * SAMPLE_RATE, abs=SAMPLE_RATE // 5)

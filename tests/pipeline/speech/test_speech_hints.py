@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from adclf.pipeline.speech.hints import HintIndex, find_hints
 from adclf.pipeline.types import SpeechLine
 
@@ -57,15 +55,9 @@ def test_score_follows_line_confidence_and_best_first() -> None:
     assert found[1].score == 0.5
 
 
-def test_thousands_of_hints_stay_fast() -> None:
+def test_thousands_of_hints_find_only_the_named_ones() -> None:
+    """Its speed (< 0.5 s) is measured by benchmarks/micro.py."""
     hints = [f"Brand{i:05d}" for i in range(5000)] + CATALOGUE
     index = HintIndex(hints)
     lines = [line("Buy the new Samsung Galaxy today. Go to amazon dot com for great deals.")] * 10
-    started = time.perf_counter()
-    found = find_hints(lines, index)
-    elapsed = time.perf_counter() - started
-    assert [m.hint for m in found] == ["Samsung", "Amazon"] or [m.hint for m in found] == [
-        "Amazon",
-        "Samsung",
-    ]
-    assert elapsed < 0.5, f"{elapsed:.3f} s"
+    assert sorted(m.hint for m in find_hints(lines, index)) == ["Amazon", "Samsung"]

@@ -4,7 +4,6 @@ lines."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -116,16 +115,15 @@ def test_hallucination_phrases_are_dropped(recognizer: WhisperRecognizer) -> Non
     assert [recognizer._keep(x) for x in (keep, drop, weak)] == [True, False, False]
 
 
-def test_one_recogniser_per_process_and_it_is_quick(
+def test_one_recogniser_per_process_and_long_speech_is_all_heard(
     recognizer: WhisperRecognizer, en_voice: Path
 ) -> None:
+    """Its speed (< 4 CPU-s for these ~20 s) is measured by benchmarks/micro.py."""
     assert get_recognizer() is recognizer
     samples = np.concatenate([read_wav(en_voice)] * 4)  # ~20 s of dense speech
-    started = time.process_time()
     lines = recognizer.transcribe_array(samples)
-    cpu = time.process_time() - started
     assert len(lines) >= 4
-    assert cpu < 4.0, f"{cpu:.2f} s CPU for {samples.size / SAMPLE_RATE:.0f} s of speech"
+    assert lines[-1].end > 0.8 * samples.size / SAMPLE_RATE
 
 
 def test_hints_keep_the_voice_and_invent_nothing_on_music(
