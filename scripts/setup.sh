@@ -21,26 +21,56 @@ if [ "$want_test" = 1 ]; then
   command -v rsvg-convert >/dev/null || apt_pkgs+=(librsvg2-bin)
   [ -d /usr/share/backgrounds/mate/nature ] || apt_pkgs+=(mate-backgrounds)
 fi
+# The three installers (apt, pip, npm) do not depend on each other: they run side by side, each
+# with its own log, printed when it ends (a fresh CI machine spent ~5.5 min here one after another).
+SECONDS=0
+bg_pids=(); bg_names=(); bg_logs=()
+bg() {  # bg NAME COMMAND...
+  local log; log=$(mktemp)
+  ( set -euo pipefail; "${@:2}" ) >"$log" 2>&1 &
+  bg_pids+=($!); bg_names+=("$1"); bg_logs+=("$log")
+}
+wait_bg() {
+  local i failed=0
+  for i in "${!bg_pids[@]}"; do
+    if wait "${bg_pids[$i]}"; then
+      grep -v "^WARNING: Location" "${bg_logs[$i]}" || true
+      echo "setup: ${bg_names[$i]} done (${SECONDS} s)"
+    else
+      cat "${bg_logs[$i]}"; echo "setup: ${bg_names[$i]} FAILED"; failed=1
+    fi
+    rm -f "${bg_logs[$i]}"
+  done
+  bg_pids=(); bg_names=(); bg_logs=()
+  [ "$failed" = 0 ] || exit 1
+}
+
+install_apt() {
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${apt_pkgs[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+  bg "Debian packages" install_apt "${apt_pkgs[@]}"
 fi
 
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 stamp=.venv/.adclf-installed
 hash=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-  echo "setup: installing Python packages into .venv"
+install_python() {
   .venv/bin/pip install -q --upgrade pip
   # The CPU build first: anything that wants torch then finds it satisfied (no CUDA download).
   .venv/bin/pip install -q torch==2.13.0
   .venv/bin/pip install -q -e ".[dev,bench]"
   echo "$hash" > "$stamp"
+}
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  echo "setup: installing Python packages into .venv"
+  bg "Python packages" install_python
 fi
 
-if [ -f frontend/package.json ]; then
+install_frontend() {
   if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
     echo "setup: npm ci (frontend)"
     (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
@@ -49,14 +79,20 @@ if [ -f frontend/package.json ]; then
     echo "setup: building the dashboard"
     (cd frontend && npm run build --silent)
   fi
-fi
-# Logo gallery: the Simple Icons collection (npm, CC0-1.0) rasterised into adclf's silhouettes.
-if [ -f third_party/simple-icons/package.json ]; then
-  si=third_party/simple-icons
+}
+[ -f frontend/package.json ] && bg "frontend" install_frontend
+si=third_party/simple-icons
+install_logo_sources() {
   if [ ! -d $si/node_modules/simple-icons ] || [ $si/package-lock.json -nt $si/node_modules/.package-lock.json ]; then
     echo "setup: npm ci (logo sources)"
     (cd $si && npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+[ -f $si/package.json ] && bg "logo sources" install_logo_sources
+wait_bg
+
+# Logo gallery: the Simple Icons collection (npm, CC0-1.0) rasterised into adclf's silhouettes.
+if [ -f $si/package.json ]; then
   .venv/bin/python -m adclf.pipeline.logos.build  # does nothing when the gallery is current
 fi
 # Word frequencies (wordfreq, English and French) as one table every process maps (adclf/lexicon).
@@ -64,4 +100,4 @@ fi
 # ONNX exports of the embedded MiniLM and EfficientNet-Lite0, from their packages' weights
 # (adclf/pipeline/embedded/export.py): CPU processes run them without torch.
 .venv/bin/python -m adclf.pipeline.embedded.export  # does nothing when the exports are current
-echo "setup: done"
+echo "setup: done (${SECONDS} s)"
