@@ -27,11 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._common import report
-
-_FILLER = ("the best deals of the summer on everything you need for your home and family "
-           "profitez des meilleures offres de la saison chez nous livraison gratuite "
-           "call now limited time only see store for details conditions s'appliquent "
-           "new improved formula 50% off save $20 www example com 1-800-555-0199")
+from tests.brands.noisy_text import ad_text
 
 
 def _cpu_ms(fn: Callable[[], object], repeats: int = 1) -> float:
@@ -39,21 +35,6 @@ def _cpu_ms(fn: Callable[[], object], repeats: int = 1) -> float:
     for _ in range(repeats):
         fn()
     return (time.process_time() - c0) / repeats * 1000
-
-
-def _ad_text(rng: random.Random, names: list[str], size: int = 2000) -> str:
-    words = _FILLER.split()
-    out: list[str] = []
-    while sum(len(w) + 1 for w in out) < size:
-        r = rng.random()
-        if r < 0.05:
-            out.append(rng.choice(names))
-        elif r < 0.08:  # OCR noise
-            out.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789")
-                               for _ in range(rng.randint(3, 9))))  # fmt: skip
-        else:
-            out.append(rng.choice(words))
-    return " ".join(out)[:size]
 
 
 def _substring_scan(text: str, needles: list[str]) -> list[str]:
@@ -68,7 +49,7 @@ def brand_catalogue() -> None:
     names = [b.name for b in cat if b.kind == "brand"]
     needles = sorted({a.lower() for b in cat for a in (b.name, *b.aliases) if len(a) > 1})
     rng = random.Random(7)
-    texts = [_ad_text(rng, names) for _ in range(30)]
+    texts = [ad_text(rng, names) for _ in range(30)]
     found = [cat.find_in_text(t) for t in texts[:1]]  # warm the lazy tables
     assert found[0]
     ours = statistics.median(_cpu_ms(lambda t=t: cat.find_in_text(t)) for t in texts)

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from adclf.brands import BrandCatalogue, BrandHit, default_catalogue
+from tests.brands.noisy_text import ad_text
 
 
 @pytest.fixture(scope="module")
@@ -141,32 +142,11 @@ def test_hits_are_sorted_strong_first(cat: BrandCatalogue) -> None:
     assert not hits[0].weak and hits[1].weak
 
 
-_FILLER = ("the best deals of the summer on everything you need for your home and family "
-           "profitez des meilleures offres de la saison chez nous livraison gratuite "
-           "call now limited time only see store for details conditions s'appliquent "
-           "new improved formula 50% off save $20 www example com 1-800-555-0199")
-
-
-def _ad_text(rng: random.Random, cat: BrandCatalogue, size: int = 2000) -> str:
-    words = _FILLER.split()
-    names = [b.name for b in cat if b.kind == "brand"]
-    out: list[str] = []
-    while sum(len(w) + 1 for w in out) < size:
-        r = rng.random()
-        if r < 0.05:
-            out.append(rng.choice(names))
-        elif r < 0.08:  # OCR noise
-            out.append("".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in
-                               range(rng.randint(3, 9))))
-        else:
-            out.append(rng.choice(words))
-    return " ".join(out)[:size]
-
-
 def test_long_noisy_ad_text_finds_the_brands_it_names(cat: BrandCatalogue) -> None:
     """2 KB of copy with OCR noise; its speed (<= 5 ms) is measured by benchmarks/micro.py."""
     rng = random.Random(7)
-    for text in [_ad_text(rng, cat) for _ in range(10)]:
+    names = [b.name for b in cat if b.kind == "brand"]
+    for text in [ad_text(rng, names) for _ in range(10)]:
         found = {h.brand.name for h in cat.find_in_text(text)}
         # an everyday-word name ("Match") needs context that random copy does not give it
         named = {b.name for b in cat if b.kind == "brand" and not b.common_word
