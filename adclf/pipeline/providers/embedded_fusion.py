@@ -35,6 +35,10 @@ W_SPOKEN_DOMAIN = 0.2
 W_LOGO_BASE, W_LOGO_SPAN = 0.45, 0.45  # a logo: 0.45 + 0.45 x its match score
 FUZZY_FACTOR = 0.7  # a misspelt reading counts this share of an exact one
 WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') needs support
+# A line naming this many brands is a list ("Marvel, Pixar et Star Wars au même endroit",
+# "at Walmart, Target and Best Buy"): what the advertiser offers or where it sells, not who it
+# is. Each name in it counts as a weak mention, so a list alone names nobody.
+LIST_BRANDS = 3
 DISAGREE_MIN = 0.45  # a second brand this strong is reported as a disagreement
 # Below this nothing names the brand: weak mentions alone (an everyday word that is also a brand
 # name, 'Fresh', 'Tide') are not enough to report one.
@@ -182,17 +186,26 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
         return
     end_from = end_card_start(lines, duration)
     for line in lines:
-        for hit in catalogue.find_in_text(line.text):
+        hits = catalogue.find_in_text(line.text)
+        for hit in hits:
             big = line.height_ratio >= 0.08 or line.timestamp >= end_from
             weight = W_CATALOGUE_TEXT_BIG if big else W_CATALOGUE_TEXT
-            weight *= _hit_factor(hit)
+            weight *= _hit_factor(hit, listed=_is_list(hits))
             pool.add(hit.brand.name, BrandSource("on-screen text", hit.matched, line.timestamp,
-                                                 weight), hit.brand)
+                                                 weight, _LISTED if _is_list(hits) else ""),
+                     hit.brand)
 
 
-def _hit_factor(hit: Any) -> float:
+_LISTED = "one of several brands listed on one line"
+
+
+def _is_list(hits: list[Any]) -> bool:
+    return len({h.brand.name for h in hits}) >= LIST_BRANDS
+
+
+def _hit_factor(hit: Any, listed: bool = False) -> float:
     factor = FUZZY_FACTOR if getattr(hit, "kind", "exact") == "fuzzy" else 1.0
-    if getattr(hit, "weak", False):
+    if getattr(hit, "weak", False) or listed:
         factor *= WEAK_FACTOR
     return factor * max(0.3, min(1.0, float(getattr(hit, "score", 1.0)) / 0.9))
 
@@ -226,11 +239,14 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
         # a name put in place of misheard words by the second listen says so
         detail = (f"first heard as '{line.revised_from}', confirmed by listening again"
                   if line.revised_from else "")
-        for hit in catalogue.find_in_text(line.text):
+        hits = catalogue.find_in_text(line.text)
+        listed = _is_list(hits)
+        for hit in hits:
             if line.confirmed and hit.brand.name != line.confirmed:
                 continue  # only the name listened for was confirmed, not the rest of the line
             pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
-                                                 W_SPEECH * trust * _hit_factor(hit), detail),
+                                                 W_SPEECH * trust * _hit_factor(hit, listed),
+                                                 detail or (_LISTED if listed else "")),
                      hit.brand)
 
 

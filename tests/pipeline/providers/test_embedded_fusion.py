@@ -6,7 +6,7 @@ from __future__ import annotations
 from adclf.pipeline.brand_catalogue import get_catalogue
 from adclf.pipeline.providers.embedded_brand import BrandGuess
 from adclf.pipeline.providers.embedded_fusion import fuse
-from adclf.pipeline.types import Evidence, SpeechLine
+from adclf.pipeline.types import Evidence, OcrLine, SpeechLine
 
 
 def _fused(line: SpeechLine):  # type: ignore[no-untyped-def]
@@ -30,3 +30,28 @@ def test_another_address_on_a_confirmed_line_still_counts() -> None:
                               revised_from="Winter, or visit zalando.com", confirmed="Vinted"))
     by_source = {s.source: s for s in fused.sources}
     assert fused.brand == "Zalando" and "spoken web address" in by_source
+
+
+def _on_screen(*lines: tuple[str, float]):  # type: ignore[no-untyped-def]
+    ocr = [OcrLine(text, at, 0.99, 0.07) for text, at in lines]
+    return fuse(Evidence([], ocr, 20.0), BrandGuess("", 0.0), get_catalogue(None))
+
+
+def test_a_list_of_brands_on_one_line_names_no_advertiser() -> None:
+    # a streaming ad's copy lists what it carries; a retailer list says where a product sells
+    for copy in ("Marvel, Pixar et Star Wars au même endroit",
+                 "Available at Walmart, Target and Best Buy"):
+        fused = _on_screen(("New series every Friday", 4.0), (copy, 10.0))
+        assert fused.brand == "", (copy, fused.brand, fused.score)
+    # the same name alone on a line still names the brand
+    assert _on_screen(("New series every Friday", 4.0), ("Pixar", 10.0)).brand == "Pixar"
+
+
+def test_a_spoken_list_names_no_advertiser_but_the_brand_after_it_does() -> None:
+    listed = _fused(SpeechLine("Marvel, Pixar and Star Wars in one place", 3.0, 6.0, 0.9, "en"))
+    assert listed.brand == ""
+    both = fuse(Evidence([], [], 20.0, speech_lines=[
+        SpeechLine("Marvel, Pixar and Star Wars in one place", 3.0, 6.0, 0.9, "en"),
+        SpeechLine("Disney plus. Stories that bring us together.", 8.0, 11.0, 0.9, "en")]),
+        BrandGuess("", 0.0), get_catalogue(None))
+    assert both.brand == "Disney+", (both.brand, both.sources)
