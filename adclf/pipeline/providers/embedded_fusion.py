@@ -200,7 +200,11 @@ _LISTED = "one of several brands listed on one line"
 
 
 def _is_list(hits: list[Any]) -> bool:
-    return len({h.brand.name for h in hits}) >= LIST_BRANDS
+    # letters and tech names ("f r" is F# and R) are how addresses and call signs are read out,
+    # not a list of advertisers
+    named = {h.brand.name for h in hits
+             if getattr(h.brand, "kind", "brand") == "brand" and len(h.matched) >= 3}
+    return len(named) >= LIST_BRANDS
 
 
 def _hit_factor(hit: Any, listed: bool = False) -> float:

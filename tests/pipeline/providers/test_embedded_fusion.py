@@ -55,3 +55,9 @@ def test_a_spoken_list_names_no_advertiser_but_the_brand_after_it_does() -> None
         SpeechLine("Disney plus. Stories that bring us together.", 8.0, 11.0, 0.9, "en")]),
         BrandGuess("", 0.0), get_catalogue(None))
     assert both.brand == "Disney+", (both.brand, both.sources)
+
+
+def test_letters_read_out_are_not_a_list() -> None:
+    # "f r" reads as the tech names F# and R: with Renault that is three hits, but not a list
+    fused = _fused(SpeechLine("Visit Renault dot f r", 15.0, 17.0, 0.9, "en"))
+    assert fused.brand == "Renault" and fused.score > 0.5, (fused.brand, fused.score)
