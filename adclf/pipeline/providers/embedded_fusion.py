@@ -187,13 +187,12 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
     end_from = end_card_start(lines, duration)
     for line in lines:
         hits = catalogue.find_in_text(line.text)
+        listed = _is_list(hits)
+        big = line.height_ratio >= 0.08 or line.timestamp >= end_from
         for hit in hits:
-            big = line.height_ratio >= 0.08 or line.timestamp >= end_from
-            weight = W_CATALOGUE_TEXT_BIG if big else W_CATALOGUE_TEXT
-            weight *= _hit_factor(hit, listed=_is_list(hits))
+            weight = (W_CATALOGUE_TEXT_BIG if big else W_CATALOGUE_TEXT) * _hit_factor(hit, listed)
             pool.add(hit.brand.name, BrandSource("on-screen text", hit.matched, line.timestamp,
-                                                 weight, _LISTED if _is_list(hits) else ""),
-                     hit.brand)
+                                                 weight, _LISTED if listed else ""), hit.brand)
 
 
 _LISTED = "one of several brands listed on one line"
