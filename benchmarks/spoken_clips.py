@@ -1,7 +1,7 @@
 """Extra voice-over clips for developing the spoken-brand path, apart from the dev set's ads.
 
-English espeak-ng voices over the dev set's music bed (benchmarks/devset/audio.py), 16 kHz mono
-WAV under benchmarks/out/spoken/. Two kinds:
+English (or, with --lang fr, French) espeak-ng voices over the dev set's music bed
+(benchmarks/devset/audio.py), 16 kHz mono WAV under benchmarks/out/spoken/. Two kinds:
 
 - `brand`: a catalogue brand said once or twice (none of the dev set's 16 spoken brands), as the
   dev set's spoken_only ads say it ("<Name>. <tagline>", "Visit <name> dot com");
@@ -9,8 +9,8 @@ WAV under benchmarks/out/spoken/. Two kinds:
   ("this winter", "absolutely", "right on here", "bumble bee"): a hinted second pass must not
   turn them into brands.
 
-    python -m benchmarks.spoken_clips            # render (cached), then run listen.py's passes on
-                                                  # each clip: brands found, invented, CPU
+    python -m benchmarks.spoken_clips [--lang fr]  # render (cached), then run listen.py's passes
+                                                    # on each clip: brands found, invented, CPU
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Clip:
     name: str
     brand: str  # "" = no brand is said
     lines: list[str]
+    language: str = "en"
 
 
 BRANDED = [
@@ -77,7 +78,61 @@ UNBRANDED = [
 ]
 
 
-def clips() -> list[Clip]:
+# French voices (espeak-ng's French voices over the same bed): brands the dev and held-out
+# spoken_only ads do not say, and copy with no brand whose words sound like names or are
+# English words a French transcript may hold ("We have max" for Winamax)
+BRANDED_FR = [
+    ("Carrefour", ["Les prix bas toute l'année", "Carrefour. Mieux consommer, ensemble.",
+                   "Rendez-vous sur carrefour point f r"]),
+    ("Orangina", ["Secouez-le avant de le boire", "Orangina. Naturellement pulpeux."]),
+    ("Peugeot", ["Le nouveau SUV électrique", "Peugeot. Motion et émotion.",
+                 "Rendez-vous sur peugeot point f r"]),
+    ("Michelin", ["Des pneus qui durent plus longtemps",
+                  "Michelin. Une meilleure façon d'avancer."]),
+    ("Sephora", ["La beauté pour toutes les peaux", "Sephora. La beauté n'a pas de règles."]),
+    ("Leboncoin", ["Vendez ce qui dort dans vos placards", "Leboncoin. C'est simple.",
+                   "Rendez-vous sur leboncoin point f r"]),
+    ("Decathlon", ["Le sport pour tous", "Decathlon. Bougez plus.",
+                   "Rendez-vous sur decathlon point f r"]),
+    ("Evian", ["L'eau des Alpes", "Evian. Vivez jeune."]),
+    ("Intermarché", ["Le producteur, c'est nous", "Intermarché. Tous unis contre la vie chère."]),
+    ("Darty", ["Livré et installé chez vous", "Darty. Le contrat de confiance.",
+               "Rendez-vous sur darty point com"]),
+    ("Yves Rocher", ["La cosmétique végétale", "Yves Rocher. La beauté par la nature."]),
+    ("Lidl", ["Des produits frais tous les jours", "Lidl. Le vrai prix des bonnes choses.",
+              "Rendez-vous sur lidl point f r"]),
+    ("BlaBlaCar", ["Partez à petit prix", "BlaBlaCar. Voyagez ensemble."]),
+    ("Deezer", ["Toute la musique que vous aimez", "Deezer. Vivez la musique.",
+                "Rendez-vous sur deezer point com"]),
+    ("Nutella", ["Un petit déjeuner gourmand", "Nutella. Le goût du partage."]),
+    ("Perrier", ["Des bulles fines et fraîches", "Perrier. C'est fou.",
+                 "Rendez-vous sur perrier point com"]),
+]
+UNBRANDED_FR = [
+    ["Un matin comme les autres", "Le café est prêt, la maison dort encore"],
+    ["Nouvelle collection printemps", "Des couleurs pour toute la famille"],
+    ["Le week-end commence ici", "Partez sans attendre, la mer vous attend"],
+    ["Une abeille dans le jardin", "Des fleurs fraîches chaque matin"],
+    ["Le goût de l'enfance", "Une recette de grand-mère, depuis toujours"],
+    ["Bien dormir, enfin", "Un matelas ferme et doux à la fois"],
+    ["Le club de foot du quartier", "Venez jouer avec nous samedi"],
+    ["Des lunettes à votre vue", "La deuxième paire offerte"],
+    ["Une peau douce toute la journée", "Testé sous contrôle dermatologique"],
+    ["Une cuisine qui vous ressemble", "Rien n'attache, même pas les œufs"],
+    ["Des prix bas tous les jours", "Venez en magasin ce week-end"],
+    ["Le cadeau parfait pour maman", "Commandez avant vendredi"],
+    ["Le double est de retour", "Comme vous l'aimez, welcome"],
+    ["Jouez entre amis ce soir", "Quatre K à cent vingt images par seconde, game over"],
+    ["Crémeux et doux, bon pour le ventre", "Une planète, une santé"],
+    ["Grillé à la flamme, jamais frit", "Pariez en vrai supporter, max de cotes"],
+]
+
+
+def clips(language: str = "en") -> list[Clip]:
+    if language == "fr":
+        out = [Clip(f"fr-brand-{b.lower()}", b, lines, "fr") for b, lines in BRANDED_FR]
+        return out + [Clip(f"fr-none-{i:02d}", "", lines, "fr")
+                      for i, lines in enumerate(UNBRANDED_FR)]
     out = [Clip(f"brand-{b.lower()}", b, lines) for b, lines in BRANDED]
     out += [Clip(f"none-{i:02d}", "", lines) for i, lines in enumerate(UNBRANDED)]
     return out
@@ -88,7 +143,7 @@ def render(clip: Clip, seed: int) -> Path:
     if wav.is_file():
         return wav
     rng = random.Random(seed)
-    voice = rng.choice(VOICES["en"])
+    voice = rng.choice(VOICES[clip.language])
     speed, pitch = rng.randint(140, 180), rng.randint(35, 70)
     with tempfile.TemporaryDirectory() as tmp:
         parts: list[tuple[Path, float]] = []
@@ -112,6 +167,7 @@ def measure(manifest: list[dict[str, object]]) -> None:
     runs only when the second listen left the clip with no brand."""
     import time
 
+    from adclf.brands.normalize import fold
     from adclf.pipeline.audio import read_wav
     from adclf.pipeline.brand_catalogue import get_catalogue
     from adclf.pipeline.listen import Heard, _listen_again, _listen_closer
@@ -136,12 +192,18 @@ def measure(manifest: list[dict[str, object]]) -> None:
         everything = recognizer.transcribe_array(samples, min_confidence=0.0)
         heard = Heard([ln for ln in everything if ln.confidence >= MIN_CONFIDENCE])
         first = time.process_time() - t0
-        _listen_again(heard, recognizer, samples, everything, None, [])
+        # the ad's supers: the copy with no name in it (sets the voice's language, as on-screen
+        # text does in the service)
+        lines = row["lines"]
+        assert isinstance(lines, list)
+        name = fold(str(row["brand"])).replace(" ", "")
+        written = [str(x) for x in lines if not name or name not in fold(str(x)).replace(" ", "")]
+        _listen_again(heard, recognizer, samples, everything, None, written)
         cpu.append(time.process_time() - t0 - first)
         second = brand_of(heard)
         closer, t1 = second, time.process_time()
         if not second:
-            _listen_closer(heard, recognizer, samples, None, [])
+            _listen_closer(heard, recognizer, samples, None, written)
             closer_cpu.append(time.process_time() - t1)
             closer = brand_of(heard)
         want = str(row["brand"])
@@ -161,11 +223,18 @@ def measure(manifest: list[dict[str, object]]) -> None:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lang", choices=("en", "fr"), default="en",
+                        help="the voices' language (default en)")
+    args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     manifest: list[dict[str, object]] = []
-    for i, clip in enumerate(clips()):
-        manifest.append({**asdict(clip), "wav": str(render(clip, 7_000 + i))})
-    (OUT / "clips.json").write_text(json.dumps(manifest, indent=1))
+    seed = 7_000 if args.lang == "en" else 8_000
+    for i, clip in enumerate(clips(args.lang)):
+        manifest.append({**asdict(clip), "wav": str(render(clip, seed + i))})
+    (OUT / f"clips-{args.lang}.json").write_text(json.dumps(manifest, indent=1))
     print(f"{len(manifest)} clips in {OUT}")
     measure(manifest)
 
