@@ -80,13 +80,18 @@ class Ear:
     strong: float = STRONG
     longest: int = MAX_SPAN_WORDS  # words per sound-alike span
     rare_below: float | None = None  # Zipf: spans of only commoner words are not listened for
+    # rarity judged in this language alone (None: in English and French, the higher)
+    rare_in: str | None = None
 
 
 FIRST_PASS = Ear()
 
 
 def closer_ear(language: str) -> Ear:
-    return Ear(language, closer=True, strong=STRONG_CLOSER, longest=3, rare_below=RARE_CLOSER)
+    # a French voice's rarity is judged in French: base writes a French voice's unknown name as
+    # French-looking English ("la cost", "We have max"), everyday words in English only
+    return Ear(language, closer=True, strong=STRONG_CLOSER, longest=3, rare_below=RARE_CLOSER,
+               rare_in=None if language == "en" else language)
 
 
 @dataclass
@@ -174,9 +179,10 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
 
 def _candidates(heard: list[SpeechLine], catalogue: BrandCatalogue, ear: Ear
                 ) -> list[Candidate]:
-    found = find_candidates(heard, sound_index(catalogue), limit=HINTS * 4, longest=ear.longest)
+    found = find_candidates(heard, sound_index(catalogue), limit=HINTS * 4, longest=ear.longest,
+                            language=ear.rare_in)
     if ear.rare_below is not None:
-        found = [c for c in found if has_rare_word(c.said, ear.rare_below)]
+        found = [c for c in found if has_rare_word(c.said, ear.rare_below, ear.rare_in)]
     names = list(dict.fromkeys(c.brand for c in found))[:HINTS]
     return [c for c in found if c.brand in names]
 

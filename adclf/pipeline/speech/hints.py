@@ -102,13 +102,24 @@ def _spans(text: str, longest: int = 3) -> list[str]:
     return word_spans([w.strip(".'-") for w in words if w.strip(".'-")], longest)
 
 
-def word_spans(words: list[str], longest: int) -> list[str]:
-    """Every run of 1..longest words that is not made only of everyday words."""
+@lru_cache(maxsize=65536)
+def everyday_in(word: str, language: str) -> bool:
+    """An everyday word of `language` alone ("cost" is English's, not French's)."""
+    from adclf.lexicon import zipf
+
+    return zipf(word.lower(), language) >= EVERYDAY_ZIPF
+
+
+def word_spans(words: list[str], longest: int, language: str | None = None) -> list[str]:
+    """Every run of 1..longest words that is not made only of everyday words (of English or
+    French, or given a `language`, of that language)."""
     spans: list[str] = []
     for i in range(len(words)):
         for n in range(1, longest + 1):
             part = words[i : i + n]
-            if i + n <= len(words) and not all(everyday(w) for w in part):
+            if i + n <= len(words) and not all(
+                    everyday(w) if language is None else everyday_in(w, language)
+                    for w in part):
                 spans.append(" ".join(part))
     return spans
 

@@ -140,21 +140,24 @@ def sound_index(catalogue: BrandCatalogue) -> SoundIndex:
         return _indexes[id(catalogue)]
 
 
-def _spans(text: str, longest: int = MAX_SPAN_WORDS) -> list[str]:
-    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), longest)
+def _spans(text: str, longest: int = MAX_SPAN_WORDS, language: str | None = None) -> list[str]:
+    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), longest, language)
 
 
 def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
-                    spans_per_name: int = 2, longest: int = MAX_SPAN_WORDS) -> list[Candidate]:
+                    spans_per_name: int = 2, longest: int = MAX_SPAN_WORDS,
+                    language: str | None = None) -> list[Candidate]:
     """Brand names that some span of `lines` sounds like: the best `limit` names, each with its
     best `spans_per_name` spans ("Deliver" and "Deliver it" for Deliveroo), best first. Spans
     of common words are skipped; rarer words weigh more (a misheard name is often a non-word,
     'Amcelot', or a rare one). `longest`: words per span (Whisper base splits a name it does
-    not know into three: 'Talk to lib', 'We have max')."""
+    not know into three: 'Talk to lib', 'We have max'). `language`: words are everyday or
+    common in that language alone (a French voice's name comes back as English words: 'la
+    cost'); None: in English or French."""
     found: dict[str, list[Candidate]] = {}
     for i, line in enumerate(lines):
-        for span in _spans(line.text, longest):
-            rarity = 1.0 if not any(_common(w) for w in span.split()) else 0.8
+        for span in _spans(line.text, longest, language):
+            rarity = 1.0 if not any(_common(w, language) for w in span.split()) else 0.8
             for name, similarity in index.near(span):
                 found.setdefault(name, []).append(
                     Candidate(name, span, i, round(similarity * rarity, 3)))
@@ -176,10 +179,22 @@ def _zipf(word: str) -> float:
     return everyday_zipf(word.lower())
 
 
-def _common(word: str) -> bool:
-    return _zipf(word) >= 3.0
+def _common(word: str, language: str | None = None) -> bool:
+    return (_zipf(word) if language is None else _zipf_in(word, language)) >= 3.0
 
 
-def has_rare_word(span: str, below: float) -> bool:
-    """Some word of the span is rarer than Zipf `below` in English and in French."""
-    return any(_zipf(w) < below for w in re.findall(r"[\w']+", span))
+def has_rare_word(span: str, below: float, language: str | None = None) -> bool:
+    """Some word of the span is rarer than Zipf `below` in English and in French, or, given a
+    `language`, in that language alone: an English word in a French line ("We have max" for
+    Winamax, "la cost" for Lacoste) is no word of the voice's, so a name may hide there."""
+    words = re.findall(r"[\w']+", span)
+    if language is None:
+        return any(_zipf(w) < below for w in words)
+    return any(_zipf_in(w, language) < below for w in words)
+
+
+@lru_cache(maxsize=20000)
+def _zipf_in(word: str, language: str) -> float:
+    from adclf.lexicon import zipf
+
+    return zipf(word.lower(), language)

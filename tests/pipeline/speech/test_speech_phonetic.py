@@ -6,7 +6,13 @@ import pytest
 
 from adclf.brands import BrandCatalogue
 from adclf.pipeline.brand_catalogue import get_catalogue
-from adclf.pipeline.speech.phonetic import find_candidates, french_key, sound_index, sound_key
+from adclf.pipeline.speech.phonetic import (
+    find_candidates,
+    french_key,
+    has_rare_word,
+    sound_index,
+    sound_key,
+)
 from adclf.pipeline.types import SpeechLine
 
 
@@ -66,3 +72,24 @@ def test_everyday_word_brands_are_never_listened_for(catalogue: BrandCatalogue) 
 def test_common_words_alone_give_no_candidates(catalogue: BrandCatalogue) -> None:
     lines = [line("it is what it is, and you know it")]
     assert find_candidates(lines, sound_index(catalogue)) == []
+
+
+def test_a_french_voice_judges_words_in_french(catalogue: BrandCatalogue) -> None:
+    # Whisper base writes a French voice's "Lacoste" as "la cost": everyday words in English
+    # (no candidate for an English voice), but "cost" is no French word
+    lines = [line("Rendez-vous sur la cost, welcome !")]
+    in_french = find_candidates(lines, sound_index(catalogue), limit=8, longest=3, language="fr")
+    assert any(c.brand == "Lacoste" and c.said == "la cost" for c in in_french)
+    either = find_candidates(lines, sound_index(catalogue), limit=8, longest=3)
+    assert not any(c.brand == "Lacoste" for c in either)
+
+
+def test_french_everyday_words_alone_give_no_candidates(catalogue: BrandCatalogue) -> None:
+    lines = [line("la maison est belle et nous sommes tous là")]
+    assert find_candidates(lines, sound_index(catalogue), longest=3, language="fr") == []
+
+
+def test_rarity_in_the_voices_language() -> None:
+    assert not has_rare_word("la cost", 4.0)  # common in English
+    assert has_rare_word("la cost", 4.0, "fr")  # "cost" is rare in French
+    assert not has_rare_word("la maison", 4.0, "fr")
