@@ -51,6 +51,7 @@ from adclf.pipeline.speech.phonetic import (
     sound_index,
     sound_key,
 )
+from adclf.pipeline.speech.spoken import domain_names
 from adclf.pipeline.types import SpeechLine, SpeechRecognizer
 
 if TYPE_CHECKING:
@@ -182,9 +183,18 @@ def _candidates(heard: list[SpeechLine], catalogue: BrandCatalogue, ear: Ear
     found = find_candidates(heard, sound_index(catalogue), limit=HINTS * 4, longest=ear.longest,
                             language=ear.rare_in)
     if ear.rare_below is not None:
-        found = [c for c in found if has_rare_word(c.said, ear.rare_below, ear.rare_in)]
+        found = [c for c in found if has_rare_word(c.said, ear.rare_below, ear.rare_in)
+                 or _addressed(c, heard)]
     names = list(dict.fromkeys(c.brand for c in found))[:HINTS]
     return [c for c in found if c.brand in names]
+
+
+def _addressed(c: Candidate, heard: list[SpeechLine]) -> bool:
+    """The span is the name of a web address said on its line ("visit vintage dot com"): an
+    ad says an address only for its advertiser, so even a common word there may be its name
+    misheard (Whisper base wrote Vinted's address as "vintage.com")."""
+    said = re.sub(r"[^a-z0-9]", "", c.said.lower())
+    return bool(said) and said in domain_names(heard[c.line].text)
 
 
 def _strong(s: Scored, scored: list[Scored], bar: float) -> bool:

@@ -108,3 +108,18 @@ def test_a_lead_over_a_name_that_sounds_the_same_must_be_wider() -> None:
     assert _strong(revolut, [revolut, revlon], 4.0)
     wide = scored("Danone", 15.4 - AHEAD_SAME_SOUND)
     assert _strong(denon, [denon, wide], 4.0)
+
+
+def test_the_closer_ear_listens_for_an_address_name_even_when_common(
+        catalogue: BrandCatalogue) -> None:
+    # "vintage" (Zipf 4.2) is too common a word for the closer ear to listen for a name in it,
+    # unless it is the name of the address the voice gives
+    from adclf.pipeline.speech.confirm import _candidates, closer_ear
+
+    said = [SpeechLine("Vintage, give it a second life.", 1.0, 3.0, 0.7),
+            SpeechLine("visit vintage.com", 4.0, 5.0, 0.6)]
+    found = _candidates(said, catalogue, closer_ear("en"))
+    assert any(c.brand == "Vinted" and c.line == 1 and c.said == "vintage" for c in found)
+    assert not any(c.brand == "Vinted" and c.line == 0 for c in found)
+    assert not any(c.brand == "Vinted" for c in _candidates(said[:1], catalogue,
+                                                             closer_ear("en")))
