@@ -24,6 +24,14 @@ class Brand:
     exclude: bool = False  # never report this brand
     kind: BrandKind = "brand"
 
+    def answers_to(self, name: str) -> bool:
+        """`name` is this brand's name or one of its aliases, case and accents aside ("L'Oréal"
+        is an alias of "L'Oréal Paris")."""
+        from adclf.brands.normalize import key
+
+        want = key(name)
+        return bool(want) and any(key(n) == want for n in (self.name, *self.aliases))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,

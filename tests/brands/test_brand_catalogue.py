@@ -161,3 +161,12 @@ def test_same_advertiser_under_another_name(cat: BrandCatalogue) -> None:
     assert cat.same_advertiser("Dannon", "Danone")
     assert not cat.same_advertiser("Nike", "Adidas")
     assert not cat.same_advertiser("Nike Air Max", "Nike Air Max")  # not in the catalogue
+
+
+def test_a_brand_answers_to_its_name_and_aliases_only() -> None:
+    from adclf.brands.model import Brand
+
+    paris = Brand("L'Oréal Paris", aliases=("L'Oréal", "Loreal"))
+    assert paris.answers_to("L'Oréal Paris") and paris.answers_to("l'oreal")
+    assert paris.answers_to("LOREAL")
+    assert not paris.answers_to("Paris") and not paris.answers_to("")

@@ -245,12 +245,17 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
         hits = catalogue.find_in_text(line.text)
         listed = _is_list(hits)
         for hit in hits:
-            if line.confirmed and hit.brand.name != line.confirmed:
-                continue  # only the name listened for was confirmed, not the rest of the line
-            pool.add(hit.brand.name, BrandSource("speech", hit.matched, line.start,
-                                                 W_SPEECH * trust * _hit_factor(hit, listed),
-                                                 detail or (_LISTED if listed else "")),
-                     hit.brand)
+            brand = hit.brand
+            if line.confirmed:
+                if not brand.answers_to(line.confirmed):
+                    continue  # only the name listened for was confirmed, not the rest of the line
+                # the name confirmed, not a longer one holding it ("L'Oréal" was listened for,
+                # "L'Oréal Paris" was written): the listen confirmed no more than its name
+                brand = catalogue.get(line.confirmed) or brand
+            pool.add(brand.name, BrandSource("speech", hit.matched, line.start,
+                                             W_SPEECH * trust * _hit_factor(hit, listed),
+                                             detail or (_LISTED if listed else "")),
+                     brand)
 
 
 # ---- logos ------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
         for x in strong:
             first = heard[x.cand.line]
             x.rewritten = any(
-                hit.brand.name == x.cand.brand and not hit.weak
+                hit.brand.answers_to(x.cand.brand) and not hit.weak
                 and first.start - SAME_PLACE <= said.end and said.start <= first.end + SAME_PLACE
                 for said in hinted for hit in catalogue.find_in_text(said.text))
     accepted = [x for x in strong if x.rewritten or _twice(x, out.scored, ear.strong)]

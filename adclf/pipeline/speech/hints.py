@@ -110,15 +110,24 @@ def everyday_in(word: str, language: str) -> bool:
     return zipf(word.lower(), language) >= EVERYDAY_ZIPF
 
 
-def word_spans(words: list[str], longest: int, language: str | None = None) -> list[str]:
+def lone_letter(word: str) -> bool:
+    """A capital letter standing alone ("L or L Paris", "S F M"): how a recogniser writes a name
+    it cannot spell, or one spelled out; never an everyday word ("I" and "A" are words)."""
+    return len(word) == 1 and word.isupper() and word not in ("I", "A")
+
+
+def word_spans(words: list[str], longest: int, language: str | None = None,
+               letters: bool = False) -> list[str]:
     """Every run of 1..longest words that is not made only of everyday words (of English or
-    French, or given a `language`, of that language)."""
+    French, or given a `language`, of that language). `letters`: a lone capital letter is no
+    everyday word."""
     spans: list[str] = []
     for i in range(len(words)):
         for n in range(1, longest + 1):
             part = words[i : i + n]
             if i + n <= len(words) and not all(
-                    everyday(w) if language is None else everyday_in(w, language)
+                    not (letters and lone_letter(w))
+                    and (everyday(w) if language is None else everyday_in(w, language))
                     for w in part):
                 spans.append(" ".join(part))
     return spans

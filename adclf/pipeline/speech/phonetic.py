@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from adclf.brands.normalize import fold, key
-from adclf.pipeline.speech.hints import word_spans
+from adclf.pipeline.speech.hints import lone_letter, word_spans
 from adclf.pipeline.types import SpeechLine
 
 if TYPE_CHECKING:
@@ -141,7 +141,8 @@ def sound_index(catalogue: BrandCatalogue) -> SoundIndex:
 
 
 def _spans(text: str, longest: int = MAX_SPAN_WORDS, language: str | None = None) -> list[str]:
-    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), longest, language)
+    return word_spans(re.findall(r"[\w'&+]+", _TLD.sub(" ", text)), longest, language,
+                      letters=True)
 
 
 def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
@@ -188,6 +189,8 @@ def has_rare_word(span: str, below: float, language: str | None = None) -> bool:
     `language`, in that language alone: an English word in a French line ("We have max" for
     Winamax, "la cost" for Lacoste) is no word of the voice's, so a name may hide there."""
     words = re.findall(r"[\w']+", span)
+    if any(lone_letter(w) for w in words):
+        return True  # a name the recogniser wrote as letters ("L or L" for L'Oréal)
     if language is None:
         return any(_zipf(w) < below for w in words)
     return any(_zipf_in(w, language) < below for w in words)

@@ -61,3 +61,18 @@ def test_letters_read_out_are_not_a_list() -> None:
     # "f r" reads as the tech names F# and R: with Renault that is three hits, but not a list
     fused = _fused(SpeechLine("Visit Renault dot f r", 15.0, 17.0, 0.9, "en"))
     assert fused.brand == "Renault" and fused.score > 0.5, (fused.brand, fused.score)
+
+
+def test_a_confirmed_name_inside_a_longer_one_answers_the_name_confirmed() -> None:
+    # "L'Oréal" was listened for; the line now reads "L'Oréal Paris", a catalogue entry of its own
+    # that lists "L'Oréal" as an alias: the confirmation vouches for L'Oréal, no more
+    fused = _fused(SpeechLine("Because you're worth it, L'Oréal Paris.", 15.0, 17.0, 0.66, "en",
+                              revised_from="Because you're worth it, L or L Paris.",
+                              confirmed="L'Oréal"))
+    assert fused.brand == "L'Oréal"
+    assert [s.source for s in fused.sources] == ["speech"]
+    # a name confirmed is still not a licence for another brand on the line
+    other = _fused(SpeechLine("Lacoste and L'Oréal Paris", 1.0, 3.0, 0.7, "en",
+                              revised_from="la cost and L'Oréal Paris", confirmed="Lacoste"))
+    assert other.brand == "Lacoste"
+    assert all(s.source == "speech" for s in other.sources) and len(other.sources) == 1

@@ -93,3 +93,14 @@ def test_rarity_in_the_voices_language() -> None:
     assert not has_rare_word("la cost", 4.0)  # common in English
     assert has_rare_word("la cost", 4.0, "fr")  # "cost" is rare in French
     assert not has_rare_word("la maison", 4.0, "fr")
+
+
+def test_letters_standing_alone_may_be_a_name(catalogue: BrandCatalogue) -> None:
+    # Whisper base writes "L'Oréal" as "L or L": every word everyday, but lone capitals are how
+    # a recogniser writes a name it cannot spell
+    lines = [line("Because you're worth it, L or L Paris.")]
+    found = find_candidates(lines, sound_index(catalogue), limit=8, longest=3)
+    assert any(c.brand == "L'Oréal" and c.said == "L or L" for c in found)
+    assert has_rare_word("L or L", 4.0) and not has_rare_word("I am a", 4.0)
+    assert find_candidates([line("I know it is what it is, A to Z")],
+                           sound_index(catalogue)) == []
