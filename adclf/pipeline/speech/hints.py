@@ -121,14 +121,17 @@ def word_spans(words: list[str], longest: int, language: str | None = None,
     """Every run of 1..longest words that is not made only of everyday words (of English or
     French, or given a `language`, of that language). `letters`: a lone capital letter is no
     everyday word."""
+
+    def plain(word: str) -> bool:
+        if letters and lone_letter(word):
+            return False
+        return everyday(word) if language is None else everyday_in(word, language)
+
     spans: list[str] = []
     for i in range(len(words)):
         for n in range(1, longest + 1):
             part = words[i : i + n]
-            if i + n <= len(words) and not all(
-                    not (letters and lone_letter(w))
-                    and (everyday(w) if language is None else everyday_in(w, language))
-                    for w in part):
+            if i + n <= len(words) and not all(plain(w) for w in part):
                 spans.append(" ".join(part))
     return spans
 

@@ -187,7 +187,8 @@ def _common(word: str, language: str | None = None) -> bool:
 def has_rare_word(span: str, below: float, language: str | None = None) -> bool:
     """Some word of the span is rarer than Zipf `below` in English and in French, or, given a
     `language`, in that language alone: an English word in a French line ("We have max" for
-    Winamax, "la cost" for Lacoste) is no word of the voice's, so a name may hide there."""
+    Winamax, "la cost" for Lacoste) is no word of the voice's, so a name may hide there. A lone
+    capital letter counts as rare."""
     words = re.findall(r"[\w']+", span)
     if any(lone_letter(w) for w in words):
         return True  # a name the recogniser wrote as letters ("L or L" for L'Oréal)
