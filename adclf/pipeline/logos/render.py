@@ -3,7 +3,9 @@ with a brand (letters in common fonts, circles, squares...)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -107,10 +109,23 @@ def generic_shapes() -> list[tuple[str, np.ndarray]]:
     return out
 
 
+def _star(c: int, outer: float, points: int = 5, inner: float = 0.382) -> np.ndarray:
+    """A regular star's vertices, one point up."""
+    angles = [math.pi * (k / points - 0.5) for k in range(2 * points)]
+    radii = [outer if k % 2 == 0 else outer * inner for k in range(2 * points)]
+    return np.array([[c + r * math.cos(a), c + r * math.sin(a)]
+                     for a, r in zip(angles, radii, strict=True)], np.int32)
+
+
 def _geometry(s: int) -> list[tuple[str, Callable[[np.ndarray], object]]]:
     c = s // 2
     tri = np.array([[c, 10], [s - 10, s - 10], [10, s - 10]], np.int32)
+    # a star is a rating, a crown's jewel, a sparkle on a product shot: a design element, not a
+    # brand (the star atop Starbucks' siren, inner radius ~0.55, fit Diaspora's asterisk at 0.88)
+    stars = [(f"star{round(inner * 100)}", _star(c, c - 10, 5, inner))
+             for inner in (0.38, 0.5, 0.6)]
     return [
+        *[(name, partial(cv2.fillPoly, pts=[pts], color=1)) for name, pts in stars],
         ("disc", lambda im: cv2.circle(im, (c, c), c - 10, 1, -1)),
         ("ring", lambda im: cv2.circle(im, (c, c), c - 25, 1, 30)),
         ("thin-ring", lambda im: cv2.circle(im, (c, c), c - 15, 1, 10)),

@@ -178,3 +178,30 @@ def test_best_per_brand_keeps_each_brands_best_detection() -> None:
     tie = LogoDetection("Adidas", 0.7, 5.0, [0, 0, 10, 10])
     assert best_per_brand([a1, b, a2, tie]) == [a2, b]
     assert best_per_brand([]) == []
+
+
+def _star_points(cx: int, cy: int, outer: int, inner: float) -> np.ndarray:
+    angles = [np.pi * (k / 5 - 0.5) for k in range(10)]
+    radii = [outer if k % 2 == 0 else outer * inner for k in range(10)]
+    return np.array([[cx + r * np.cos(a), cy + r * np.sin(a)]
+                     for a, r in zip(angles, radii, strict=True)], np.int32)
+
+
+def test_a_star_is_no_logo(matcher: GalleryMatcher) -> None:
+    # stars are ratings, sparkles and crowns' jewels: the fat star atop a siren fit Diaspora's
+    # asterisk at 0.88 before plain stars joined the generic shapes
+    import cv2
+
+    rng = np.random.default_rng(5)
+    frames = []
+    for inner, outer, base in ((0.55, 60, synth.photo(rng)), (0.5, 150, synth.plain(RED)),
+                               (0.4, 90, synth.plain(synth.BLACK)), (0.6, 40, synth.photo(rng))):
+        img = np.ascontiguousarray(base.copy())
+        cv2.fillPoly(img, [_star_points(640, 300, outer, inner)], synth.WHITE)
+        frames.append(synth.jpeg(img))
+    rating = np.ascontiguousarray(synth.plain(synth.WHITE).copy())
+    for k in range(5):
+        cv2.fillPoly(rating, [_star_points(400 + 120 * k, 360, 45, 0.45)], YELLOW)
+    frames.append(synth.jpeg(rating))
+    dets = matcher.detect([Frame(float(i), f, i) for i, f in enumerate(frames)])
+    assert dets == [], [(d.brand, d.score) for d in dets]
