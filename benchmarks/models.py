@@ -24,6 +24,8 @@ Last runs (2026-12-03, --ads 16 --alone 5 --references, quiet 2-core EPYC box):
   ads/min    node-batch 60.1 / 86.6, node-nobatch 45.1 / 72.7        1.33 / 1.19x   >= 1.3x
   p50 alone  worker 0.88 / 0.62 s, node-batch 0.91 / 0.74 s          +3 / +19 %     <= 10 %
 The second run has each model call on one job's share of the cores (adclf.models.actor).
+Third run (2026-12-04, same settings, idle box): PSS 35.2 % (met), batching 0.84x (66.6 vs 79.0
+ads/min; missed), one ad alone -4.6 % (met); per-worker node 99.0 ads/min.
 Earlier (2026-12-02): PSS 60.9 %, batching 1.13x and 0.43x (busy box), alone +30 % / -22 %:
 the throughput and latency figures move with the box's load more than with the setting.
 """
