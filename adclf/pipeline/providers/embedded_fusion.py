@@ -39,6 +39,9 @@ WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') nee
 # "at Walmart, Target and Best Buy"): what the advertiser offers or where it sells, not who it
 # is. Each name in it counts as a weak mention, so a list alone names nobody.
 LIST_BRANDS = 3
+# A name confirmed by listening again (rescored strong, and said twice or written again by a
+# hinted pass) counts as a line heard this clearly, whatever the line's first confidence
+CONFIRMED_CONFIDENCE = 0.75
 DISAGREE_MIN = 0.45  # a second brand this strong is reported as a disagreement
 # Below this nothing names the brand: weak mentions alone (an everyday word that is also a brand
 # name, 'Fresh', 'Tide') are not enough to report one.
@@ -218,7 +221,11 @@ def _hit_factor(hit: Any, listed: bool = False) -> float:
 def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
     catalogue = pool.catalogue
     for line in lines:
-        trust = 0.5 + 0.5 * max(0.0, min(1.0, line.confidence))
+        confidence = max(0.0, min(1.0, line.confidence))
+        if line.confirmed:
+            # the line's confidence measured the misheard words the confirmation replaced
+            confidence = max(confidence, CONFIRMED_CONFIDENCE)
+        trust = 0.5 + 0.5 * confidence
         # Whisper often writes the address itself ("nike.com"); "nike dot com" is converted.
         for domain in domains(line.text):
             known = catalogue.by_domain(domain) if catalogue is not None else None

@@ -76,3 +76,15 @@ def test_a_confirmed_name_inside_a_longer_one_answers_the_name_confirmed() -> No
                               revised_from="la cost and L'Oréal Paris", confirmed="Lacoste"))
     assert other.brand == "Lacoste"
     assert all(s.source == "speech" for s in other.sources) and len(other.sources) == 1
+
+
+def test_a_confirmed_name_counts_as_clearly_heard() -> None:
+    # the line's low confidence measured "vintage", the words the confirmation replaced
+    from adclf.pipeline.providers.embedded import CATALOGUE_MIN_BRAND
+
+    confirmed = _fused(SpeechLine("Vinted, give it a second life.", 3.0, 6.0, 0.3, "en",
+                                  revised_from="Vintage, give it a second life.",
+                                  confirmed="Vinted"))
+    heard = _fused(SpeechLine("Vinted, give it a second life.", 3.0, 6.0, 0.3, "en"))
+    assert confirmed.brand == heard.brand == "Vinted"
+    assert heard.score < CATALOGUE_MIN_BRAND <= confirmed.score
