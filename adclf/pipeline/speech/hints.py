@@ -103,11 +103,16 @@ def _spans(text: str, longest: int = 3) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def everyday_in(word: str, language: str) -> bool:
-    """An everyday word of `language` alone ("cost" is English's, not French's)."""
+def zipf_in(word: str, language: str) -> float:
+    """How common `word` is in `language` alone (Zipf)."""
     from adclf.lexicon import zipf
 
-    return zipf(word.lower(), language) >= EVERYDAY_ZIPF
+    return zipf(word.lower(), language)
+
+
+def everyday_in(word: str, language: str) -> bool:
+    """An everyday word of `language` alone ("cost" is English's, not French's)."""
+    return zipf_in(word, language) >= EVERYDAY_ZIPF
 
 
 def lone_letter(word: str) -> bool:

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from adclf.brands.normalize import fold, key
-from adclf.pipeline.speech.hints import lone_letter, word_spans
+from adclf.pipeline.speech.hints import lone_letter, word_spans, zipf_in
 from adclf.pipeline.types import SpeechLine
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def _zipf(word: str) -> float:
 
 
 def _common(word: str, language: str | None = None) -> bool:
-    return (_zipf(word) if language is None else _zipf_in(word, language)) >= 3.0
+    return (_zipf(word) if language is None else zipf_in(word, language)) >= 3.0
 
 
 def has_rare_word(span: str, below: float, language: str | None = None) -> bool:
@@ -194,11 +194,4 @@ def has_rare_word(span: str, below: float, language: str | None = None) -> bool:
         return True  # a name the recogniser wrote as letters ("L or L" for L'Oréal)
     if language is None:
         return any(_zipf(w) < below for w in words)
-    return any(_zipf_in(w, language) < below for w in words)
-
-
-@lru_cache(maxsize=20000)
-def _zipf_in(word: str, language: str) -> float:
-    from adclf.lexicon import zipf
-
-    return zipf(word.lower(), language)
+    return any(zipf_in(w, language) < below for w in words)
