@@ -1,11 +1,12 @@
 """The two Ray Data stages of a batch.
 
-- `read_inputs` (CPU tasks): make each input a readable local video, or a reason why not. Local
-  files are probed where they are (the classify actor reads them by path, as the service's
-  by-folder jobs do, so on a multi-node cluster the folder must be on storage every node sees);
-  URLs are fetched by the service's SSRF-safe fetcher and travel as bytes, so any node can
-  classify them. Probing uses the pipeline's own probe: a missing, empty, HTML or undecodable
-  file fails here, cheaply, before it reaches an actor.
+- `read_inputs` (CPU tasks, only in a batch with URLs): make each input a readable local video,
+  or a reason why not. URLs are fetched by the service's SSRF-safe fetcher and travel as bytes,
+  so any node can classify them; local files are probed where they are. A batch of local files
+  has no read stage: the classify actor takes each path as it comes (as the service's by-folder
+  jobs do, so on a multi-node cluster the folder must be on storage every node sees) and the
+  pipeline's own checks and probe, which run before anything is decoded, fail a missing, empty,
+  HTML or undecodable file with its reason.
 - `Classify` (an actor pool): the service's `Pipeline`, built and warmed once per actor, run on
   each input exactly as a worker runs a job."""
 
@@ -68,7 +69,10 @@ def read_inputs(batch: pa.Table, settings: Settings) -> pa.Table:
                                 schema=rows.READ_SCHEMA)
 
 
-def _read_one(item: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def _read_one(item: dict[str, Any], settings: Settings,
+              probe_files: bool = True) -> dict[str, Any]:
+    """`probe_files=False` (in the classify actor): a local file is left to the pipeline's own
+    checks and probe, which run before it decodes anything and fail with the same reasons."""
     from adclf.pipeline.probe import probe
 
     started = time.perf_counter()
@@ -82,7 +86,8 @@ def _read_one(item: dict[str, Any], settings: Settings) -> dict[str, Any]:
             out["data"], out["suffix"] = _fetch(item["input"], settings)
         else:
             path = Path(item["input"])
-            probe(path)
+            if probe_files:
+                probe(path)
             out["path"] = str(path)
     except AdclfError as err:
         out["error"] = str(err)
@@ -129,6 +134,8 @@ class Classify:
         return rows.table([self._one(r) for r in batch.to_pylist()])
 
     def _one(self, item: dict[str, Any]) -> dict[str, Any]:
+        if "read_seconds" not in item:  # no read stage (a batch of local files): read here
+            item = _read_one(item, self.settings, probe_files=False)
         value, kind = item["input"], item["source_kind"]
         read = float(item.get("read_seconds") or 0.0)
         if item.get("error"):

@@ -119,3 +119,16 @@ def test_a_folder_or_glob_source_lists_every_video(live_server: LiveServer, batc
     spec = str(folder) if source == "folder" else f"{folder}/ad00[0-2]-*.mp4"
     got = list_inputs(spec, _settings(live_server, tmp_path), restrict=True)
     assert len(got) == (30 if source == "folder" else 3)
+
+
+def test_only_a_batch_with_urls_has_a_read_stage(live_server: LiveServer, tmp_path: Path) -> None:
+    from adclf.batch.inputs import BatchInput
+    from adclf.batch.run import build_dataset
+
+    settings = _settings(live_server, tmp_path)
+    files = [BatchInput(f"/srv/ads/{i}.mp4", "file") for i in range(3)]
+    url = BatchInput("https://example.com/ad.mp4", "url")
+    plain = str(build_dataset(files, settings, BatchOptions(concurrency=1)))
+    mixed = str(build_dataset([*files, url], settings, BatchOptions(concurrency=1)))
+    assert "Classify" in plain and "read_inputs" not in plain, plain
+    assert "Classify" in mixed and "read_inputs" in mixed, mixed
