@@ -19,7 +19,7 @@ import numpy as np
 from adclf.pipeline.logos import bits
 from adclf.pipeline.logos.cover import covers, flat_regions, hidden_rect
 from adclf.pipeline.logos.gallery import LogoGallery
-from adclf.pipeline.logos.segment import Candidate, candidates, work_image
+from adclf.pipeline.logos.segment import Candidate, candidates, sharpen, work_image
 from adclf.pipeline.logos.shapes import descriptor, hidden_strip, normalise
 from adclf.pipeline.types import Frame, LogoDetection
 
@@ -67,7 +67,12 @@ class GalleryMatcher:
         """Detections in one frame (non-overlapping, at most one per brand)."""
         g = self.gallery.warm()
         work, scale = work_image(frame.image)
-        matches = [m for m in self.match(candidates(work)) if m.score >= self.threshold]
+        cands = candidates(work)
+        if scale > 1.2:
+            lab = cv2.cvtColor(cv2.GaussianBlur(frame.image, (3, 3), 0), cv2.COLOR_RGB2LAB)
+            for c in cands:
+                sharpen(lab, c, scale)
+        matches = [m for m in self.match(cands) if m.score >= self.threshold]
         matches.sort(key=lambda m: -m.score)
         kept: list[Match] = []
         for m in matches:
@@ -106,20 +111,31 @@ class GalleryMatcher:
         desc: list[np.ndarray] = []
         care: list[np.ndarray] = []
         owner: list[int] = []
-        kinds: list[int] = []  # 0: as seen, 1: hidden beyond a side, 2: under a sticker
+        kinds: list[int] = []  # 0: as seen, 1: hidden beyond a side, 2: under a sticker,
+        # 3: a sticker row's own-box twin (fitted to letters and shapes only)
         flat = flat_regions(cands)
         for ci, c in enumerate(cands):
-            h, w = c.mask.shape
+          for mask in [c.mask] + ([] if c.fine is None else [c.fine]):
+            h, w = mask.shape
+            sx, sy = w / c.mask.shape[1], h / c.mask.shape[0]
             for hi, box in enumerate(_hypotheses(w, h)):
                 keep = np.ones((64, 64), bool) if hi == 0 else ~hidden_strip((h, w), box)
-                self._add(c.mask, box, keep, canv, desc, care)
+                self._add(mask, box, keep, canv, desc, care)
                 owner.append(ci)
                 kinds.append(0 if hi == 0 else 1)
             for cov in covers(c, flat):
-                keep = ~(hidden_strip((h, w), cov.box) | hidden_rect((h, w), cov.box, cov.hidden))
-                self._add(c.mask, cov.box, keep, canv, desc, care)
+                cb, ch = _scaled(cov.box, sx, sy), _scaled(cov.hidden, sx, sy)
+                keep = ~(hidden_strip((h, w), cb) | hidden_rect((h, w), cb, ch))
+                self._add(mask, cb, keep, canv, desc, care)
                 owner.append(ci)
                 kinds.append(2)
+                # the same visible pixels in the candidate's own box, for the letters and shapes
+                # only: a sticker reaching past an "M" grows the box the brands are fitted in,
+                # which no letter fits any more
+                own = (0.0, 0.0, float(w), float(h))
+                self._add(mask, own, ~hidden_rect((h, w), own, ch), canv, desc, care)
+                owner.append(ci)
+                kinds.append(3)
         sims = np.stack(desc) @ g.descriptors.T
         brand_cols = np.nonzero(g.is_brand)[0]
         generic_cols = np.nonzero(~g.is_brand)[0]
@@ -129,13 +145,23 @@ class GalleryMatcher:
         rows: list[int] = []
         by_owner: dict[tuple[int, int], list[int]] = {}
         for row, (ci, kind) in enumerate(zip(owner, kinds, strict=True)):
-            if top[row] >= RETRIEVE_MIN:
+            if kind != 3 and top[row] >= RETRIEVE_MIN:
                 by_owner.setdefault((ci, kind), []).append(row)
         for (_, kind), found in sorted(by_owner.items()):
             found.sort(key=lambda row: -top[row])
             rows += found if kind == 0 else found[:HIDDEN_VERIFIED]
         if not rows:
             return []
+        # A covered-logo hypothesis competes with what the candidate looks like as seen too: a
+        # lowercase "w" of a caption is Wellfound's "w:" with the colon hidden, and the letters,
+        # fitted to the grown box, cannot say so. So the candidate as seen is fitted to the
+        # letters and shapes as well (scored for that alone, never named).
+        named = len(rows)
+        have, owners = set(rows), {owner[row] for row in rows}
+        rows += [row for row, (ci, kind) in enumerate(zip(owner, kinds, strict=True))
+                 if kind == 0 and row not in have and ci in owners]
+        rows += [row + 1 for row in rows[:named] if kinds[row] == 2]  # its own-box twin
+        at = {row: k for k, row in enumerate(rows)}
         r = np.array(rows)
         # a stable sort, not argpartition: the order argpartition leaves ties in is its
         # selection algorithm's (with CPU-specific SIMD paths in numpy); sorted, two equal
@@ -153,11 +179,16 @@ class GalleryMatcher:
         hulls = bits.pack(np.stack([_hull(canv[i]) for i in rows]))[:, None]
         fh = bits.fit(cq, hulls, bits.dilate(hulls), cr)[:, 0]
         bi = fb.argmax(1)
-        best: dict[int, Match] = {}
+        as_seen: dict[int, float] = {}
         for k, row in enumerate(rows):
+            if kinds[row] == 0:
+                as_seen[owner[row]] = max(as_seen.get(owner[row], 0.0), float(fg[k]))
+        best: dict[int, Match] = {}
+        for k, row in enumerate(rows[:named]):
             hidden = kinds[row] != 0
             fit = float(fb[k, bi[k]]) - (HIDDEN_PENALTY if hidden else 0.0)
-            gfit = max(float(fg[k]), float(fh[k]))
+            gfit = max(float(fg[k]), float(fh[k]), as_seen[owner[row]] if hidden else 0.0,
+                       float(fg[at[row + 1]]) if kinds[row] == 2 else 0.0)
             score = _score(fit, fit - gfit)
             ci = owner[row]
             if ci not in best or score > best[ci].score:
@@ -194,6 +225,11 @@ HYPOTHESES = [(0.0, 0.0, 0.0, 0.0)] + [
 
 def _hypotheses(w: int, h: int) -> list[tuple[float, float, float, float]]:
     return [(a * w, b * h, w + c * w, h + d * h) for a, b, c, d in HYPOTHESES]
+
+
+def _scaled(box: tuple[float, float, float, float], sx: float,
+            sy: float) -> tuple[float, float, float, float]:
+    return (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
 
 
 def _score(fit: float, margin: float) -> float:

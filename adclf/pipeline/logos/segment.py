@@ -24,6 +24,8 @@ MAX_CANDIDATES = 40
 GROUP_RADII = (3, 9, 18)  # gaps bridged when grouping parts: letter spacing, detached marks
 PURE_WHITE, PURE_BLACK = 235, 25  # every channel at least / at most this: a printed white / black
 PURE_CANDIDATES = 6  # of those, kept besides the MAX_CANDIDATES strongest outlines
+# candidates up to this long (work pixels) are redrawn from the full-size frame too (sharpen)
+SHARPEN_BELOW = 100
 
 
 @dataclass
@@ -31,6 +33,8 @@ class Candidate:
     mask: np.ndarray  # uint8 0/1, cropped to box
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in work pixels (exclusive ends)
     strength: float = 0.0  # how much the outline stands out (see outline_strength)
+    # the same silhouette redrawn from the full-size frame (see sharpen), over the same box
+    fine: np.ndarray | None = None
 
 
 def work_image(rgb: np.ndarray) -> tuple[np.ndarray, float]:
@@ -202,3 +206,40 @@ def outline_strength(grad: np.ndarray, c: Candidate) -> float:
     ring = ring[gy0 - y0 : gy0 - y0 + sub.shape[0], gx0 - x0 : gx0 - x0 + sub.shape[1]]
     vals = sub[ring > 0]
     return float(np.median(vals)) if len(vals) else 0.0
+
+
+def sharpen(lab: np.ndarray, c: Candidate, scale: float) -> None:
+    """Redraw the candidate from the full-size frame (`lab`, `scale` frame pixels per work
+    pixel): at work size a gap or a stroke of a small mark is one pixel or less, and the
+    work-size outline fills the gaps of a mark built of pieces (MapTiler's diamonds) or loses its
+    thin lines (Node-RED's wires). Pixels near the work silhouette whose colour is nearer the
+    shape's than its surroundings' make the fine one; it stays over the same box."""
+    x0, y0, x1, y1 = c.box
+    if max(x1 - x0, y1 - y0) >= SHARPEN_BELOW:
+        return
+    h, w = lab.shape[:2]
+    fx0, fy0 = int(round(x0 * scale)), int(round(y0 * scale))
+    fx1, fy1 = min(w, int(round(x1 * scale))), min(h, int(round(y1 * scale)))
+    if fx1 - fx0 < 4 or fy1 - fy0 < 4:
+        return
+    p = int(np.ceil(3 * scale))
+    ax0, ay0 = fx0 - p, fy0 - p
+    sx0, sy0, sx1, sy1 = max(0, ax0), max(0, ay0), min(w, fx1 + p), min(h, fy1 + p)
+    up = cv2.resize(c.mask, (fx1 - fx0, fy1 - fy0), interpolation=cv2.INTER_NEAREST)
+    m = cv2.copyMakeBorder(up, p, p, p, p, cv2.BORDER_CONSTANT, value=0)
+    sub = np.zeros((m.shape[0], m.shape[1], 3), np.float32)
+    sub[sy0 - ay0 : sy1 - ay0, sx0 - ax0 : sx1 - ax0] = lab[sy0:sy1, sx0:sx1]
+    k = max(3, 2 * int(round(scale)) + 1)
+    near = cv2.dilate(m, np.ones((k, k), np.uint8))
+    ring = cv2.dilate(m, np.ones((k + 4, k + 4), np.uint8)) - near
+    inner = sub[cv2.erode(m, np.ones((k, k), np.uint8)) > 0]
+    outer = sub[ring > 0]
+    if len(inner) < 10 or len(outer) < 10:
+        return
+    fg = np.median(inner, axis=0)
+    bg = np.median(outer, axis=0)
+    closer = ((sub - fg) ** 2).sum(-1) < ((sub - bg) ** 2).sum(-1)
+    fine = (closer & (near > 0))[p : p + fy1 - fy0, p : p + fx1 - fx0].astype(np.uint8)
+    if fine.sum() < MIN_AREA:
+        return
+    c.fine = fine
