@@ -16,7 +16,8 @@ One local Ray (2 CPUs) with the adclf Serve app (2 workers), then, in the same r
 Last memory run (2026-12-03, blocks of 8 inputs, load 0-3): driver 276.5 vs 276.5 MB, classify
 actors 656.2 vs 670.2 MB (1.02x; anonymous 363 vs 376 MB, shared 5 vs 6 MB, 2 processes in
 both), 218 / 321 ads/min. Last throughput run (2026-12-03, --ads 2000): by-folder 237.4, batch
-266.9 ads/min (1.12x), CPU 0.445 vs 0.364 s per ad.
+266.9 ads/min (1.12x), CPU 0.445 vs 0.364 s per ad. 300-ad runs of 2026-12-04 (no read stage for
+local files since then, a shared box): README's table.
 
 Inputs are hard links to a small set of distinct generated ads (3 s, 320x180, product scene and
 end card): the pipeline does not cache by content, so every link is classified in full, and
@@ -80,7 +81,10 @@ class CpuMeter:
             try:
                 t = p.cpu_times()
                 self.seen[p.pid] = max(self.seen.get(p.pid, 0.0), t.user + t.system)
-                if not self.names.get(p.pid, "").startswith("ray::"):  # Ray renames its own
+                # Ray renames its workers: keep the first name that says what one runs (a
+                # worker started for an actor or a task is `ray::IDLE` until it gets it)
+                name = self.names.get(p.pid, "")
+                if not name.startswith("ray::") or name == "ray::IDLE":
                     self.names[p.pid] = process_title(p.cmdline())
             except psutil.Error:
                 pass
