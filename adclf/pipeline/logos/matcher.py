@@ -1,9 +1,10 @@
 """GalleryMatcher: finds gallery logos in frames by their silhouette.
 
-Per frame: candidate silhouettes (segment.py) -> each also under four "partly covered"
-hypotheses (the shape continues, hidden, for a third more on one side) -> retrieval by one matrix
-product against every gallery descriptor -> the best few re-scored by pixel IoU on the 64 x 64
-silhouettes with a small shift search (hidden strips excluded). Letters and plain shapes are in
+Per frame: candidate silhouettes (segment.py; a small one also redrawn from the full-size frame)
+-> each also under "partly covered" hypotheses (the shape continues, hidden, on one side, or under
+a sticker) -> retrieval by one matrix product against every gallery descriptor -> the best few
+re-scored by pixel IoU on the 64 x 64 silhouettes with a small shift search (hidden strips
+excluded). Letters and plain shapes are in
 the gallery too: a candidate must fit its brand clearly better than any of them, which is what
 keeps text-only cards ("M", "SHOP NOW") from inventing brands."""
 
@@ -115,27 +116,28 @@ class GalleryMatcher:
         # 3: a sticker row's own-box twin (fitted to letters and shapes only)
         flat = flat_regions(cands)
         for ci, c in enumerate(cands):
-          for mask in [c.mask] + ([] if c.fine is None else [c.fine]):
-            h, w = mask.shape
-            sx, sy = w / c.mask.shape[1], h / c.mask.shape[0]
-            for hi, box in enumerate(_hypotheses(w, h)):
-                keep = np.ones((64, 64), bool) if hi == 0 else ~hidden_strip((h, w), box)
-                self._add(mask, box, keep, canv, desc, care)
-                owner.append(ci)
-                kinds.append(0 if hi == 0 else 1)
-            for cov in covers(c, flat):
-                cb, ch = _scaled(cov.box, sx, sy), _scaled(cov.hidden, sx, sy)
-                keep = ~(hidden_strip((h, w), cb) | hidden_rect((h, w), cb, ch))
-                self._add(mask, cb, keep, canv, desc, care)
-                owner.append(ci)
-                kinds.append(2)
-                # the same visible pixels in the candidate's own box, for the letters and shapes
-                # only: a sticker reaching past an "M" grows the box the brands are fitted in,
-                # which no letter fits any more
-                own = (0.0, 0.0, float(w), float(h))
-                self._add(mask, own, ~hidden_rect((h, w), own, ch), canv, desc, care)
-                owner.append(ci)
-                kinds.append(3)
+            # the work-size silhouette, and the full-size redraw of a small one (segment.sharpen)
+            for mask in [c.mask] + ([] if c.fine is None else [c.fine]):
+                h, w = mask.shape
+                sx, sy = w / c.mask.shape[1], h / c.mask.shape[0]
+                for hi, box in enumerate(_hypotheses(w, h)):
+                    keep = np.ones((64, 64), bool) if hi == 0 else ~hidden_strip((h, w), box)
+                    self._add(mask, box, keep, canv, desc, care)
+                    owner.append(ci)
+                    kinds.append(0 if hi == 0 else 1)
+                for cov in covers(c, flat):
+                    cb, ch = _scaled(cov.box, sx, sy), _scaled(cov.hidden, sx, sy)
+                    keep = ~(hidden_strip((h, w), cb) | hidden_rect((h, w), cb, ch))
+                    self._add(mask, cb, keep, canv, desc, care)
+                    owner.append(ci)
+                    kinds.append(2)
+                    # the same visible pixels in the candidate's own box, for the letters and
+                    # shapes only: a sticker reaching past an "M" grows the box the brands are
+                    # fitted in, which no letter fits any more
+                    own = (0.0, 0.0, float(w), float(h))
+                    self._add(mask, own, ~hidden_rect((h, w), own, ch), canv, desc, care)
+                    owner.append(ci)
+                    kinds.append(3)
         sims = np.stack(desc) @ g.descriptors.T
         brand_cols = np.nonzero(g.is_brand)[0]
         generic_cols = np.nonzero(~g.is_brand)[0]
