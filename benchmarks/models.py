@@ -26,6 +26,9 @@ Last runs (2026-12-03, --ads 16 --alone 5 --references, quiet 2-core EPYC box):
 The second run has each model call on one job's share of the cores (adclf.models.actor).
 Third run (2026-12-04, same settings, idle box): PSS 35.2 % (met), batching 0.84x (66.6 vs 79.0
 ads/min; missed), one ad alone -4.6 % (met); per-worker node 99.0 ads/min.
+Fourth and fifth runs (2026-12-04, a new, faster machine, same settings, idle): PSS 36.1 / 36.0 %
+(met), batching 1.04 / 0.99x (missed), one ad alone +26 / +17 % (0.65 / 0.61 vs 0.52 s; missed);
+per-worker node 171.1 / 159.5 ads/min, the shared actor's 0.68 / 0.66x of it.
 Earlier (2026-12-02): PSS 60.9 %, batching 1.13x and 0.43x (busy box), alone +30 % / -22 %:
 the throughput and latency figures move with the box's load more than with the setting.
 """
