@@ -160,24 +160,13 @@ def refine(lab: np.ndarray, c: Candidate) -> None:
     outermost pixels of the shape, and a thin stroke is mostly outline."""
     x0, y0, x1, y1 = c.box
     p = 3
-    h, w = lab.shape[:2]
-    m = cv2.copyMakeBorder(c.mask, p, p, p, p, cv2.BORDER_CONSTANT, value=0)
     ax0, ay0 = x0 - p, y0 - p
-    sx0, sy0, sx1, sy1 = max(0, ax0), max(0, ay0), min(w, x1 + p), min(h, y1 + p)
-    sub = np.zeros((m.shape[0], m.shape[1], 3), np.float32)
-    sub[sy0 - ay0 : sy1 - ay0, sx0 - ax0 : sx1 - ax0] = lab[sy0:sy1, sx0:sx1]
-    near = cv2.dilate(m, np.ones((5, 5), np.uint8))
-    ring = cv2.dilate(m, np.ones((7, 7), np.uint8)) - near
-    inner = sub[cv2.erode(m, np.ones((3, 3), np.uint8)) > 0]
-    outer = sub[ring > 0]
-    if len(inner) < 10 or len(outer) < 10:
+    m = cv2.copyMakeBorder(c.mask, p, p, p, p, cv2.BORDER_CONSTANT, value=0)
+    nearer = _nearer_shape(_patch(lab, c.box, p), m, grow=5, ring=7, shrink=3)
+    if nearer is None:
         m = cv2.dilate(m, np.ones((3, 3), np.uint8))
     else:
-        fg = np.median(inner, axis=0)
-        bg = np.median(outer, axis=0)
-        closer = ((sub - fg) ** 2).sum(-1) < ((sub - bg) ** 2).sum(-1)
-        m = (closer & (near > 0)) | (m > 0)
-        m = m.astype(np.uint8)
+        m = (nearer | (m > 0)).astype(np.uint8)
     ys, xs = np.nonzero(m)
     c.mask = m[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     c.box = (
@@ -186,6 +175,33 @@ def refine(lab: np.ndarray, c: Candidate) -> None:
         ax0 + int(xs.max()) + 1,
         ay0 + int(ys.max()) + 1,
     )
+
+
+def _patch(lab: np.ndarray, box: tuple[int, int, int, int], p: int) -> np.ndarray:
+    """`lab` over `box` grown by p on every side, as float32; zeros beyond the image."""
+    x0, y0, x1, y1 = box
+    h, w = lab.shape[:2]
+    out = np.zeros((y1 - y0 + 2 * p, x1 - x0 + 2 * p, 3), np.float32)
+    sx0, sy0, sx1, sy1 = max(0, x0 - p), max(0, y0 - p), min(w, x1 + p), min(h, y1 + p)
+    out[sy0 - y0 + p : sy1 - y0 + p, sx0 - x0 + p : sx1 - x0 + p] = lab[sy0:sy1, sx0:sx1]
+    return out
+
+
+def _nearer_shape(sub: np.ndarray, m: np.ndarray, grow: int, ring: int,
+                  shrink: int) -> np.ndarray | None:
+    """The pixels within `grow` of the silhouette `m` whose colour (in `sub`, the same size) is
+    nearer the shape's (median inside `m` shrunk by `shrink`) than its surroundings' (median of
+    the band out to `ring`); None when either has too few pixels to tell."""
+    near = cv2.dilate(m, np.ones((grow, grow), np.uint8))
+    band = cv2.dilate(m, np.ones((ring, ring), np.uint8)) - near
+    inner = sub[cv2.erode(m, np.ones((shrink, shrink), np.uint8)) > 0]
+    outer = sub[band > 0]
+    if len(inner) < 10 or len(outer) < 10:
+        return None
+    fg = np.median(inner, axis=0)
+    bg = np.median(outer, axis=0)
+    closer: np.ndarray = ((sub - fg) ** 2).sum(-1) < ((sub - bg) ** 2).sum(-1)
+    return closer & (near > 0)
 
 
 def contrast(lab: np.ndarray) -> np.ndarray:
@@ -223,23 +239,13 @@ def sharpen(lab: np.ndarray, c: Candidate, scale: float) -> None:
     if fx1 - fx0 < 4 or fy1 - fy0 < 4:
         return
     p = int(np.ceil(3 * scale))
-    ax0, ay0 = fx0 - p, fy0 - p
-    sx0, sy0, sx1, sy1 = max(0, ax0), max(0, ay0), min(w, fx1 + p), min(h, fy1 + p)
     up = cv2.resize(c.mask, (fx1 - fx0, fy1 - fy0), interpolation=cv2.INTER_NEAREST)
     m = cv2.copyMakeBorder(up, p, p, p, p, cv2.BORDER_CONSTANT, value=0)
-    sub = np.zeros((m.shape[0], m.shape[1], 3), np.float32)
-    sub[sy0 - ay0 : sy1 - ay0, sx0 - ax0 : sx1 - ax0] = lab[sy0:sy1, sx0:sx1]
     k = max(3, 2 * int(round(scale)) + 1)
-    near = cv2.dilate(m, np.ones((k, k), np.uint8))
-    ring = cv2.dilate(m, np.ones((k + 4, k + 4), np.uint8)) - near
-    inner = sub[cv2.erode(m, np.ones((k, k), np.uint8)) > 0]
-    outer = sub[ring > 0]
-    if len(inner) < 10 or len(outer) < 10:
+    nearer = _nearer_shape(_patch(lab, (fx0, fy0, fx1, fy1), p), m, grow=k, ring=k + 4, shrink=k)
+    if nearer is None:
         return
-    fg = np.median(inner, axis=0)
-    bg = np.median(outer, axis=0)
-    closer = ((sub - fg) ** 2).sum(-1) < ((sub - bg) ** 2).sum(-1)
-    fine = (closer & (near > 0))[p : p + fy1 - fy0, p : p + fx1 - fx0].astype(np.uint8)
+    fine = nearer[p : p + fy1 - fy0, p : p + fx1 - fx0].astype(np.uint8)
     if fine.sum() < MIN_AREA:
         return
     c.fine = fine
