@@ -60,10 +60,14 @@ class ModelActor:
         self.pool = ThreadPoolExecutor(self.threads + 4, thread_name_prefix="adclf-models",
                                        initializer=self._lower_priority)
         wait = settings.MODEL_BATCH_WAIT_MS / 1000
+        # As many batches at once as calls of one job's share fit in the cores: one batch at a
+        # time left OCR, the dearest model, on one core of two (benchmarks/models.py: the node
+        # at 0.66-0.68x the ads/min of per-worker models; one ad alone 17-26 % slower).
+        self.parallel = max(1, self.threads // self.compute_threads)
         self._ocr: Batcher[OcrItem, list[OcrLine]] = Batcher(
-            self.models.ocr_batch, settings.MODEL_BATCH_MAX, wait, self.pool)
+            self.models.ocr_batch, settings.MODEL_BATCH_MAX, wait, self.pool, self.parallel)
         self._encode: Batcher[list[str], np.ndarray] = Batcher(
-            self.models.encode_batch, settings.MODEL_BATCH_MAX, wait, self.pool)
+            self.models.encode_batch, settings.MODEL_BATCH_MAX, wait, self.pool, self.parallel)
         self.timeout = settings.MODEL_CALL_TIMEOUT_SECONDS
         self._warm = threading.Thread(target=self._warm_up, name="adclf-models-warm",
                                       daemon=True)
@@ -136,6 +140,7 @@ class ModelActor:
         return {**self.device_info, "node": self.node, "pid": os.getpid(),
                 "ray_node_id": ray.get_runtime_context().get_node_id(),
                 "threads": self.threads, "compute_threads": self.compute_threads,
+                "parallel_batches": self.parallel,
                 "runtimes": self.models.runtimes()}
 
     async def stats(self) -> dict[str, Any]:
@@ -146,7 +151,8 @@ class ModelActor:
                 "loaded": self.models.loaded(), "load_seconds": self.models.load_seconds,
                 "runtimes": self.models.runtimes(),
                 "warm": not self._warm.is_alive(),
-                "batch": {"max": self._ocr.max_batch, "wait_ms": self._ocr.wait * 1000},
+                "batch": {"max": self._ocr.max_batch, "wait_ms": self._ocr.wait * 1000,
+                          "parallel": self.parallel},
                 "ocr": {**self._ocr.stats.public(), "queued": self._ocr.queued},
                 "encode": {**self._encode.stats.public(), "queued": self._encode.queued}}
 

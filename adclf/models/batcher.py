@@ -1,10 +1,14 @@
 """A small asyncio batcher: requests from many callers run together in one call of a batch
 function on a thread, so a model sees batches instead of single items.
 
-A batch starts when `max_batch` requests wait or `wait` seconds after the first of them arrived;
-while one batch runs the next one gathers (one batch at a time per batcher), so under load batches
-grow by themselves even with a zero window. A request carries a deadline: one still waiting when
-its deadline passes fails with DeadlineExceeded instead of running for a caller that gave up."""
+A batch starts when `max_batch` requests wait or `wait` seconds after the first of them arrived,
+and only when one of its `parallel` slots is free: while every slot runs a batch the next one
+gathers, so under load batches grow by themselves even with a zero window; what waits when
+several slots are idle is shared among them. `parallel` lets a
+model whose calls each use one core keep every core busy (a job's frames read side by side when
+it is alone; several jobs' frames when the node is loaded). A request carries a deadline: one
+still waiting when its deadline passes fails with DeadlineExceeded instead of running for a
+caller that gave up."""
 
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ class _Pending(Generic[T, R]):
     item: T
     deadline: float
     future: asyncio.Future[R]
+    arrived: float = field(default_factory=time.monotonic)
 
 
 class Batcher(Generic[T, R]):
@@ -51,15 +56,19 @@ class Batcher(Generic[T, R]):
     the event loop that owns the batcher."""
 
     def __init__(self, fn: Callable[[list[T]], Sequence[R]], max_batch: int, wait: float,
-                 executor: Executor | None = None) -> None:
+                 executor: Executor | None = None, parallel: int = 1) -> None:
         self.fn = fn
         self.max_batch = max(1, max_batch)
         self.wait = max(0.0, wait)
         self.executor = executor
+        self.parallel = max(1, parallel)
         self.stats = BatchStats()
         self._queue: list[_Pending[T, R]] = []
         self._arrived = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._slots = asyncio.Semaphore(self.parallel)
+        self._busy = 0  # slots running a batch
+        self._running: set[asyncio.Task[None]] = set()
 
     @property
     def queued(self) -> int:
@@ -77,7 +86,13 @@ class Batcher(Generic[T, R]):
 
     async def _run(self) -> None:
         while self._queue:
-            window_end = time.monotonic() + self.wait
+            # a slot first, then the window: while every slot is busy, requests pile up into
+            # the next batch instead of each taking the first slot that frees
+            await self._slots.acquire()
+            if not self._queue:
+                self._slots.release()
+                break
+            window_end = self._queue[0].arrived + self.wait
             while len(self._queue) < self.max_batch:
                 left = window_end - time.monotonic()
                 if left <= 0:
@@ -87,8 +102,28 @@ class Batcher(Generic[T, R]):
                     await asyncio.wait_for(self._arrived.wait(), left)
                 except TimeoutError:
                     break
-            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch:]
+            # what waits is shared among the idle slots (this one included), all started now:
+            # one job's two frames on an idle node run side by side, not as one batch on one
+            # core; under load only one slot is idle at a time and it takes what waits
+            idle = max(1, self.parallel - self._busy)
+            take = min(len(self._queue), self.max_batch * idle)
+            parts = min(idle, take)
+            sizes = [take // parts + (k < take % parts) for k in range(parts)]
+            for k, size in enumerate(sizes):
+                if k:
+                    await self._slots.acquire()  # idle: free at once (only this task acquires)
+                batch, self._queue = self._queue[:size], self._queue[size:]
+                self._busy += 1
+                task = asyncio.get_running_loop().create_task(self._run_in_slot(batch))
+                self._running.add(task)  # held until done: the loop keeps weak references only
+                task.add_done_callback(self._running.discard)
+
+    async def _run_in_slot(self, batch: list[_Pending[T, R]]) -> None:
+        try:
             await self._run_batch(batch)
+        finally:
+            self._busy -= 1
+            self._slots.release()
 
     async def _run_batch(self, batch: list[_Pending[T, R]]) -> None:
         now = time.monotonic()

@@ -23,12 +23,17 @@ from adclf.pipeline.types import Frame, LogoDetection, LogoMatcher, OcrLine, Spe
 class OcrProxy(BaseOcrEngine):
     name = "rapidocr"
 
-    def __init__(self, client: ModelClient, mode: str = "Fast") -> None:
+    def __init__(self, client: ModelClient, mode: str = "Fast", frames_at_once: int = 1) -> None:
         super().__init__(mode)
         self.client = client
+        # the actor reads this many frames side by side (its parallel OCR batches)
+        self.frames_at_once = max(1, frames_at_once)
 
     def read(self, frames: list[Frame]) -> list[OcrLine]:
         return merge_lines([ln for lines in self._read(frames) for ln in lines])
+
+    def read_each(self, frames: list[Frame]) -> list[list[OcrLine]]:
+        return [merge_lines(lines) for lines in self._read(frames)] if frames else []
 
     def read_frame(self, frame: Frame) -> list[OcrLine]:
         return self._read([frame])[0]
@@ -113,11 +118,17 @@ class RemoteModels:
     def __init__(self, client: ModelClient) -> None:
         self.client = client
         self._logo_reason: str | None = None
+        self._parallel: int | None = None
         self._lock = threading.Lock()
 
     def ocr_engine(self, name: str, mode: str) -> BaseOcrEngine | None:
         # tesseract is a subprocess per frame with no model in memory: it stays in the worker
-        return OcrProxy(self.client, mode) if name == "rapidocr" else None
+        if name != "rapidocr":
+            return None
+        with self._lock:
+            if self._parallel is None:
+                self._parallel = int(self.client.call("device").get("parallel_batches", 1))
+        return OcrProxy(self.client, mode, self._parallel)
 
     def text_encoder(self) -> TextEncoderLike:
         return EncoderProxy(self.client)

@@ -96,11 +96,15 @@ class Sweep:
         engine_name = ctx.job.ocr_engine
         p.stage(Stage.OCR, f"{label}{engine_name} on {len(todo)} frames", span[0])
         engine = self._ocr_engine()
+        step = max(1, engine.frames_at_once)
         with ctx.timer("ocr"):
-            for i, frame in enumerate(todo, start=1):
-                ctx.seen.readings[frame.index] = engine.read([frame])
-                p.stage(Stage.OCR, f"{label}{engine_name}: frame {i}/{len(todo)}",
-                        span[0] + (span[1] - span[0]) * i / max(1, len(todo)))
+            for i in range(0, len(todo), step):
+                chunk = todo[i:i + step]
+                for frame, lines in zip(chunk, engine.read_each(chunk), strict=True):
+                    ctx.seen.readings[frame.index] = lines
+                done = i + len(chunk)
+                p.stage(Stage.OCR, f"{label}{engine_name}: frame {done}/{len(todo)}",
+                        span[0] + (span[1] - span[0]) * done / max(1, len(todo)))
         readings = [line for f in frames for line in ctx.seen.readings.get(f.index, [])]
         lines = merge_lines(readings)
         preview = " | ".join(line.text for line in lines[:8])

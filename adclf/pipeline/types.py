@@ -194,8 +194,15 @@ class FrameSource(Protocol):
 
 class OcrEngine(Protocol):
     name: str
+    # frames worth sending in one read_each call: more than 1 when the engine reads them side
+    # by side (a node's model actor with free cores)
+    frames_at_once: int
 
     def read(self, frames: list[Frame]) -> list[OcrLine]: ...
+
+    def read_each(self, frames: list[Frame]) -> list[list[OcrLine]]:
+        """Each frame's lines, merged within that frame only, in the frames' order."""
+        ...
 
 
 class SpeechRecognizer(Protocol):

@@ -130,16 +130,32 @@ def test_logo_matcher_answers_like_the_local_one(models: RemoteModels) -> None:
     assert models.logo_matcher().detect([frame]) == local
 
 
-def test_frames_of_concurrent_callers_run_in_one_batch(actor: Any, models: RemoteModels) -> None:
-    before = ray.get(actor.stats.remote())["ocr"]["sizes"].get(4, 0)
+def test_frames_of_concurrent_callers_are_batched_across_the_idle_slots(
+        actor: Any, models: RemoteModels) -> None:
+    stats = ray.get(actor.stats.remote())
+    assert stats["batch"]["parallel"] == 2  # 2 cores, one job's share (1 thread) per batch
+    before = stats["ocr"]["sizes"]
     engine = models.ocr_engine("rapidocr", "Fast")
     assert engine is not None
+    assert engine.frames_at_once == 2  # a job sends the actor two frames at a time
     words = ["ALPHA", "BRAVO", "CHARLIE", "DELTA"]
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda i: engine.read([_card(words[i], 10 + i)]), range(4)))
     assert [[ln.text for ln in lines] for lines in got] == [[w] for w in words]
-    # the 3 s window is far longer than 4 calls take to arrive: they were one batch of 4
-    assert ray.get(actor.stats.remote())["ocr"]["sizes"].get(4, 0) == before + 1
+    # the 3 s window is far longer than 4 calls take to arrive: the 4 frames were batched,
+    # shared between the two idle slots (two batches of 2), not run one by one
+    after = ray.get(actor.stats.remote())["ocr"]["sizes"]
+    grown = {size: n - before.get(size, 0) for size, n in after.items()
+             if n != before.get(size, 0)}
+    assert grown == {2: 2}, (before, after)
+
+
+def test_one_jobs_frames_are_read_each_in_order(models: RemoteModels) -> None:
+    engine = models.ocr_engine("rapidocr", "Fast")
+    assert engine is not None
+    frames = [_card(w, 20 + i) for i, w in enumerate(["ECHO", "FOXTROT", "GOLF"])]
+    assert [[ln.text for ln in lines] for lines in engine.read_each(frames)] == \
+        [["ECHO"], ["FOXTROT"], ["GOLF"]]
 
 
 def test_a_call_lost_when_the_actor_dies_is_retried_and_answered(actor: Any) -> None:

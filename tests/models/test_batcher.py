@@ -93,3 +93,55 @@ def test_an_error_of_the_model_reaches_every_caller_of_its_batch() -> None:
     got = asyncio.run(main())
     assert len(got) == 2
     assert all(isinstance(e, ValueError) and "exploded" in str(e) for e in got)
+
+
+def test_with_two_slots_two_batches_run_at_the_same_time() -> None:
+    # each call waits until both have started: with one batch at a time this would time out
+    both = threading.Barrier(2, timeout=10)
+    seen: list[list[int]] = []
+
+    def meet(items: list[int]) -> list[int]:
+        seen.append(list(items))
+        both.wait()
+        return items
+
+    async def main() -> list[int]:
+        with ThreadPoolExecutor(4) as pool:
+            b: Batcher[int, int] = Batcher(meet, max_batch=8, wait=0.0, executor=pool,
+                                           parallel=2)
+            return list(await asyncio.gather(b.submit(1, 30), b.submit(2, 30)))
+
+    assert asyncio.run(main()) == [1, 2]
+    # one job's two frames on an idle actor: shared between the idle slots, not one batch
+    assert sorted(seen) == [[1], [2]]
+
+
+def test_while_every_slot_is_busy_waiting_requests_form_one_batch() -> None:
+    started = threading.Barrier(3, timeout=10)  # the two first batches and the test
+    release = threading.Event()
+    seen: list[list[int]] = []
+
+    def hold(items: list[int]) -> list[int]:
+        seen.append(list(items))
+        if len(seen) <= 2:
+            started.wait()
+            release.wait(30)
+        return items
+
+    async def main() -> list[int]:
+        with ThreadPoolExecutor(4) as pool:
+            b: Batcher[int, int] = Batcher(hold, max_batch=8, wait=0.0, executor=pool,
+                                           parallel=2)
+            first = [asyncio.ensure_future(b.submit(i, 30)) for i in (1, 2)]
+            await asyncio.get_running_loop().run_in_executor(None, started.wait)
+            rest = [asyncio.ensure_future(b.submit(i, 30)) for i in range(3, 8)]
+            while b.queued < 5:
+                await asyncio.sleep(0)
+            release.set()
+            return list(await asyncio.gather(*first, *rest))
+
+    assert asyncio.run(main()) == list(range(1, 8))
+    assert sorted(seen[:2]) == [[1], [2]]
+    # both slots free up at about the same time: the five waiting share them, or one takes all
+    assert sorted(x for batch in seen[2:] for x in batch) == [3, 4, 5, 6, 7]
+    assert len(seen) <= 4

@@ -34,11 +34,16 @@ class BaseOcrEngine(ABC):
         self.mode = mode
         self.side = SIDE_BY_MODE[mode]
 
+    frames_at_once = 1  # frames are read one after the other in this process
+
     def read(self, frames: list[Frame]) -> list[OcrLine]:
         readings: list[OcrLine] = []
         for frame in frames:
             readings.extend(self.read_frame(frame))
         return merge_lines(readings)
+
+    def read_each(self, frames: list[Frame]) -> list[list[OcrLine]]:
+        return [merge_lines(self.read_frame(frame)) for frame in frames]
 
     @abstractmethod
     def read_frame(self, frame: Frame) -> list[OcrLine]:
