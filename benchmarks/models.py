@@ -29,6 +29,9 @@ ads/min; missed), one ad alone -4.6 % (met); per-worker node 99.0 ads/min.
 Fourth and fifth runs (2026-12-04, a new, faster machine, same settings, idle): PSS 36.1 / 36.0 %
 (met), batching 1.04 / 0.99x (missed), one ad alone +26 / +17 % (0.65 / 0.61 vs 0.52 s; missed);
 per-worker node 171.1 / 159.5 ads/min, the shared actor's 0.68 / 0.66x of it.
+With parallel OCR batches in the actor (2026-12-04, --ads 48 --alone 7, idle): before, node
+95.9 ads/min unbatched (0.63x per-worker), alone +29 %; after, two runs: PSS 36.9 / 35.1 % (met),
+batching 0.93 / 0.96x (missed), alone -25 / -4 % (met), unbatched node 0.94 / 0.81x per-worker.
 Earlier (2026-12-02): PSS 60.9 %, batching 1.13x and 0.43x (busy box), alone +30 % / -22 %:
 the throughput and latency figures move with the box's load more than with the setting.
 """
