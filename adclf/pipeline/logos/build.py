@@ -14,6 +14,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from adclf.pipeline.logos import bits
@@ -21,7 +22,7 @@ from adclf.pipeline.logos.files import ARRAYS, DEFAULT_OUT, DEFAULT_SOURCE, META
 from adclf.pipeline.logos.render import generic_shapes, svg_mask
 from adclf.pipeline.logos.shapes import descriptor, normalise
 
-BUILD_VERSION = 4  # bump when shapes.py/render.py change what a gallery entry is
+BUILD_VERSION = 5  # bump when shapes.py/render.py change what a gallery entry is
 
 
 def source_version(source: Path) -> str:
@@ -40,9 +41,50 @@ def is_current(out: Path, source: Path) -> bool:
     )
 
 
-def _entry(svg: str) -> np.ndarray | None:
+# A detached mark is a part this small (share of the icon's ink, longer side as a share of the
+# icon's longer side): a registered or trademark sign, a dot beside a wordmark.
+MARK_INK, MARK_SIDE = 0.02, 0.12
+MARK_SHRINK = 0.03  # the icon's box shrinks at least this much (one side) without its marks
+
+
+def _entry(svg: str) -> list[np.ndarray] | None:
+    """The icon's canvas, and a twin without its detached marks when they widen its box."""
     m = svg_mask(Path(svg))
-    return None if m is None else (normalise(m) * 255).astype(np.uint8)
+    if m is None:
+        return None
+    out = [(normalise(m) * 255).astype(np.uint8)]
+    bare = without_marks(m)
+    if bare is not None:
+        out.append((normalise(bare) * 255).astype(np.uint8))
+    return out
+
+
+def without_marks(mask: np.ndarray) -> np.ndarray | None:
+    """The silhouette without its detached marks, cropped, when dropping them shrinks its box by
+    MARK_SHRINK or more; else None. A frame seldom shows a logo's (R) sign: too small to survive
+    the video's scale and compression, or apart from the logo in the frame's segmentation. With
+    it, the icon's box is wider than the logo as seen, and the two no longer fit (Geocaching at
+    89 px: 0.80 with its mark, under the matcher's bar)."""
+    m = (mask > 0).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    if n < 3:
+        return None
+    ink = stats[1:, cv2.CC_STAT_AREA].sum()
+    h, w = m.shape
+    side = max(h, w)
+    marks = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] < MARK_INK * ink
+             and max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]) < MARK_SIDE * side]
+    if not marks:
+        return None
+    bare = m.copy()
+    bare[np.isin(labels, marks)] = 0
+    ys, xs = np.nonzero(bare)
+    if len(xs) == 0:
+        return None
+    shrink = max(1 - (xs.max() - xs.min() + 1) / w, 1 - (ys.max() - ys.min() + 1) / h)
+    if shrink < MARK_SHRINK:
+        return None
+    return bare[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
 
 
 def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT, workers: int = 2) -> dict:
@@ -53,13 +95,13 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT, workers: int =
         canvases = list(pool.map(_entry, svgs, chunksize=64))
     entries: list[dict] = []
     kept: list[np.ndarray] = []
-    for icon, canvas in zip(icons, canvases, strict=True):
-        if canvas is None:
-            continue
-        entries.append(
-            {"brand": icon["title"], "key": icon["slug"], "kind": "brand", "hex": icon.get("hex")}
-        )
-        kept.append(canvas)
+    for icon, drawn in zip(icons, canvases, strict=True):
+        for canvas in drawn or []:
+            entries.append(
+                {"brand": icon["title"], "key": icon["slug"], "kind": "brand",
+                 "hex": icon.get("hex")}
+            )
+            kept.append(canvas)
     # Letters and plain shapes live in the same arrays: a candidate closer to one of them than
     # to any brand is text or a plain shape, not a logo.
     for name, mask in generic_shapes():
@@ -81,6 +123,7 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT, workers: int =
     return {
         "brands": sum(e["kind"] == "brand" for e in entries),
         "generic": sum(e["kind"] == "generic" for e in entries),
+        "without_marks": sum(len(c) - 1 for c in canvases if c),
         "skipped": len(icons) - len([c for c in canvases if c is not None]),
         "seconds": round(time.perf_counter() - t0, 1),
     }

@@ -56,8 +56,10 @@ class LogoGallery:
         return self
 
     def __len__(self) -> int:
+        """Brands (an icon drawn twice, with and without its detached marks, counts once)."""
         self.warm()
-        return int(self.is_brand.sum())
+        return len({e.key for e, brand in zip(self.entries, self.is_brand, strict=True)
+                    if brand})
 
     def _load(self) -> None:
         if not (self.gallery_dir / ARRAYS).exists():
