@@ -26,6 +26,10 @@ PURE_WHITE, PURE_BLACK = 235, 25  # every channel at least / at most this: a pri
 PURE_CANDIDATES = 6  # of those, kept besides the MAX_CANDIDATES strongest outlines
 # candidates up to this long (work pixels) are redrawn from the full-size frame too (sharpen)
 SHARPEN_BELOW = 100
+# a part whose outline is this many times the frame's median part's is printed, not a crumb of
+# a texture (Dask's slabs 58-75 on a texture whose parts' median is 36, 99th percentile 50)
+STRONG_PART = 1.35
+STRONG_PART_AREA = 30  # work pixels: smaller parts are not judged (cost), nor grouped again
 
 
 @dataclass
@@ -86,6 +90,8 @@ def candidates(work: np.ndarray) -> list[Candidate]:
     for lab_id in np.unique(labels):
         if lab_id != 255:
             _regions((labels == lab_id).astype(np.uint8), out)
+    grad = contrast(lab)
+    _strong_groups(labels, grad, out)
     # A logo printed pure white (or black) over footage: on a bright, busy photo its colour
     # cluster also takes the photo's highlights and the mark falls apart or joins the backdrop;
     # pixels at the very ends of the scale rarely belong to a photo.
@@ -96,7 +102,6 @@ def candidates(work: np.ndarray) -> list[Candidate]:
     # textured photo does not. Keep the candidates with the strongest outlines, and the largest
     # pure ones whatever boxed captions beside them score (white on a pale photo: ~100 against
     # ~300 for a caption on its dark box).
-    grad = contrast(lab)
     best = _strongest(out.values(), grad, MAX_CANDIDATES)
     seen = {c.box for c in best}
     for c in sorted(pure.values(), key=lambda c: -int(c.mask.sum()))[:PURE_CANDIDATES]:
@@ -108,6 +113,56 @@ def candidates(work: np.ndarray) -> list[Candidate]:
     return best
 
 
+def _strong_groups(labels: np.ndarray, grad: np.ndarray,
+                   out: dict[tuple[int, int, int, int, int], Candidate]) -> None:
+    """Multi-part logos over a busy backdrop: the parts of a logo whose colour cluster also takes
+    crumbs of a texture or photo are grouped with those crumbs, and each part alone is no logo
+    (Dask's three slabs on a texture: every group held crumbs). A printed part stands out all
+    along its outline, a crumb does not: the parts whose outline is STRONG_PART times the
+    frame's median part's are grouped again among themselves."""
+    h, w = labels.shape
+    kernel = np.ones((3, 3), np.uint8)
+    found: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    for lab_id in np.unique(labels):
+        if lab_id == 255:
+            continue
+        mask = (labels == lab_id).astype(np.uint8)
+        n, cc, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+        ok = (stats[:, 4] >= STRONG_PART_AREA) & (stats[:, 2] < 0.9 * w) & (stats[:, 3] < 0.9 * h)
+        ok[0] = False
+        if not ok.any():
+            continue
+        # each part's outline, both sides of it (as outline_strength), all parts at once: its
+        # own pixels next to another colour, and the pixels next to it outside
+        inner = (mask > 0) & (cv2.erode(mask, kernel) == 0)
+        grown = cv2.dilate(cc.astype(np.float32), kernel).astype(np.int32)
+        ring = np.where(inner, cc, np.where(mask == 0, grown, 0))
+        ring[~ok[ring]] = 0
+        at = ring > 0
+        ids, vals = ring[at], grad[at]
+        order = np.lexsort((vals, ids))
+        ids, vals = ids[order], vals[order]
+        parts, first, counts = np.unique(ids, return_index=True, return_counts=True)
+        medians = vals[first + (counts - 1) // 2]
+        found.append((int(lab_id), cc, parts, medians))
+    if sum(len(p) for _, _, p, _ in found) < 2:
+        return
+    bar = STRONG_PART * float(np.median(np.concatenate([m for _, _, _, m in found])))
+    for _lab_id, cc, parts, medians in found:
+        strong = parts[medians >= bar]
+        if len(strong) < 2:
+            continue
+        keep = np.zeros(int(cc.max()) + 1, np.uint8)
+        keep[strong] = 1
+        m = keep[cc]
+        # only around the strong parts: grouping dilates and labels the whole mask per radius
+        ys, xs = np.nonzero(m)
+        pad = GROUP_RADII[-1] + 1
+        x0, y0 = max(0, int(xs.min()) - pad), max(0, int(ys.min()) - pad)
+        x1, y1 = min(w, int(xs.max()) + pad + 1), min(h, int(ys.max()) + pad + 1)
+        _regions(m[y0:y1, x0:x1], out, (x0, y0), (h, w))
+
+
 def _strongest(cands: Iterable[Candidate], grad: np.ndarray, keep: int) -> list[Candidate]:
     big = sorted(cands, key=lambda c: -int(c.mask.sum()))[: 3 * keep]
     for c in big:
@@ -115,9 +170,12 @@ def _strongest(cands: Iterable[Candidate], grad: np.ndarray, keep: int) -> list[
     return sorted(big, key=lambda c: -c.strength)[:keep]
 
 
-def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate]) -> None:
-    """Add the large regions of one binary mask, alone and in clusters of close regions."""
-    h, w = m.shape
+def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate],
+             origin: tuple[int, int] = (0, 0), frame: tuple[int, int] | None = None) -> None:
+    """Add the large regions of one binary mask, alone and in clusters of close regions. `m` may
+    be a crop at `origin` (x, y) of a frame of size `frame` (h, w)."""
+    h, w = frame or m.shape
+    ox, oy = origin
     n, cc, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=4)
     sx, sy, sw, sh, sa = (stats[1:, i] for i in range(5))
     # parts: big enough to matter, not the backdrop itself
@@ -132,9 +190,10 @@ def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate]
         x, y, bw, bh = (int(v) for v in stats[i, :4])
         if max(bw, bh) >= MIN_SIDE and stats[i, 4] >= MIN_AREA:
             crop = (cc[y : y + bh, x : x + bw] == i).astype(np.uint8)
+            fx, fy = x + ox, y + oy
             out.setdefault(
-                (x, y, x + bw, y + bh, int(stats[i, 4])),
-                Candidate(crop, (x, y, x + bw, y + bh)),
+                (fx, fy, fx + bw, fy + bh, int(stats[i, 4])),
+                Candidate(crop, (fx, fy, fx + bw, fy + bh)),
             )
     for r in GROUP_RADII:
         dil = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
@@ -148,7 +207,7 @@ def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate]
             x0, y0, x1, y1 = x + xs.min(), y + ys.min(), x + xs.max() + 1, y + ys.max() + 1
             if max(x1 - x0, y1 - y0) < MIN_SIDE or (x1 - x0) >= 0.9 * w or (y1 - y0) >= 0.9 * h:
                 continue
-            key = (int(x0), int(y0), int(x1), int(y1), len(xs))
+            key = (int(x0) + ox, int(y0) + oy, int(x1) + ox, int(y1) + oy, len(xs))
             if key not in out:
                 crop = members[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.uint8)
                 out[key] = Candidate(crop, key[:4])
