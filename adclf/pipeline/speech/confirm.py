@@ -29,7 +29,11 @@ rescoring separates names better, so its bars differ; measured on the dev split'
 ads and the 32 clips above: the right name's gap -3.2..+15.2 (8 found), and the only wrong names
 both strong and written by the hinted pass came from spans of everyday words ("The Guardian" for
 "the garden", +9.7): a closer span must hold a rare word (a misheard name is a non-word or a rare
-one: "Renold" Zipf 1.4, "Minted" 3.0, "lib" 3.8; "garden" 4.8, "today" 5.6).
+one: "Renold" Zipf 1.4, "Minted" 3.0, "lib" 3.8; "garden" 4.8, "today" 5.6). Its gap bar was 4.0
+until a French no-brand clip ("Venez jouer avec nous samedi", base: "Renéche-moi à Mac") gave
+Hermès at exactly -4.0, written by the hinted pass; at 3.5, still under every right name
+measured, the clips lose that invented brand and keep their 8 English and 2 French names, and
+the dev and held-out spoken_only ads keep theirs (50.0 %, 37.5 %).
 """
 
 from __future__ import annotations
@@ -68,7 +72,7 @@ MAX_LINES = 3  # lines rescored (one encoder pass each, ~0.3 s), those with the 
 PAD = 0.6  # seconds of audio kept around the lines
 SAME_PLACE = 1.0  # seconds: the hinted name must be said where the sound-alike was
 MAX_WINDOW = 30.0  # one Whisper window
-STRONG_CLOSER = 4.0  # Whisper base: right names -3.2..+15.2, see the module's note
+STRONG_CLOSER = 3.5  # Whisper base: right names -3.2..+15.2, see the module's note
 RARE_CLOSER = 4.0  # Zipf: a closer span holds a word rarer than this
 
 

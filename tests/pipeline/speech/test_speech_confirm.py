@@ -110,6 +110,19 @@ def test_a_lead_over_a_name_that_sounds_the_same_must_be_wider() -> None:
     assert _strong(denon, [denon, wide], 4.0)
 
 
+def test_the_closer_ear_needs_a_name_within_the_right_names_measured_range() -> None:
+    from adclf.pipeline.speech.confirm import Scored, _strong, closer_ear
+    from adclf.pipeline.speech.phonetic import Candidate
+
+    bar = closer_ear("fr").strong
+    # right names scored -3.2..+15.2 against the first reading; an invented Hermès scored
+    # exactly -4.0 on a French voice-over naming no brand (benchmarks/spoken_clips.py)
+    right = Scored(Candidate("Vinted", "vintage", 0, 0.9), "Vinted.com", -3.2)
+    invented = Scored(Candidate("Hermès", "renéche moi", 0, 0.9), "Hermès à Mac", -4.0)
+    assert _strong(right, [right], bar)
+    assert not _strong(invented, [invented], bar)
+
+
 def test_the_closer_ear_listens_for_an_address_name_even_when_common(
         catalogue: BrandCatalogue) -> None:
     # "vintage" (Zipf 4.2) is too common a word for the closer ear to listen for a name in it,
