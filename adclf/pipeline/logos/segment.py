@@ -122,7 +122,7 @@ def _strong_groups(labels: np.ndarray, grad: np.ndarray,
     frame's median part's are grouped again among themselves."""
     h, w = labels.shape
     kernel = np.ones((3, 3), np.uint8)
-    found: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (components, parts, medians)
     for lab_id in np.unique(labels):
         if lab_id == 255:
             continue
@@ -144,11 +144,11 @@ def _strong_groups(labels: np.ndarray, grad: np.ndarray,
         ids, vals = ids[order], vals[order]
         parts, first, counts = np.unique(ids, return_index=True, return_counts=True)
         medians = vals[first + (counts - 1) // 2]
-        found.append((int(lab_id), cc, parts, medians))
-    if sum(len(p) for _, _, p, _ in found) < 2:
+        found.append((cc, parts, medians))
+    if sum(len(p) for _, p, _ in found) < 2:
         return
-    bar = STRONG_PART * float(np.median(np.concatenate([m for _, _, _, m in found])))
-    for _lab_id, cc, parts, medians in found:
+    bar = STRONG_PART * float(np.median(np.concatenate([m for _, _, m in found])))
+    for cc, parts, medians in found:
         strong = parts[medians >= bar]
         if len(strong) < 2:
             continue
