@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from adclf.pipeline.logos import bits
+from adclf.pipeline.logos.colour import hex_lab
 from adclf.pipeline.logos.files import ARRAYS, DEFAULT_OUT, META
 from adclf.pipeline.logos.render import logo_mask
 from adclf.pipeline.logos.shapes import binarise, descriptor, normalise
@@ -47,6 +48,7 @@ class LogoGallery:
         self.packed_dilated = self.packed  # the same, 3 x 3 dilated (tolerant matching)
         self.descriptors = np.zeros((0, 0), np.float32)  # N x DESC*DESC retrieval vectors
         self.is_brand = np.zeros(0, bool)
+        self.colours = np.zeros((0, 3), np.float32)  # N x Lab brand colour; NaN: none or a grey
 
     def warm(self) -> LogoGallery:
         with self._lock:
@@ -72,11 +74,13 @@ class LogoGallery:
             Entry(e["brand"], e["key"], "generic" if e["kind"] == "generic" else "gallery")
             for e in meta["entries"]
         ]
+        colours = [_lab_or_nan(e.get("hex")) for e in meta["entries"]]
         users = self._user_entries()
         if users:
             replaced = {u[0].brand.casefold() for u in users}
             keep = [i for i, e in enumerate(entries) if e.brand.casefold() not in replaced]
             entries = [entries[i] for i in keep] + [u[0] for u in users]
+            colours = [colours[i] for i in keep] + [_lab_or_nan(None)] * len(users)
             packed = np.concatenate([packed[keep], bits.pack(np.stack([u[1] for u in users]))])
             desc = np.concatenate([desc[keep], np.stack([u[2] for u in users])])
         self.entries = entries
@@ -84,6 +88,7 @@ class LogoGallery:
         self.packed_dilated = bits.dilate(self.packed)
         self.descriptors = np.ascontiguousarray(desc)
         self.is_brand = np.array([e.source != "generic" for e in entries])
+        self.colours = np.array(colours, np.float32).reshape(-1, 3)
 
     def _user_entries(self) -> list[tuple[Entry, np.ndarray, np.ndarray]]:
         if self.user_dir is None or not self.user_dir.is_dir():
@@ -99,3 +104,8 @@ class LogoGallery:
             canvas = normalise(mask)
             out.append((Entry(path.stem, path.stem, "user"), binarise(canvas), descriptor(canvas)))
         return out
+
+
+def _lab_or_nan(hexc: str | None) -> np.ndarray:
+    lab = hex_lab(hexc)
+    return np.full(3, np.nan, np.float32) if lab is None else lab

@@ -6,7 +6,9 @@ Positives: a random subset of Simple Icons brands, each on one 720p JPEG frame w
 scale (6-50 % of the width), colour scheme, backdrop and, for three in eight, a bar hiding 20-25 %
 of it or a sticker over a corner (of another colour, or of the logo's own).
 Negatives: text-only cards (words and single letters, in fonts inside and outside the matcher's
-generic-letter set), real photos, busy textures, gradients, text over photos.
+generic-letter set), real photos, busy textures, gradients, text over photos; then (--coloured)
+plain shapes and words drawn in some brand's own colour, or white on it: the matcher takes the
+brand colour as a witness (colour.py), and these are what it must still refuse.
 Prints precision, recall (overall and per condition) and seconds per frame."""
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 
 from adclf.pipeline.logos import GalleryMatcher, LogoGallery  # noqa: E402
+from adclf.pipeline.logos.colour import hex_lab  # noqa: E402
 from adclf.pipeline.logos.files import DEFAULT_SOURCE  # noqa: E402
 from adclf.pipeline.types import Frame  # noqa: E402
 
@@ -125,11 +128,37 @@ def negative(i: int, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
     return synth.jpeg(bg, int(rng.integers(60, 92))), {"kind": kind}
 
 
+SHAPES = ["disc", "ring", "square", "rounded", "triangle", "hexagon", "star", "chevron", "pill"]
+
+
+def coloured(i: int, rng: np.random.Generator, hexes: list[str]) -> tuple[np.ndarray, dict]:
+    """A plain shape or a word in a (random) brand's colour, or white on it."""
+    c = synth.hex_rgb(hexes[int(rng.integers(len(hexes)))])
+    scheme = ["colour-on-white", "white-on-colour", "colour-on-dark", "colour-on-photo"][i % 4]
+    fg, bg = {
+        "colour-on-white": (c, synth.plain(synth.WHITE)),
+        "white-on-colour": (synth.WHITE, synth.plain(c)),
+        "colour-on-dark": (c, synth.plain(synth.DARK)),
+        "colour-on-photo": (c, synth.photo(rng)),
+    }[scheme]
+    if i % 3 == 2:
+        word = WORDS[int(rng.integers(len(WORDS)))]
+        font = FONTS[int(rng.integers(len(FONTS)))]
+        px = int(rng.integers(60, 330)) if len(word) <= 2 else int(rng.integers(50, 150))
+        return synth.text_frame(word, font, px, fg, bg), {"kind": "coloured-text", "text": word,
+                                                          "scheme": scheme}
+    shape = SHAPES[int(rng.integers(len(SHAPES)))]
+    side = int(synth.W * float(rng.uniform(0.06, 0.35)))
+    return synth.shape_frame(shape, side, fg, bg, rng), {"kind": "coloured-shape",
+                                                          "shape": shape, "scheme": scheme}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--brands", type=int, default=150)
     ap.add_argument("--neg", type=int, default=126)
+    ap.add_argument("--coloured", type=int, default=90)
     ap.add_argument("--dump", type=Path)
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -147,6 +176,16 @@ def main() -> None:
         rows.append({**info, "pos": True, "found": [(d.key, d.score) for d in dets]})
     for i in range(args.neg):
         img, info = negative(i, rng)
+        t = time.perf_counter()
+        dets = matcher.detect([Frame(0.0, img, i)])
+        times.append(time.perf_counter() - t)
+        rows.append({**info, "pos": False, "found": [(d.key, d.score) for d in dets]})
+    # a generator of their own: the positives and negatives above stay those of earlier runs
+    crng = np.random.default_rng(args.seed + 1)
+    hexes = [h for h in (icon.get("hex") or "" for icon in icons)
+             if len(h) == 6 and hex_lab(h) is not None]
+    for i in range(args.coloured):
+        img, info = coloured(i, crng, hexes)
         t = time.perf_counter()
         dets = matcher.detect([Frame(0.0, img, i)])
         times.append(time.perf_counter() - t)
@@ -179,6 +218,9 @@ def main() -> None:
         f"seconds per 720p frame: mean {ts.mean():.3f}, p50 {np.median(ts):.3f}, "
         f"p95 {np.percentile(ts, 95):.3f}, max {ts.max():.3f}"
     )
+    col = [r for r in neg if str(r["kind"]).startswith("coloured")]
+    print(f"  of which coloured shapes and words: {len(col)} frames, "
+          f"{sum(len(r['found']) for r in col)} detections")
     for r in neg:
         if r["found"]:
             print("  FALSE:", r)

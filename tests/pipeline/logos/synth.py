@@ -176,3 +176,38 @@ def text_frame(
         align="center",
     )
     return jpeg(np.asarray(im))
+
+
+def shape_frame(shape: str, side: int, fg: tuple[int, int, int], bg: np.ndarray,
+                rng: np.random.Generator) -> np.ndarray:
+    """A plain geometric shape (no brand's mark) of about `side` pixels at a random place."""
+    im = Image.fromarray(bg.copy())
+    d = ImageDraw.Draw(im)
+    x = int(rng.integers(20, W - side - 20))
+    y = int(rng.integers(20, max(21, H - side - 20)))
+    box = (x, y, x + side, y + side)
+    cx, cy, r = x + side / 2, y + side / 2, side / 2
+    if shape == "disc":
+        d.ellipse(box, fill=fg)
+    elif shape == "ring":
+        d.ellipse(box, outline=fg, width=max(2, side // 8))
+    elif shape == "square":
+        d.rectangle(box, fill=fg)
+    elif shape == "rounded":
+        d.rounded_rectangle(box, radius=side // 5, fill=fg)
+    elif shape == "triangle":
+        d.regular_polygon((cx, cy, r), 3, fill=fg)
+    elif shape == "hexagon":
+        d.regular_polygon((cx, cy, r), 6, fill=fg)
+    elif shape == "star":
+        pts = [(cx + (r if k % 2 == 0 else r * 0.45) * np.sin(k * np.pi / 5),
+                cy - (r if k % 2 == 0 else r * 0.45) * np.cos(k * np.pi / 5)) for k in range(10)]
+        d.polygon(pts, fill=fg)
+    elif shape == "chevron":
+        t = side / 4
+        d.polygon([(x, y), (x + t, y), (x + side, cy), (x + t, y + side), (x, y + side),
+                   (x + side - t, cy)], fill=fg)
+    else:  # pill
+        d.rounded_rectangle((x, y + side // 3, x + side, y + 2 * side // 3), radius=side // 6,
+                            fill=fg)
+    return jpeg(np.asarray(im))
