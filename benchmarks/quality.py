@@ -224,7 +224,7 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 
 def report(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Print one line per shape and split, then the overall lines; return the summaries."""
-    splits = [s for s in ("dev", "holdout") if any(r["split"] == s for r in rows)]
+    splits = [s for s in ("dev", "holdout", "tune") if any(r["split"] == s for r in rows)]
     shapes = [s for s in SHAPES if any(r.get("shape", "text") == s for r in rows)]
     groups = [(sh, sp) for sh in shapes for sp in splits]
     groups += [("ALL", sp) for sp in splits] + ([("ALL", "all")] if len(splits) > 1 else [])
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--labels", type=Path, default=DEVSET / "labels.json")
     ap.add_argument("--videos", type=Path, default=DEVSET / "videos")
-    ap.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
+    ap.add_argument("--split", choices=("dev", "holdout", "tune", "all"), default="all")
     ap.add_argument("--shape", default="", help="comma-separated shapes (default all): "
                     + ", ".join(SHAPES))
     ap.add_argument("--scan-mode", default="Tail Only")
@@ -297,8 +297,9 @@ def main(argv: list[str] | None = None) -> int:
         report(rows)
         return 0
     labels = json.loads(args.labels.read_text())
-    if args.split != "all":
-        labels = [x for x in labels if x["split"] == args.split]
+    # "all": dev and held-out; the tune split (devset/shapes.TUNE_SHAPES) only when named
+    labels = [x for x in labels if x["split"] == args.split
+              or (args.split == "all" and x["split"] != "tune")]
     shapes = [x for x in args.shape.split(",") if x]
     if set(shapes) - set(SHAPES):
         sys.exit(f"unknown shape(s): {sorted(set(shapes) - set(SHAPES))}")

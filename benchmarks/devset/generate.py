@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", type=Path, default=HERE / "videos")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--only", choices=("dev", "holdout"), default=None)
+    ap.add_argument("--only", choices=("dev", "holdout", "tune"), default=None)
     ap.add_argument("--shape", default="", help="comma-separated shapes to render (default all): "
                     + ", ".join(["text", *SHAPES]))
     ap.add_argument("--limit", type=int, default=0, help="first N brands per shape (smoke runs)")
@@ -259,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         if t.shape in wanted and (not args.limit or index < args.limit):
             jobs.append((t.file, t.split, t.language, t.duration,
                          lambda t=t: render_shape(t, args.out)))
-    todo = [j for j in jobs if args.only in (None, j[1])
+    # the tune split (shapes.TUNE_SHAPES) only when asked for by name
+    todo = [j for j in jobs if (args.only == j[1] or (args.only is None and j[1] != "tune"))
             and (args.force or not (args.out / j[0]).exists())]
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

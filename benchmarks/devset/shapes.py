@@ -166,15 +166,26 @@ def est_seconds(line: str, speed: int) -> float:
     return len(line.split()) * 60 / speed * 1.3 + 0.5
 
 
-def plan_shape(shape: str, b: ShapeBrand, index: int, split: str) -> ShapeSpec:
-    seed = (1 if split == "dev" else 2) * 10_000 + SEED_BASE[shape] + index
+# A second development split for the two shapes whose brands are only shown or only heard: two
+# more renders of each brand, one in each language, with seeds of their own. The dev split has one
+# render per brand; these give the matcher and the ears more to be tuned on, so the held-out split
+# stays untouched. Rendered only on request (generate --only tune).
+TUNE_SHAPES = ("logo_only", "spoken_only")
+SPLIT_SEED = {"dev": 1, "holdout": 2, "tune": 3}
+
+
+def plan_shape(shape: str, b: ShapeBrand, index: int, split: str, second: bool = False
+               ) -> ShapeSpec:
+    seed = SPLIT_SEED[split] * 10_000 + SEED_BASE[shape] + index + (50 if second else 0)
     rng = random.Random(seed)
     first = "en" if index % 2 == 0 else "fr"
-    lang = first if split == "dev" else ("fr" if first == "en" else "en")
+    other = "fr" if first == "en" else "en"
+    lang = first if split == "dev" else other if split == "holdout" else other if second else first
     copy = list(b.en if lang == "en" else b.fr)
     tag, cta = (b.tag_en, b.cta_en) if lang == "en" else (b.tag_fr, b.cta_fr)
     slug = "".join(ch for ch in b.name.lower() if ch.isalnum())
-    spec = ShapeSpec(f"{split}/{shape}/{index:02d}-{slug}.mp4", split, lang, shape, b, seed)
+    n = index + (len(SHAPES[shape]) if second else 0)
+    spec = ShapeSpec(f"{split}/{shape}/{n:02d}-{slug}.mp4", split, lang, shape, b, seed)
     font_list = fonts()
     font = rng.choice(font_list)
     pics = [str(p) for p in footage.pick(THEMES.get(b.name, ()), 6, rng)]
@@ -258,4 +269,8 @@ def plan_shape(shape: str, b: ShapeBrand, index: int, split: str) -> ShapeSpec:
 def plan_all(shapes: list[str] | None = None) -> list[ShapeSpec]:
     return [plan_shape(shape, b, i, split)
             for shape, brands in SHAPES.items() if shapes is None or shape in shapes
-            for split in ("dev", "holdout") for i, b in enumerate(brands)]
+            for split in ("dev", "holdout") for i, b in enumerate(brands)] + [
+        plan_shape(shape, b, i, "tune", second)
+        for shape, brands in SHAPES.items() if shape in TUNE_SHAPES
+        and (shapes is None or shape in shapes)
+        for second in (False, True) for i, b in enumerate(brands)]
