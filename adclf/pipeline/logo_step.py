@@ -58,6 +58,9 @@ def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
 # logo fills this much of its box, the text is the logo misread, not the logo a glyph of text.
 MISREAD_CHARS = 3
 MISREAD_FILL = 0.35
+# A mark of repeated elements is read as one glyph repeated: Audi's four rings as "0000". No word
+# is one letter repeated, so such a reading counts as the logo misread up to this length.
+MISREAD_REPEATED = 6
 
 
 def not_text(logos: list[LogoDetection], lines: list[OcrLine]) -> list[LogoDetection]:
@@ -75,7 +78,10 @@ def not_text(logos: list[LogoDetection], lines: list[OcrLine]) -> list[LogoDetec
 
 
 def _misread(box: list[float], line: OcrLine) -> bool:
-    return len(_compact(line.text)) <= MISREAD_CHARS and _covered(line.box, box) >= MISREAD_FILL
+    chars = _compact(line.text)
+    short = len(chars) <= MISREAD_CHARS or (len(chars) <= MISREAD_REPEATED
+                                              and len(set(chars)) == 1)
+    return short and _covered(line.box, box) >= MISREAD_FILL
 
 
 def _covered(inner: list[float], outer: list[float]) -> float:

@@ -86,9 +86,14 @@ def test_a_logo_inside_read_text_is_a_glyph_unless_the_text_names_it() -> None:
         # the logo read as characters: OCR's box is the logo's own (boxes from dev-set end cards)
         ("00", [458.7, 202.7, 824.0, 368.0], [474.0, 228.0, 806.0, 344.0], True),  # Audi's rings
         ("O", [435.0, 92.0, 836.0, 503.0], [474.0, 122.0, 806.0, 454.0], True),  # a bullseye
+        # the four rings small in a corner, read as one glyph repeated (tune split, Audi)
+        ("0000", [1027.0, 532.0, 1231.0, 617.0], [1036.0, 546.0, 1218.0, 610.0], True),
+        ("OOOO", [1027.0, 532.0, 1231.0, 617.0], [1036.0, 546.0, 1218.0, 610.0], True),
         # a glyph among other letters, or a small mark inside a short word's box
         ("OPEN", [458.7, 202.7, 824.0, 368.0], [474.0, 228.0, 806.0, 344.0], False),
         ("ON", [100.0, 100.0, 1100.0, 600.0], [474.0, 228.0, 806.0, 344.0], False),
+        ("BOOK", [458.7, 202.7, 824.0, 368.0], [474.0, 228.0, 806.0, 344.0], False),
+        ("0000000", [1027.0, 532.0, 1231.0, 617.0], [1036.0, 546.0, 1218.0, 610.0], False),
     ],
 )
 def test_a_symbol_read_as_a_character_or_two_stays_a_logo(

@@ -24,6 +24,7 @@ MAX_CANDIDATES = 40
 GROUP_RADII = (3, 9, 18)  # gaps bridged when grouping parts: letter spacing, detached marks
 PURE_WHITE, PURE_BLACK = 235, 25  # every channel at least / at most this: a printed white / black
 PURE_CANDIDATES = 6  # of those, kept besides the MAX_CANDIDATES strongest outlines
+SAME_BOX = 0.8  # box IoU above which two pure candidates are one region grouped twice
 # candidates up to this long (work pixels) are redrawn from the full-size frame too (sharpen)
 SHARPEN_BELOW = 100
 # a part whose outline is this many times the frame's median part's is printed, not a crumb of
@@ -92,19 +93,13 @@ def candidates(work: np.ndarray) -> list[Candidate]:
             _regions((labels == lab_id).astype(np.uint8), out)
     grad = contrast(lab)
     _strong_groups(labels, grad, out)
-    # A logo printed pure white (or black) over footage: on a bright, busy photo its colour
-    # cluster also takes the photo's highlights and the mark falls apart or joins the backdrop;
-    # pixels at the very ends of the scale rarely belong to a photo.
-    pure: dict[tuple[int, int, int, int, int], Candidate] = {}
-    _regions((work.min(axis=2) >= PURE_WHITE).astype(np.uint8), pure)
-    _regions((work.max(axis=2) <= PURE_BLACK).astype(np.uint8), pure)
     # A printed logo stands out from what is around it all along its outline; a crumb of a
     # textured photo does not. Keep the candidates with the strongest outlines, and the largest
     # pure ones whatever boxed captions beside them score (white on a pale photo: ~100 against
     # ~300 for a caption on its dark box).
     best = _strongest(out.values(), grad, MAX_CANDIDATES)
     seen = {c.box for c in best}
-    for c in sorted(pure.values(), key=lambda c: -int(c.mask.sum()))[:PURE_CANDIDATES]:
+    for c in pure_candidates(work):
         if c.box not in seen:
             c.strength = outline_strength(grad, c)
             best.append(c)
@@ -161,6 +156,37 @@ def _strong_groups(labels: np.ndarray, grad: np.ndarray,
         x0, y0 = max(0, int(xs.min()) - pad), max(0, int(ys.min()) - pad)
         x1, y1 = min(w, int(xs.max()) + pad + 1), min(h, int(ys.max()) + pad + 1)
         _regions(m[y0:y1, x0:x1], out, (x0, y0), (h, w))
+
+
+def pure_candidates(work: np.ndarray) -> list[Candidate]:
+    """The PURE_CANDIDATES largest distinct regions of pure white or pure black. A logo printed
+    pure white (or black) over footage: on a bright, busy photo its colour cluster also takes the
+    photo's highlights and the mark falls apart or joins the backdrop; pixels at the very ends of
+    the scale rarely belong to a photo."""
+    pure: dict[tuple[int, int, int, int, int], Candidate] = {}
+    _regions((work.min(axis=2) >= PURE_WHITE).astype(np.uint8), pure)
+    _regions((work.max(axis=2) <= PURE_BLACK).astype(np.uint8), pure)
+    return _distinct(sorted(pure.values(), key=lambda c: -int(c.mask.sum())), PURE_CANDIDATES)
+
+
+def _distinct(cands: Iterable[Candidate], keep: int) -> list[Candidate]:
+    """The first `keep` candidates whose boxes are not the box of one taken before: one region
+    grouped at several radii is one candidate (a dark patch of footage took four of the six pure
+    slots and left Dropbox's white diamonds out, tune split)."""
+    taken: list[Candidate] = []
+    for c in cands:
+        if all(_iou(c.box, t.box) < SAME_BOX for t in taken):
+            taken.append(c)
+            if len(taken) == keep:
+                break
+    return taken
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 def _strongest(cands: Iterable[Candidate], grad: np.ndarray, keep: int) -> list[Candidate]:
