@@ -19,6 +19,11 @@ into an Absolut ad, and on the no-brand clips wrote Fanta, Thinx, Castrol, "The 
 they never decide alone; rescoring alone let two near-homophones through ("Odido" for "u DOT" in
 a Peugeot ad, "Skillshare" for "sculver" in a Skoda one), which the second confirmation refused.
 
+3. A name whose span is said as a web address that sounds as the brand's own ("visit www teffel
+   dot com" for tefal.com: the same sound key and top-level domain) has its second confirmation
+   in that address, and only names that fit the address are its rivals: an ad says an address
+   only for its advertiser, and no other name explains it. The rescoring bar still holds.
+
 An accepted name comes back as the first-pass line with the span replaced ("Vinted, give it a
 second life."), `revised_from` keeping what was heard.
 
@@ -48,14 +53,16 @@ import numpy as np
 from adclf.pipeline.audio import SAMPLE_RATE
 from adclf.pipeline.speech.phonetic import (
     MAX_SPAN_WORDS,
+    MIN_KEY,
     Candidate,
     find_candidates,
     french_key,
     has_rare_word,
+    key_distance,
     sound_index,
     sound_key,
 )
-from adclf.pipeline.speech.spoken import domain_names
+from adclf.pipeline.speech.spoken import address_after, domain_names
 from adclf.pipeline.types import SpeechLine, SpeechRecognizer
 
 if TYPE_CHECKING:
@@ -105,6 +112,7 @@ class Scored:
     line: str  # the heard line with the span replaced by the name
     gap: float  # log-probability of the window's text with the name, minus as heard
     rewritten: bool = False  # the hinted pass wrote the name at the same place
+    own_address: bool = False  # the span is said as a web address that sounds as the brand's
 
 
 @dataclass
@@ -141,7 +149,8 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
     for cand in candidates:
         revised = _replace(heard[cand.line].text, cand.said, cand.brand)
         if cand.line in lines and revised != heard[cand.line].text:
-            out.scored.append(Scored(cand, revised, 0.0))
+            out.scored.append(Scored(cand, revised, 0.0,
+                                     own_address=_own_address(cand, heard, catalogue)))
     # each line against its own few seconds: a name is judged by the words around it, as heard
     for i in sorted({s.cand.line for s in out.scored}):
         mine = [s for s in out.scored if s.cand.line == i]
@@ -154,7 +163,7 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
     if not out.scored:
         return out
     strong = [x for x in out.scored if _strong(x, out.scored, ear.strong)]
-    if strong and not all(_twice(x, out.scored, ear.strong) for x in strong):
+    if strong and not all(_twice(x, out.scored, ear.strong) or x.own_address for x in strong):
         out.hinted_pass = True
         near = sorted({x.cand.line for x in strong})
         start = max(0.0, min(heard[i].start for i in near) - PAD)
@@ -168,7 +177,8 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
                 hit.brand.answers_to(x.cand.brand) and not hit.weak
                 and first.start - SAME_PLACE <= said.end and said.start <= first.end + SAME_PLACE
                 for said in hinted for hit in catalogue.find_in_text(said.text))
-    accepted = [x for x in strong if x.rewritten or _twice(x, out.scored, ear.strong)]
+    accepted = [x for x in strong
+                if x.rewritten or x.own_address or _twice(x, out.scored, ear.strong)]
     best: dict[int, Scored] = {}
     for s in accepted:
         if s.cand.line not in best or s.gap > best[s.cand.line].gap:
@@ -201,8 +211,30 @@ def _addressed(c: Candidate, heard: list[SpeechLine]) -> bool:
     return bool(said) and said in domain_names(heard[c.line].text)
 
 
+def _own_address(c: Candidate, heard: list[SpeechLine], catalogue: BrandCatalogue) -> bool:
+    """The span is said as a web address whose name sounds as one of the brand's own domains
+    with the same top-level domain ("www teffel" + ".com" for tefal.com)."""
+    tld = address_after(heard[c.line].text, c.said)
+    brand = catalogue.get(c.brand)
+    if tld is None or brand is None:
+        return False
+    said = re.sub(r"^w{3}", "", re.sub(r"[^a-z0-9]", "", c.said.lower()))
+    keys = {sound_key(said), french_key(said)}
+    for domain in brand.domains:
+        name, _, top = domain.rpartition(".")
+        own = {sound_key(name.split(".")[-1]), french_key(name.split(".")[-1])}
+        if top == tld and any(len(a) >= MIN_KEY and _near_key(a, b) for a in keys for b in own):
+            return True
+    return False
+
+
+def _near_key(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 4 and key_distance(a, b) <= 1)
+
+
 def _strong(s: Scored, scored: list[Scored], bar: float) -> bool:
-    rivals = [o for o in scored if o.cand.line == s.cand.line and o.cand.brand != s.cand.brand]
+    rivals = [o for o in scored if o.cand.line == s.cand.line and o.cand.brand != s.cand.brand
+              and (o.own_address or not s.own_address)]
     return s.gap >= -bar and all(
         s.gap - o.gap >= (AHEAD_SAME_SOUND if _sound_alike(s.cand.brand, o.cand.brand)
                           else AHEAD) for o in rivals)

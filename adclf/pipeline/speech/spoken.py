@@ -138,3 +138,14 @@ def domain_names(text: str) -> list[str]:
         if labels[-1] not in names:
             names.append(labels[-1])
     return names
+
+
+def address_after(text: str, span: str) -> str | None:
+    """The top-level domain said right after `span` when the span is the name of a web address
+    ("visit www teffel dot com", span "teffel" or "www teffel" -> "com"), else None."""
+    words = [re.escape(w) for w in re.findall(r"[\w'&+]+", span)]
+    if not words:
+        return None
+    pattern = r"(?<![\w'])" + r"[\W_]+".join(words) + rf"\.({_TLDS})\b"
+    m = re.search(pattern, spoken_to_written(text), re.IGNORECASE)
+    return m.group(1).lower() if m else None

@@ -136,3 +136,38 @@ def test_the_closer_ear_listens_for_an_address_name_even_when_common(
     assert not any(c.brand == "Vinted" and c.line == 0 for c in found)
     assert not any(c.brand == "Vinted" for c in _candidates(said[:1], catalogue,
                                                              closer_ear("en")))
+
+
+@pytest.mark.parametrize(("text", "said", "brand", "own"), [
+    ("visit www.teffel.com", "www teffel", "Tefal", True),  # tune split, Whisper base
+    ("visit www teffel dot fr", "teffel", "Tefal", True),  # tefal.fr too
+    ("Visit Doctor Lib.FR.", "Doctor Lib", "Doctolib", True),  # tiny.en: one sound more
+    ("Visit Doctor Lib dot com.", "Doctor Lib", "Doctolib", False),  # doctolib.fr only
+    ("visit www.teffel.com", "www teffel", "Netflix", False),  # sounds nothing like it
+    ("Teffel, good food, easy.", "Teffel", "Tefal", False),  # no address said
+])
+def test_an_address_heard_as_the_brands_own(catalogue: BrandCatalogue, text: str, said: str,
+                                            brand: str, own: bool) -> None:
+    from adclf.pipeline.speech.confirm import _own_address
+    from adclf.pipeline.speech.phonetic import Candidate
+
+    line = SpeechLine(text, 15.2, 17.0, 0.6)
+    assert _own_address(Candidate(brand, said, 0, 0.8), [line], catalogue) is own
+
+
+def test_an_own_address_is_judged_only_against_names_that_fit_it() -> None:
+    # Whisper base, tune split Tefal ad: Tefal +2.8 for "www teffel", Netflix +0.3: a lead of
+    # 2.5, under AHEAD; Netflix cannot explain "teffel dot com", so it is no rival there
+    from adclf.pipeline.speech.confirm import Scored, _strong, closer_ear
+    from adclf.pipeline.speech.phonetic import Candidate
+
+    bar = closer_ear("en").strong
+    tefal = Scored(Candidate("Tefal", "www teffel", 0, 0.8), "visit Tefal.com", 2.8,
+                   own_address=True)
+    netflix = Scored(Candidate("Netflix", "www teffel", 0, 0.5), "visit Netflix.com", 0.3)
+    assert _strong(tefal, [tefal, netflix], bar)
+    plain = Scored(tefal.cand, tefal.line, 2.8)
+    assert not _strong(plain, [plain, netflix], bar)
+    # the bar itself still holds
+    far = Scored(tefal.cand, tefal.line, -bar - 0.5, own_address=True)
+    assert not _strong(far, [far, netflix], bar)

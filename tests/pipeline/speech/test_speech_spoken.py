@@ -72,3 +72,13 @@ def test_number_words(said: str, digits: str) -> None:
 def test_numbers_only_on_request() -> None:
     assert spoken_to_written("one eight hundred flowers") == "one eight hundred flowers"
     assert spoken_to_written("one eight hundred flowers", numbers=True) == "1 800 flowers"
+
+
+def test_the_top_level_domain_said_right_after_a_span() -> None:
+    from adclf.pipeline.speech.spoken import address_after
+
+    assert address_after("visit www.teffel.com", "www teffel") == "com"
+    assert address_after("Visit Doctor Lib.FR.", "Doctor Lib") == "fr"
+    assert address_after("Visit Babbel dot com", "Babbel") == "com"
+    assert address_after("Babbel, speak from day one", "Babbel") is None
+    assert address_after("visit babbel.com", "bab") is None  # only whole words
