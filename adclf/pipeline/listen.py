@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,11 +98,12 @@ class Listener:
         """The rescue ladder's last rung (_listen_closer): True when Whisper base's lines
         replaced tiny.en's. Frees the kept track. `hunt`: confirm names base may have misheard
         (not when the ad already answers a brand, only less surely than wanted)."""
-        samples, heard.samples, heard.everything = heard.samples, None, []
+        samples, first = heard.samples, heard.everything
+        heard.samples, heard.everything = None, []
         if samples is None:
             return False
         return _listen_closer(heard, evidence_models.get_speech_recognizer(self.threads),
-                              samples, self.brands_path, written, hunt)
+                              samples, self.brands_path, written, hunt, first)
 
     def abandon(self) -> None:
         """The job ended early (cancelled, failed): let the thread finish on its own."""
@@ -168,7 +170,8 @@ def _listen_again(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarra
 
 
 def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
-                   brands_path: Path | None, written: list[str], hunt: bool = True) -> bool:
+                   brands_path: Path | None, written: list[str], hunt: bool = True,
+                   first: Sequence[SpeechLine] = ()) -> bool:
     """When nothing names the brand after the rescue ladder's frames: the voice is transcribed
     again by Whisper base in its own language (_language), and base's lines replace tiny.en's.
     When they name no brand either, the names they may have misheard are listened for with base
@@ -227,7 +230,7 @@ def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarr
     if not hunt:
         heard.closer += "; no misheard names listened for: the ad already answers a brand"
     elif everything and not _named(heard, [], brands_path):
-        _confirm_closer(heard, recognizer, samples, everything, brands_path, language)
+        _confirm_closer(heard, recognizer, samples, everything, brands_path, language, first)
     return True
 
 
@@ -236,13 +239,13 @@ _NAMES = {"en": "English", "fr": "French"}
 
 def _confirm_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarray,
                     everything: list[SpeechLine], brands_path: Path | None,
-                    language: str) -> None:
+                    language: str, first: Sequence[SpeechLine] = ()) -> None:
     from adclf.pipeline.speech.confirm import closer_ear, confirm
 
     try:
         t0 = time.perf_counter()
         found = confirm(recognizer, samples, everything, _catalogue(brands_path),
-                        closer_ear(language))
+                        closer_ear(language), other=first)
         heard.timings["asr_closer_confirm"] = round(time.perf_counter() - t0, 4)
     except Exception as exc:
         log.exception("closer confirmation failed")

@@ -24,6 +24,10 @@ a Peugeot ad, "Skillshare" for "sculver" in a Skoda one), which the second confi
    in that address, and only names that fit the address are its rivals: an ad says an address
    only for its advertiser, and no other name explains it. The rescoring bar still holds.
 
+4. In the closer listen, a strong name is also confirmed when the first pass, another model
+   (tiny.en), wrote at the same place words that sound one edit from it: two models misheard the
+   same sound the same way ("renewed" and "Renold" for a Renault voice-over, tune split).
+
 An accepted name comes back as the first-pass line with the span replaced ("Vinted, give it a
 second life."), `revised_from` keeping what was heard.
 
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,6 +60,7 @@ from adclf.pipeline.speech.phonetic import (
     MAX_SPAN_WORDS,
     MIN_KEY,
     Candidate,
+    edit_distance,
     find_candidates,
     french_key,
     has_rare_word,
@@ -78,6 +84,8 @@ MAX_LINES = 3  # lines rescored (one encoder pass each, ~0.3 s), those with the 
 PAD = 0.6  # seconds of audio kept around the lines
 SAME_PLACE = 1.0  # seconds: the hinted name must be said where the sound-alike was
 MAX_WINDOW = 30.0  # one Whisper window
+OTHER_KEY = 4  # sounds a name needs before another model's one-edit hearing confirms it
+OTHER_SPAN = 2  # words of the other model's line read as one name
 STRONG_CLOSER = 3.5  # Whisper base: right names -3.2..+15.2, see the module's note
 RARE_CLOSER = 4.0  # Zipf: a closer span holds a word rarer than this
 
@@ -112,6 +120,7 @@ class Scored:
     gap: float  # log-probability of the window's text with the name, minus as heard
     rewritten: bool = False  # the hinted pass wrote the name at the same place
     own_address: bool = False  # the span is said as a web address that sounds as the brand's
+    other_heard: bool = False  # the other model wrote words sounding like it at the same place
 
 
 @dataclass
@@ -124,7 +133,9 @@ class Confirmation:
 
     def describe(self) -> str:
         said = ", ".join(f"{s.cand.brand} for '{s.cand.said}' ({s.gap:+.1f}"
-                         f"{', written by the hinted pass' if s.rewritten else ''})"
+                         f"{', written by the hinted pass' if s.rewritten else ''}"
+                         f"{', said as its own web address' if s.own_address else ''}"
+                         f"{', heard alike by the first pass' if s.other_heard else ''})"
                          for s in sorted(self.scored, key=lambda s: -s.gap)[:4])
         return f"listened for {', '.join(self.listened_for[:8])}: {said or 'nothing scored'}"
 
@@ -135,9 +146,11 @@ def named_brand(lines: list[SpeechLine], catalogue: BrandCatalogue) -> bool:
 
 
 def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[SpeechLine],
-            catalogue: BrandCatalogue, ear: Ear = FIRST_PASS) -> Confirmation:
+            catalogue: BrandCatalogue, ear: Ear = FIRST_PASS,
+            other: Sequence[SpeechLine] = ()) -> Confirmation:
     """`heard`: every line of the pass being confirmed, unsure ones included (a misheard name
-    lowers a line's confidence). `samples`: the whole track, float32 mono 16 kHz."""
+    lowers a line's confidence). `samples`: the whole track, float32 mono 16 kHz. `other`:
+    every line another model heard in the same track (the closer listen: tiny.en's)."""
     started = time.perf_counter()
     out = Confirmation()
     candidates = _candidates(heard, catalogue, ear)
@@ -162,7 +175,10 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
     if not out.scored:
         return out
     strong = [x for x in out.scored if _strong(x, out.scored, ear.strong)]
-    if strong and not all(_twice(x, out.scored, ear.strong) or x.own_address for x in strong):
+    for x in strong:
+        x.other_heard = _heard_there(x.cand, heard[x.cand.line], other)
+    if strong and not all(_twice(x, out.scored, ear.strong) or x.own_address or x.other_heard
+                          for x in strong):
         out.hinted_pass = True
         near = sorted({x.cand.line for x in strong})
         start = max(0.0, min(heard[i].start for i in near) - PAD)
@@ -176,8 +192,8 @@ def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[Speec
                 hit.brand.answers_to(x.cand.brand) and not hit.weak
                 and first.start - SAME_PLACE <= said.end and said.start <= first.end + SAME_PLACE
                 for said in hinted for hit in catalogue.find_in_text(said.text))
-    accepted = [x for x in strong
-                if x.rewritten or x.own_address or _twice(x, out.scored, ear.strong)]
+    accepted = [x for x in strong if x.rewritten or x.own_address or x.other_heard
+                or _twice(x, out.scored, ear.strong)]
     best: dict[int, Scored] = {}
     for s in accepted:
         if s.cand.line not in best or s.gap > best[s.cand.line].gap:
@@ -226,6 +242,25 @@ def _own_address(c: Candidate, heard: list[SpeechLine], catalogue: BrandCatalogu
         # and was a Skoda voice-over (benchmarks/spoken_clips.py)
         if top == tld and any(len(a) >= MIN_KEY and a in own for a in keys):
             return True
+    return False
+
+
+def _heard_there(c: Candidate, line: SpeechLine, other: Sequence[SpeechLine]) -> bool:
+    """Words of another model's lines said where `line` is that sound one edit from the name
+    (its spelling's or its French reading's key, of at least OTHER_KEY sounds)."""
+    keys = {k for k in (sound_key(c.brand), french_key(c.brand)) if len(k) >= OTHER_KEY}
+    if not keys:
+        return False
+    for o in other:
+        if o.end < line.start - SAME_PLACE or o.start > line.end + SAME_PLACE:
+            continue
+        words = re.findall(r"[\w'&+]+", o.text)
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + OTHER_SPAN) + 1):
+                k = sound_key(" ".join(words[i:j]))
+                # a short key is one edit from too much ('from' for Formula 1, a no-brand clip)
+                if len(k) >= OTHER_KEY and any(edit_distance(k, n) <= 1 for n in keys):
+                    return True
     return False
 
 

@@ -75,6 +75,11 @@ def _deletes(k: str) -> set[str]:
     return {k} | {k[:j] + k[j + 1:] for j in range(len(k))}
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two sound keys."""
+    return _distance(a, b)
+
+
 def _distance(a: str, b: str) -> int:
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

@@ -174,3 +174,26 @@ def test_an_own_address_is_judged_only_against_names_that_fit_it() -> None:
     # the bar itself still holds
     far = Scored(tefal.cand, tefal.line, -bar - 0.5, own_address=True)
     assert not _strong(far, [far, netflix], bar)
+
+
+def test_a_closer_name_is_confirmed_by_the_first_pass_hearing_it_alike() -> None:
+    # tune split, a Renault voice-over: Whisper base heard "Renold." (Renault -1.0, strong), and
+    # tiny.en "The electric revolution, renewed." over the same seconds: two models, one sound
+    from adclf.pipeline.speech.confirm import _heard_there
+    from adclf.pipeline.speech.phonetic import Candidate
+
+    base = SpeechLine("Renold.", 16.6, 16.9, 0.4)
+    renault = Candidate("Renault", "Renold", 0, 0.8)
+    tiny = [SpeechLine("400 km on a single charge.", 0.4, 2.8, 0.8),
+            SpeechLine("The electric revolution, renewed.", 15.2, 16.9, 0.5)]
+    assert _heard_there(renault, base, tiny)
+    assert not _heard_there(renault, base, tiny[:1])  # said elsewhere: no second hearing
+    assert not _heard_there(renault, base, [SpeechLine("Book a test drive.", 15.2, 16.9, 0.5)])
+    # nor by a short word one edit away: Formula 1 for base's 'from 1910 Ein' over tiny.en's
+    # 'from 1999', a voice-over naming no brand (benchmarks/spoken_clips.py)
+    f1 = Candidate("Formula 1", "from 1910 Ein", 0, 0.6)
+    assert not _heard_there(f1, SpeechLine("Dublin from 1910 Ein,", 0.66, 2.36, 0.4),
+                            [SpeechLine("Dublin from 1999,", 0.66, 2.36, 0.6)])
+    # a name of three sounds is one edit from too much: never confirmed this way
+    sfr = Candidate("SFR", "s f r", 0, 0.8)
+    assert not _heard_there(sfr, base, [SpeechLine("sofa", 15.2, 16.9, 0.5)])
