@@ -9,6 +9,7 @@ prices, numbers, single characters and everyday words are never a brand on their
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 
 from adclf.pipeline.providers.brand_words import looks_like_a_name
@@ -181,6 +182,9 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
             pool.add(guess.brand, BrandSource("web address", guess.domains[-1], None, W_DOMAIN))
         else:
             ok, why = looks_like_a_name(guess.brand)
+            misread = misread_of(guess.brand, lines)
+            if ok and misread:
+                ok, why = False, f"a misreading of the line '{misread}'"
             if ok:
                 pool.add(guess.brand, BrandSource(where, guess.brand, stamp, W_TEXT_NAME))
             else:
@@ -199,6 +203,21 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
 
 
 _LISTED = "one of several brands listed on one line"
+# An OCR reading this like the start of another line, but not the same, is that line misread
+# (a frame caught mid-transition: 'Un módooin' for 'Un médecin en deux clics', 0.70)
+MISREAD_LIKE, MISREAD_SAME = 0.6, 0.95
+
+
+def misread_of(text: str, lines: list[OcrLine]) -> str:
+    """The longer line that `text` garbles the start of, or ''."""
+    a = fold(text)
+    for line in lines:
+        b = fold(line.text)
+        if len(b) <= len(a) or b == a:
+            continue
+        if MISREAD_LIKE <= SequenceMatcher(None, a, b[:len(a)]).ratio() < MISREAD_SAME:
+            return line.text
+    return ""
 
 
 def _is_list(hits: list[Any]) -> bool:

@@ -88,3 +88,24 @@ def test_a_confirmed_name_counts_as_clearly_heard() -> None:
     heard = _fused(SpeechLine("Vinted, give it a second life.", 3.0, 6.0, 0.3, "en"))
     assert confirmed.brand == heard.brand == "Vinted"
     assert heard.score < CATALOGUE_MIN_BRAND <= confirmed.score
+
+
+def test_a_copy_line_misread_mid_transition_is_no_brand() -> None:
+    # tune split, a French Doctolib ad: OCR caught 'Un médecin en deux clics' fading in as
+    # 'Un módooin', which read as a name (two words, one not in any dictionary)
+    from adclf.pipeline.providers.embedded_brand import read_brand
+
+    texts = [("Un módooin", 0.0), ("Un médecin en deux clics", 1.0),
+             ("Téléconsultation dès ce soir", 5.0), ("La santé, plus simple.", 15.0),
+             ("Trouvez un praticien", 19.0)]
+    ocr = [OcrLine(text, at, 0.99, 0.07) for text, at in texts]
+    guess = read_brand(ocr, 20.0)
+    assert guess.brand == "Un módooin"  # what the text reader proposes
+    fused = fuse(Evidence([], ocr, 20.0), guess, get_catalogue(None))
+    assert fused.brand == ""
+    assert any("misreading of the line 'Un médecin en deux clics'" in r for r in fused.rejected)
+    # a name repeated at the start of a longer line is the same name, not a misreading
+    named = [OcrLine("Maison Dupré", 17.0, 0.99, 0.12),
+             OcrLine("Maison Dupré, depuis 1920", 5.0, 0.99, 0.07)]
+    fused = fuse(Evidence([], named, 20.0), read_brand(named, 20.0), get_catalogue(None))
+    assert fused.brand == "Maison Dupré"
