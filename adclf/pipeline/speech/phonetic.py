@@ -131,7 +131,10 @@ class SoundIndex:
                 spelt = SequenceMatcher(None, plain, re.sub(r"[^a-z]", "", fold(name))).ratio()
                 score = 0.6 * (1.0 - dist / max(len(k), len(nk))) + 0.4 * spelt
                 found[name] = max(found.get(name, 0.0), score)
-        return sorted(found.items(), key=lambda x: -x[1])
+        # ties by name: the keys come out of sets, whose order changes with each process's
+        # string hashing, and the order decided which names were listened for (a French clip
+        # named DeepL in one run and nothing in the next)
+        return sorted(found.items(), key=lambda x: (-x[1], x[0]))
 
 
 _indexes: dict[int, SoundIndex] = {}
@@ -167,7 +170,8 @@ def find_candidates(lines: list[SpeechLine], index: SoundIndex, limit: int = 20,
             for name, similarity in index.near(span):
                 found.setdefault(name, []).append(
                     Candidate(name, span, i, round(similarity * rarity, 3)))
-    ranked = sorted(found.values(), key=lambda cs: -max(c.score for c in cs))[:limit]
+    ranked = sorted(found.values(), key=lambda cs: (-max(c.score for c in cs), cs[0].brand)
+                    )[:limit]
     out: list[Candidate] = []
     for cands in ranked:
         seen: set[tuple[str, int]] = set()
