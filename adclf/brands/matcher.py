@@ -305,7 +305,9 @@ class Matcher:
             if len(k) <= 7 and q[1] != k[1]:
                 continue  # short names: the first two letters must be right ("sniffer")
             d = _osa(q, k, limit)
-            if d <= limit and (best is None or (d, -len(k)) < (best[0], best[1])):
+            # ties by the name itself: `cands` is a set, iterated in hash order, which changes
+            # from one process to the next
+            if d <= limit and (best is None or (d, -len(k), k) < best):
                 best = (d, -len(k), k)
         return (best[2], best[0]) if best else None
 

@@ -162,3 +162,19 @@ def test_a_real_french_or_english_word_is_not_a_misspelt_brand() -> None:
     # 'leçons' is one letter from "Leon's"; 'winter' is what ASR made of 'Vinted'
     assert cat.find_in_text("Apprenez l'espagnol en dix leçons") == []
     assert [h.brand.name for h in cat.find_in_text("toyoda")] == ["Toyota"]
+
+
+def test_a_misspelling_between_two_names_resolves_the_same_in_every_process() -> None:
+    # "carmix" is one edit from CarMax and from Carmex: the nearest name came out of a set in
+    # hash order, so which one was read changed from one process to the next
+    import os
+    import subprocess
+    import sys
+
+    code = ("from adclf.pipeline.brand_catalogue import get_catalogue\n"
+            "m = get_catalogue(None).matcher\n"
+            "print([m._nearest(q) for q in ('carmix', 'superx', 'hypery', 'francex')])\n")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2", "3", "4")]
+    assert "carm" in runs[0] and len(set(runs)) == 1, runs
