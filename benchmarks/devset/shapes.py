@@ -180,7 +180,7 @@ def plan_shape(shape: str, b: ShapeBrand, index: int, split: str, second: bool =
     rng = random.Random(seed)
     first = "en" if index % 2 == 0 else "fr"
     other = "fr" if first == "en" else "en"
-    lang = first if split == "dev" else other if split == "holdout" else other if second else first
+    lang = other if split == "holdout" or (split == "tune" and second) else first
     copy = list(b.en if lang == "en" else b.fr)
     tag, cta = (b.tag_en, b.cta_en) if lang == "en" else (b.tag_fr, b.cta_fr)
     slug = "".join(ch for ch in b.name.lower() if ch.isalnum())

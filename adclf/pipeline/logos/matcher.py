@@ -20,7 +20,7 @@ import numpy as np
 from adclf.pipeline.logos import bits, colour
 from adclf.pipeline.logos.cover import covers, flat_regions, hidden_rect
 from adclf.pipeline.logos.gallery import LogoGallery
-from adclf.pipeline.logos.segment import Candidate, candidates, sharpen, work_image
+from adclf.pipeline.logos.segment import Candidate, box_iou, candidates, sharpen, work_image
 from adclf.pipeline.logos.shapes import descriptor, hidden_strip, normalise
 from adclf.pipeline.types import Frame, LogoDetection
 
@@ -86,7 +86,7 @@ class GalleryMatcher:
         kept: list[Match] = []
         for m in matches:
             same = any(g.entries[k.entry].brand == g.entries[m.entry].brand for k in kept)
-            if not same and all(_box_iou(m.box, k.box) < 0.3 for k in kept):
+            if not same and all(box_iou(m.box, k.box) < 0.3 for k in kept):
                 kept.append(m)
         h, w = frame.image.shape[:2]
         out = []
@@ -262,11 +262,3 @@ def _hull(c: np.ndarray) -> np.ndarray:
     if pts is not None:
         cv2.fillConvexPoly(out, cv2.convexHull(pts), 1)
     return out.astype(bool)
-
-
-def _box_iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0

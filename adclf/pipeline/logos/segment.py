@@ -175,18 +175,19 @@ def _distinct(cands: Iterable[Candidate], keep: int) -> list[Candidate]:
     slots and left Dropbox's white diamonds out, tune split)."""
     taken: list[Candidate] = []
     for c in cands:
-        if all(_iou(c.box, t.box) < SAME_BOX for t in taken):
+        if all(box_iou(c.box, t.box) < SAME_BOX for t in taken):
             taken.append(c)
             if len(taken) == keep:
                 break
     return taken
 
 
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+def box_iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
     inter = ix * iy
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
 
 
 def _strongest(cands: Iterable[Candidate], grad: np.ndarray, keep: int) -> list[Candidate]:

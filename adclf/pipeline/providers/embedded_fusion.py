@@ -182,8 +182,8 @@ def _from_text(pool: _Pool, lines: list[OcrLine], duration: float, guess: BrandG
             pool.add(guess.brand, BrandSource("web address", guess.domains[-1], None, W_DOMAIN))
         else:
             ok, why = looks_like_a_name(guess.brand)
-            misread = misread_of(guess.brand, lines)
-            if ok and misread:
+            misread = misread_of(guess.brand, lines) if ok else ""
+            if misread:
                 ok, why = False, f"a misreading of the line '{misread}'"
             if ok:
                 pool.add(guess.brand, BrandSource(where, guess.brand, stamp, W_TEXT_NAME))

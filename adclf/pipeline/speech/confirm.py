@@ -237,7 +237,8 @@ def _own_address(c: Candidate, heard: list[SpeechLine], catalogue: BrandCatalogu
     keys = {sound_key(said), french_key(said)}
     for domain in brand.domains:
         name, _, top = domain.rpartition(".")
-        own = {sound_key(name.split(".")[-1]), french_key(name.split(".")[-1])}
+        label = name.rpartition(".")[2]  # "fr.tefal" -> "tefal"
+        own = {sound_key(label), french_key(label)}
         # the same key, not one edit away: "sculver dot com" is one edit from skillshare.com
         # and was a Skoda voice-over (benchmarks/spoken_clips.py)
         if top == tld and any(len(a) >= MIN_KEY and a in own for a in keys):

@@ -77,10 +77,6 @@ def _deletes(k: str) -> set[str]:
 
 def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance between two sound keys."""
-    return _distance(a, b)
-
-
-def _distance(a: str, b: str) -> int:
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         cur = [i] + [0] * len(b)
@@ -125,7 +121,7 @@ class SoundIndex:
         plain = re.sub(r"[^a-z]", "", fold(span))
         for d in _deletes(k):
             for nk, name in self.by_delete.get(d, ()):
-                dist = _distance(k, nk)
+                dist = edit_distance(k, nk)
                 if dist > 1:
                     continue
                 spelt = SequenceMatcher(None, plain, re.sub(r"[^a-z]", "", fold(name))).ratio()
