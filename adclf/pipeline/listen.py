@@ -229,7 +229,9 @@ def _listen_closer(heard: Heard, recognizer: SpeechRecognizer, samples: np.ndarr
                     f"{len(lines)} line(s)")
     if not hunt:
         heard.closer += "; no misheard names listened for: the ad already answers a brand"
-    elif everything and not _named(heard, [], brands_path):
+    elif everything and not named_brand(lines, _catalogue(brands_path), exact=True):
+        # a name base only spelt nearly ("L'oméal", four times over a L'Oréal voice-over) is
+        # weak evidence in the fusion; listening for it may confirm it
         _confirm_closer(heard, recognizer, samples, everything, brands_path, language, first)
     return True
 

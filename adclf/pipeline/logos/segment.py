@@ -24,6 +24,8 @@ MAX_CANDIDATES = 40
 GROUP_RADII = (3, 9, 18)  # gaps bridged when grouping parts: letter spacing, detached marks
 PURE_WHITE, PURE_BLACK = 235, 25  # every channel at least / at most this: a printed white / black
 PURE_CANDIDATES = 6  # of those, kept besides the MAX_CANDIDATES strongest outlines
+# the largest regions clear of the frame's edges, kept besides them too (see _largest_inside)
+LARGE_CANDIDATES = 3
 SAME_BOX = 0.8  # box IoU above which two pure candidates are one region grouped twice
 # candidates up to this long (work pixels) are redrawn from the full-size frame too (sharpen)
 SHARPEN_BELOW = 100
@@ -99,6 +101,10 @@ def candidates(work: np.ndarray) -> list[Candidate]:
     # ~300 for a caption on its dark box).
     best = _strongest(out.values(), grad, MAX_CANDIDATES)
     seen = {c.box for c in best}
+    for c in _largest_inside(out.values(), work.shape[:2], seen):
+        c.strength = outline_strength(grad, c)
+        best.append(c)
+        seen.add(c.box)
     for c in pure_candidates(work):
         if c.box not in seen:
             c.strength = outline_strength(grad, c)
@@ -158,6 +164,20 @@ def _strong_groups(labels: np.ndarray, grad: np.ndarray,
         _regions(m[y0:y1, x0:x1], out, (x0, y0), (h, w))
 
 
+def _largest_inside(cands: Iterable[Candidate], shape: tuple[int, int],
+                    taken: set[tuple[int, int, int, int]]) -> list[Candidate]:
+    """The LARGE_CANDIDATES largest distinct regions that touch no edge of the frame, whatever
+    their outlines score. A big mark in a dark brand colour over a dark photo stands out less
+    all along its outline than the boxed captions and the crumbs of a busy road under it
+    (Starbucks' green siren over a stormy sky ranked 48th of 110), but an end card's mark is
+    its largest printed thing, and a photo's sky or road runs off the frame."""
+    h, w = shape
+    inside = [c for c in cands if c.box[0] > 0 and c.box[1] > 0 and c.box[2] < w
+              and c.box[3] < h and c.box not in taken]
+    return _distinct(sorted(inside, key=lambda c: (-int(c.mask.sum()), c.box)),
+                     LARGE_CANDIDATES)
+
+
 def pure_candidates(work: np.ndarray) -> list[Candidate]:
     """The PURE_CANDIDATES largest distinct regions of pure white or pure black. A logo printed
     pure white (or black) over footage: on a bright, busy photo its colour cluster also takes the
@@ -175,10 +195,10 @@ def _distinct(cands: Iterable[Candidate], keep: int) -> list[Candidate]:
     slots and left Dropbox's white diamonds out, tune split)."""
     taken: list[Candidate] = []
     for c in cands:
+        if len(taken) >= keep:
+            break
         if all(box_iou(c.box, t.box) < SAME_BOX for t in taken):
             taken.append(c)
-            if len(taken) == keep:
-                break
     return taken
 
 

@@ -140,9 +140,11 @@ class Confirmation:
         return f"listened for {', '.join(self.listened_for[:8])}: {said or 'nothing scored'}"
 
 
-def named_brand(lines: list[SpeechLine], catalogue: BrandCatalogue) -> bool:
-    """Does the first pass already name a catalogue brand (not a weak, everyday-word hit)?"""
-    return any(not hit.weak for line in lines for hit in catalogue.find_in_text(line.text))
+def named_brand(lines: list[SpeechLine], catalogue: BrandCatalogue, exact: bool = False) -> bool:
+    """Does the first pass already name a catalogue brand (not a weak, everyday-word hit)?
+    `exact`: spelt as the catalogue spells it, not read fuzzily ("L'oméal")."""
+    return any(not hit.weak and not (exact and hit.kind == "fuzzy")
+               for line in lines for hit in catalogue.find_in_text(line.text))
 
 
 def confirm(recognizer: SpeechRecognizer, samples: np.ndarray, heard: list[SpeechLine],

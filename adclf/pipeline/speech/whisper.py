@@ -160,20 +160,47 @@ class WhisperRecognizer:
         if samples.size < SAMPLE_RATE // 10:
             return []
         with self._lock:
-            segments, _info = self._model(lang, closer).transcribe(
-                samples,
-                language=lang,
-                beam_size=1,
-                temperature=0.0,
-                condition_on_previous_text=False,
-                word_timestamps=True,
-                vad_filter=vad,
-                vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
-                hotwords=", ".join(list(hints)[:MAX_HINTS]) if hints else None,
-            )
-            lines = [ln for seg in segments for ln in self._lines(seg, offset, lang)]
+            model = self._model(lang, closer)
+            lines: list[SpeechLine] = []
+            for seg in self._decode(model, samples, lang, vad, hints, beam=1):
+                if closer and looping(seg.text):
+                    # greedy decoding stuck in a loop loses the whole window ("Mais pas le
+                    # plus tard" x 40 over a French L'Oréal voice-over): the closer listen,
+                    # which runs only when nothing else named the brand, reads that span
+                    # again with a beam, which keeps more than one reading alive
+                    lines += self._reread(model, samples, seg, lang, offset, hints)
+                else:
+                    lines += self._lines(seg, offset, lang)
         floor = self.min_confidence if min_confidence is None else min_confidence
         return [ln for ln in lines if self._keep(ln, floor)]
+
+    @staticmethod
+    def _decode(model: Any, samples: np.ndarray, lang: str, vad: bool,
+                hints: Sequence[str] | None, beam: int) -> Iterable[Any]:
+        segments, _info = model.transcribe(
+            samples,
+            language=lang,
+            beam_size=beam,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+            vad_filter=vad,
+            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+            hotwords=", ".join(list(hints)[:MAX_HINTS]) if hints else None,
+        )
+        return segments
+
+    def _reread(self, model: Any, samples: np.ndarray, looped: Any, lang: str, offset: float,
+                hints: Sequence[str] | None) -> list[SpeechLine]:
+        """The seconds of a looping segment decoded again with a beam of 5 (call with the lock
+        held); what still loops is dropped as before."""
+        start = max(0, int(float(looped.start) * SAMPLE_RATE))
+        end = min(samples.size, int(float(looped.end) * SAMPLE_RATE) + SAMPLE_RATE // 4)
+        if end - start < SAMPLE_RATE // 10:
+            return []
+        at = offset + start / SAMPLE_RATE
+        return [ln for seg in self._decode(model, samples[start:end], lang, True, hints, beam=5)
+                for ln in self._lines(seg, at, lang)]
 
     def score_texts(self, samples: np.ndarray, texts: Sequence[str], language: str = "en",
                     closer: bool = False) -> list[float]:

@@ -197,3 +197,15 @@ def test_a_closer_name_is_confirmed_by_the_first_pass_hearing_it_alike() -> None
     # a name of three sounds is one edit from too much: never confirmed this way
     sfr = Candidate("SFR", "s f r", 0, 0.8)
     assert not _heard_there(sfr, base, [SpeechLine("sofa", 15.2, 16.9, 0.5)])
+
+
+def test_a_name_only_spelt_nearly_does_not_count_as_named_exactly(
+        catalogue: BrandCatalogue) -> None:
+    # base wrote "l'oméal" four times over a French L'Oréal voice-over: the catalogue reads it
+    # fuzzily as L'Oréal (weak evidence in the fusion), so the closer listen must still listen
+    # for the name instead of taking the line as already naming it
+    nearly = [SpeechLine("Non mais vous souhaitez l'oméal de l'oméal.", 17.4, 19.0, 0.6)]
+    assert named_brand(nearly, catalogue)
+    assert not named_brand(nearly, catalogue, exact=True)
+    spelt = [SpeechLine("L'Oréal Paris, parce que vous le valez bien.", 12.9, 15.0, 0.6)]
+    assert named_brand(spelt, catalogue, exact=True)

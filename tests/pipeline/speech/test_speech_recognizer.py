@@ -146,3 +146,35 @@ def test_score_texts_prefers_what_was_said(recognizer: WhisperRecognizer, en_voi
         EN_TEXT.replace("Samsung", "Peugeot")])
     assert said > other + 20
     assert said > brand_swapped
+
+
+def test_the_closer_listen_reads_a_looping_window_again_with_a_beam(
+    recognizer: WhisperRecognizer, tmp_path: Path
+) -> None:
+    """A French espeak-ng voice-over under music (the devset's tune render of L'Oréal) on which
+    base's greedy decoding loops ("Mais pas le plus tard" forty times) and loses the whole
+    window: the closer listen reads those seconds again with a beam and keeps lines there."""
+    from adclf.pipeline.speech.whisper import looping
+    from benchmarks.devset.render import render_shape
+    from benchmarks.devset.shapes import plan_all
+
+    spec = next(s for s in plan_all(["spoken_only"])
+                if s.file == "tune/spoken_only/18-loréal.mp4")
+    render_shape(spec, tmp_path)
+    wav = tmp_path / "a.wav"
+    extract_audio(tmp_path / spec.file, wav)
+    samples = read_wav(wav)
+    with recognizer._lock:
+        greedy = list(recognizer._decode(recognizer._model("fr", True), samples, "fr", True,
+                                         None, beam=1))
+    looped = [g for g in greedy if looping(g.text)]
+    if not looped:
+        pytest.skip("base's greedy decoding does not loop on this render on this machine")
+    start, end = float(looped[0].start), float(looped[0].end)
+
+    def inside(lines: list[SpeechLine]) -> list[SpeechLine]:
+        return [ln for ln in lines if start - 0.5 <= ln.start <= end]
+
+    assert not inside(recognizer.transcribe_array(samples, "fr", min_confidence=0.0))
+    again = inside(recognizer.transcribe_array(samples, "fr", min_confidence=0.0, closer=True))
+    assert again and not any(looping(ln.text) for ln in again), again
