@@ -163,12 +163,14 @@ class WhisperRecognizer:
             model = self._model(lang, closer)
             lines: list[SpeechLine] = []
             for seg in self._decode(model, samples, lang, vad, hints, beam=1):
-                if closer and looping(seg.text):
+                if closer and not hints and looping(seg.text):
                     # greedy decoding stuck in a loop loses the whole window ("Mais pas le
                     # plus tard" x 40 over a French L'Oréal voice-over): the closer listen,
                     # which runs only when nothing else named the brand, reads that span
-                    # again with a beam, which keeps more than one reading alive
-                    lines += self._reread(model, samples, seg, lang, offset, hints)
+                    # again with a beam, which keeps more than one reading alive. Not a
+                    # hinted pass: it confirms a name only if greedy decoding writes it, and
+                    # a beam over a French Tefal voice-over wrote the hint Wacom
+                    lines += self._reread(model, samples, seg, lang, offset)
                 else:
                     lines += self._lines(seg, offset, lang)
         floor = self.min_confidence if min_confidence is None else min_confidence
@@ -190,8 +192,8 @@ class WhisperRecognizer:
         )
         return segments
 
-    def _reread(self, model: Any, samples: np.ndarray, looped: Any, lang: str, offset: float,
-                hints: Sequence[str] | None) -> list[SpeechLine]:
+    def _reread(self, model: Any, samples: np.ndarray, looped: Any, lang: str,
+                offset: float) -> list[SpeechLine]:
         """The seconds of a looping segment decoded again with a beam of 5 (call with the lock
         held); what still loops is dropped as before."""
         start = max(0, int(float(looped.start) * SAMPLE_RATE))
@@ -199,7 +201,7 @@ class WhisperRecognizer:
         if end - start < SAMPLE_RATE // 10:
             return []
         at = offset + start / SAMPLE_RATE
-        return [ln for seg in self._decode(model, samples[start:end], lang, True, hints, beam=5)
+        return [ln for seg in self._decode(model, samples[start:end], lang, True, None, beam=5)
                 for ln in self._lines(seg, at, lang)]
 
     def score_texts(self, samples: np.ndarray, texts: Sequence[str], language: str = "en",
