@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from adclf.pipeline.providers.brand_words import looks_like_a_name
 from adclf.pipeline.providers.embedded_brand import BrandGuess, end_card_start, find_domains
-from adclf.pipeline.speech.spoken import domains
+from adclf.pipeline.speech.spoken import domains, glued_domains
 from adclf.pipeline.taxonomy.text import fold
 from adclf.pipeline.types import Evidence, LogoDetection, OcrLine, SpeechLine
 
@@ -265,6 +265,8 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
                                          W_SPOKEN_DOMAIN * trust))
         if catalogue is None:
             continue
+        if not line.confirmed:
+            _glued_address(pool, line, trust)
         # a name put in place of misheard words by the second listen says so
         detail = (f"first heard as '{line.revised_from}', confirmed by listening again"
                   if line.revised_from else "")
@@ -282,6 +284,37 @@ def _from_speech(pool: _Pool, lines: list[SpeechLine]) -> None:
                                              W_SPEECH * trust * _hit_factor(hit, listed),
                                              detail or (_LISTED if listed else "")),
                      brand)
+
+
+def _glued_address(pool: _Pool, line: SpeechLine, trust: float) -> None:
+    """An address the catalogue does not know whose name the recogniser split into words
+    ("Visit Doctor Lib.FR"): glued to the word or two said before it, it may be a catalogue
+    brand's own address, spelt exactly or nearly ("doctorlib.fr" for doctolib.fr). Nearly
+    counts only for a brand that has an address with that ending, as a misspelt reading."""
+    catalogue = pool.catalogue
+    assert catalogue is not None
+    done: set[str] = set()
+    for heard, glued in glued_domains(line.text):
+        if heard in done or catalogue.by_domain(heard) is not None:
+            continue
+        label, tld = glued.rsplit(".", 1)
+        known = catalogue.by_domain(glued)
+        if known is not None:
+            done.add(heard)
+            pool.add(known.name, BrandSource("spoken web address", glued, line.start,
+                                             W_SPOKEN_DOMAIN_KNOWN * trust,
+                                             f"heard as '{heard}'"), known)
+            continue
+        for hit in catalogue.find_in_text(label):
+            if hit.weak or hit.matched.lower() != label or \
+                    not any(d.endswith("." + tld) for d in hit.brand.domains):
+                continue
+            done.add(heard)
+            pool.add(hit.brand.name, BrandSource(
+                "spoken web address", glued, line.start,
+                W_SPOKEN_DOMAIN_KNOWN * trust * _hit_factor(hit),
+                f"heard as '{heard}', nearly {hit.brand.domains[0]}"), hit.brand)
+            break
 
 
 # ---- logos ------------------------------------------------------------------------------------

@@ -127,6 +127,26 @@ def domains(text: str) -> list[str]:
     return found
 
 
+def glued_domains(text: str) -> list[tuple[str, str]]:
+    """A one-label address with the one or two words said right before it glued on, as
+    (address as heard, glued address): a recogniser splits a name it does not know into words
+    and writes only the last one into the address ("Visit Doctor Lib.FR" -> ("lib.fr",
+    "doctorlib.fr"), ("lib.fr", "visitdoctorlib.fr"))."""
+    written = spoken_to_written(text)
+    out: list[tuple[str, str]] = []
+    for m in _WRITTEN_DOMAIN.finditer(written):
+        heard = m.group(1).lower()
+        labels = heard.split(".")
+        if len(labels) != 2 or labels[0] == "www":
+            continue
+        before = re.findall(r"[^\W\d_]+", written[: m.start()].split(".")[-1].split(",")[-1])
+        for n in (1, 2):
+            if len(before) >= n and written[: m.start()].endswith(" "):
+                glued = "".join(w.lower() for w in before[-n:]) + labels[0]
+                out.append((heard, f"{glued}.{labels[1]}"))
+    return out
+
+
 def domain_names(text: str) -> list[str]:
     """The name part of each address: "nike.com" -> "nike", "shop.acme.co.uk" -> "acme"."""
     names: list[str] = []

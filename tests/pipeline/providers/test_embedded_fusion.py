@@ -32,6 +32,23 @@ def test_another_address_on_a_confirmed_line_still_counts() -> None:
     assert fused.brand == "Zalando" and "spoken web address" in by_source
 
 
+def test_an_address_split_by_the_recogniser_is_glued_back() -> None:
+    # tiny.en split Doctolib into "Doctor Lib" and wrote the address as "Lib.FR" (tune split)
+    nearly = _fused(SpeechLine("Doctor Lib, made easier. Visit Doctor Lib.FR.", 13.3, 17.0,
+                               0.6, "en"))
+    assert nearly.brand == "Doctolib"
+    assert [s.source for s in nearly.sources] == ["spoken web address"]
+    assert "nearly doctolib" in nearly.sources[0].detail
+    # the glued address spelt exactly is the brand's own address as heard
+    exact = _fused(SpeechLine("Rendez-vous sur Burger King point com", 13.3, 17.0, 0.6, "fr"))
+    assert ("spoken web address", "burgerking.com") in [(s.source, s.text)
+                                                        for s in exact.sources]
+    # nearly a brand's name, but not at an address of its own ending: nothing
+    assert _fused(SpeechLine("Visit Doctor Lib.ca.", 13.3, 17.0, 0.6, "en")).brand == ""
+    # plain words before an unknown address glue into no brand
+    assert _fused(SpeechLine("Visit our store.com for deals", 13.3, 17.0, 0.6, "en")).brand == ""
+
+
 def _on_screen(*lines: tuple[str, float]):  # type: ignore[no-untyped-def]
     ocr = [OcrLine(text, at, 0.99, 0.07) for text, at in lines]
     return fuse(Evidence([], ocr, 20.0), BrandGuess("", 0.0), get_catalogue(None))

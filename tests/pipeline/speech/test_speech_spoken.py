@@ -7,6 +7,7 @@ import pytest
 from adclf.pipeline.speech.spoken import (
     domain_names,
     domains,
+    glued_domains,
     join_spelled,
     number_words,
     spoken_to_written,
@@ -82,3 +83,14 @@ def test_the_top_level_domain_said_right_after_a_span() -> None:
     assert address_after("Visit Babbel dot com", "Babbel") == "com"
     assert address_after("Babbel, speak from day one", "Babbel") is None
     assert address_after("visit babbel.com", "bab") is None  # only whole words
+
+
+def test_a_one_label_address_is_glued_to_the_words_said_before_it() -> None:
+    assert glued_domains("Healthcare made easier. Visit Doctor Lib.FR.") == [
+        ("lib.fr", "doctorlib.fr"), ("lib.fr", "visitdoctorlib.fr")]
+    assert glued_domains("Rendez-vous sur Burger King point com")[0] == (
+        "king.com", "burgerking.com")
+    # a complete address, a sentence's end or a comma before it: nothing to glue
+    assert glued_domains("visit www.teffel.com") == []
+    assert glued_domains("Easier. lib.fr") == []
+    assert glued_domains("nike.com") == []
