@@ -24,8 +24,9 @@ MAX_CANDIDATES = 40
 GROUP_RADII = (3, 9, 18)  # gaps bridged when grouping parts: letter spacing, detached marks
 PURE_WHITE, PURE_BLACK = 235, 25  # every channel at least / at most this: a printed white / black
 PURE_CANDIDATES = 6  # of those, kept besides the MAX_CANDIDATES strongest outlines
-# the largest regions clear of the frame's edges, kept besides them too (see _largest_inside)
-LARGE_CANDIDATES = 3
+# the largest regions clear of the frame's edges, kept besides them too (see _largest_inside):
+# 3 left Binance's mark out of two frames of four, behind groupings of it with a water splash
+LARGE_CANDIDATES = 6
 SAME_BOX = 0.8  # box IoU above which two pure candidates are one region grouped twice
 # candidates up to this long (work pixels) are redrawn from the full-size frame too (sharpen)
 SHARPEN_BELOW = 100

@@ -56,9 +56,16 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
         return False, "a sentence, not a name"
     accented = _said(re.findall(r"[^\W\d_]+", raw.lower()), raw)  # 'créez', not 'creez'
     if len(words) >= 2 and not _title_or_caps(raw) and all(
-            in_dictionary(w) or w in STOP_WORDS for w in accented):
+            in_dictionary(w) or w in STOP_WORDS or _glued(w) for w in accented):
         return False, "a phrase of dictionary words in sentence case (a tagline)"
     return True, ""
+
+
+def _glued(word: str) -> bool:
+    """A small word and a dictionary word read as one, OCR having lost the space between
+    them: 'lafraude' in "Protection contre lafraude" (a Mastercard end card's small print)."""
+    return any(word.startswith(w) and len(word) - len(w) >= 3 and in_dictionary(word[len(w):])
+               for w in STOP_WORDS if len(w) <= 3)
 
 
 @lru_cache(maxsize=20_000)

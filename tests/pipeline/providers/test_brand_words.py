@@ -12,7 +12,7 @@ from adclf.pipeline.providers.brand_words import looks_like_a_name
     "Open happiness", "Let's go places", "Découvrez la différence", "Ouvert tous les jours",
     "Low fares. Made simple.", "Jouez sans limites", "JOUEZ SANS LIMITES", "Drink responsibly",
     "Bien cuisiner, facilement", "Changez aujourd'hui", "Forever faster", "Créez tout",
-    "Finger lickin' good",
+    "Finger lickin' good", "Protection contre lafraude", "Delivered tothe door",
 ])
 def test_taglines_made_of_everyday_words_are_not_brands(text: str) -> None:
     ok, why = looks_like_a_name(text)
@@ -35,7 +35,7 @@ def test_a_long_sentence_is_not_a_brand() -> None:
 
 @pytest.mark.parametrize("text", ["Zalando", "Maison Dupré", "Ecomaison", "Desjardins",
                                   "Lululemon", "Veja", "BRASSERIE ROUX",
-                                  "Caffè Lume"])
+                                  "Caffè Lume", "LaCroix", "Le Creuset", "Lesaffre"])
 def test_made_up_or_rare_names_pass(text: str) -> None:
     ok, why = looks_like_a_name(text)
     assert ok, (text, why)
