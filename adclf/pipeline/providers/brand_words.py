@@ -61,11 +61,15 @@ def looks_like_a_name(text: str) -> tuple[bool, str]:
     return True, ""
 
 
+# the stop words that OCR glues to the next word when it loses a space ("la", "de", "the")
+_SMALL_WORDS = tuple(w for w in STOP_WORDS if len(w) <= 3)
+
+
 def _glued(word: str) -> bool:
     """A small word and a dictionary word read as one, OCR having lost the space between
     them: 'lafraude' in "Protection contre lafraude" (a Mastercard end card's small print)."""
     return any(word.startswith(w) and len(word) - len(w) >= 3 and in_dictionary(word[len(w):])
-               for w in STOP_WORDS if len(w) <= 3)
+               for w in _SMALL_WORDS)
 
 
 @lru_cache(maxsize=20_000)
