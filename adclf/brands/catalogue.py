@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from adclf.brands.matcher import Matcher
 from adclf.brands.model import Brand, BrandHit
 from adclf.brands.normalize import is_common_word, key
+from adclf.brands.slogans import SloganHit, SloganIndex, with_shipped
 from adclf.brands.userfile import UserRow, read_user_file
 
 _PUBLIC_2 = {"co.uk", "com.au", "co.jp", "com.br", "co.nz", "co.za", "com.mx", "co.in", "org.uk",
@@ -61,6 +62,7 @@ def _brand(obj: dict[str, Any]) -> Brand:
         domains=tuple(obj.get("domains") or ()), logo=obj.get("logo"),
         category_id=obj.get("category_id"), common_word=bool(obj.get("common_word")),
         exclude=bool(obj.get("exclude")), kind=obj.get("kind") or "brand",
+        slogans=tuple(obj.get("slogans") or ()),
     )
 
 
@@ -79,13 +81,14 @@ def _apply(row: UserRow, base: Brand | None) -> Brand:
             common_word=row.common_word if row.common_word is not None
             else is_common_word(row.name),
             exclude=bool(row.exclude), kind="tech" if row.kind == "tech" else "brand",
+            slogans=row.slogans or (),
         )
     changes: dict[str, Any] = {"name": row.name}
     if row.aliases is not None:
         changes["aliases"] = row.aliases
     if row.domains is not None:
         changes["domains"] = tuple(normalize_domain(d) for d in row.domains)
-    for field in ("logo", "category_id", "exclude", "common_word", "kind"):
+    for field in ("logo", "category_id", "exclude", "common_word", "kind", "slogans"):
         value = getattr(row, field)
         if value is not None:
             changes[field] = value
@@ -130,7 +133,7 @@ class BrandCatalogue:
         """The shipped catalogue (if `default`) with the rows of `user_path` (CSV or JSONL)
         added or overriding brands of the same name (case/accent-insensitive). Category ids are
         checked against `category_ids` (default: the packaged IAB Ad Product 2.0 taxonomy)."""
-        brands = load_default_brands() if default else []
+        brands = with_shipped(load_default_brands()) if default else []
         source = "default" if default else ""
         if user_path is not None:
             path = Path(user_path).expanduser()
@@ -183,6 +186,14 @@ class BrandCatalogue:
     def find_in_text(self, text: str) -> list[BrandHit]:
         """Brands named in OCR or transcript text, best first (see Matcher.find)."""
         return self.matcher.find(text)
+
+    def find_slogans(self, text: str) -> list[SloganHit]:
+        """Brands whose slogan `text` holds, best first (adclf/brands/slogans.py)."""
+        return self._slogans.find(text)
+
+    @cached_property
+    def _slogans(self) -> SloganIndex:
+        return SloganIndex((b, s) for b in self.brands if not b.exclude for s in b.slogans)
 
     def resolve(self, text: str) -> Brand | None:
         """The entry a whole brand string names exactly: its name, an alias or a web domain

@@ -23,6 +23,7 @@ class Brand:
     common_word: bool = False  # the name is also an everyday English/French word
     exclude: bool = False  # never report this brand
     kind: BrandKind = "brand"
+    slogans: tuple[str, ...] = ()  # advertising lines that name it (adclf/brands/slogans.py)
 
     def answers_to(self, name: str) -> bool:
         """`name` is this brand's name or one of its aliases, case and accents aside ("L'Oréal"
@@ -42,6 +43,7 @@ class Brand:
             "common_word": self.common_word,
             "exclude": self.exclude,
             "kind": self.kind,
+            "slogans": list(self.slogans),
         }
 
 

@@ -2,8 +2,8 @@
 or exclude them, in the spirit of Azure Video Indexer's brand include/exclude lists.
 
 CSV header: name,aliases,domains,logo,category_id,exclude (list fields separated by `|`;
-optional columns common_word, kind). JSONL: one object a line with the same keys (lists may be
-JSON arrays or `|`-separated strings). Errors are ValueError naming the file and line.
+optional columns common_word, kind, slogans). JSONL: one object a line with the same keys (lists
+may be JSON arrays or `|`-separated strings). Errors are ValueError naming the file and line.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-COLUMNS = ("name", "aliases", "domains", "logo", "category_id", "exclude", "common_word", "kind")
+COLUMNS = ("name", "aliases", "domains", "logo", "category_id", "exclude", "common_word", "kind",
+           "slogans")
 _TRUE = {"1", "true", "yes", "y", "oui", "x"}
 _FALSE = {"", "0", "false", "no", "n", "non"}
 
@@ -34,6 +35,7 @@ class UserRow:
     exclude: bool | None = None
     common_word: bool | None = None
     kind: str | None = None
+    slogans: tuple[str, ...] | None = None
 
 
 def read_user_file(path: Path, category_ids: Collection[str]) -> list[UserRow]:
@@ -138,6 +140,7 @@ def _row(path: Path, line: int, raw: dict[str, Any], ids: Collection[str]) -> Us
         line=line,
         aliases=_list(path, line, "aliases", raw.get("aliases")),
         domains=_list(path, line, "domains", raw.get("domains")),
+        slogans=_list(path, line, "slogans", raw.get("slogans")),
         logo=logo.strip() or None if isinstance(logo, str) else None,
         category_id=category,
         exclude=_bool(path, line, "exclude", raw.get("exclude")),

@@ -2,9 +2,10 @@
 
 Sources, each independent of the others: the on-screen text (end card, large text, a web address),
 known brand names found in the text and in the transcript (the brand catalogue, read fuzzily since
-OCR and speech recognition misspell them), web addresses spoken in the voice-over, and logos seen
-in the frames. A brand is reported only when some source names it: taglines, calls to action,
-prices, numbers, single characters and everyday words are never a brand on their own evidence."""
+OCR and speech recognition misspell them), web addresses spoken in the voice-over, logos seen
+in the frames, and a known brand's slogan on screen or in the voice-over. A brand is reported
+only when some source names it: taglines, calls to action, prices, numbers, single characters
+and everyday words are never a brand on their own evidence."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ W_SPOKEN_DOMAIN_KNOWN = 0.75
 # alone it stays under MIN_BRAND_SCORE; the same name on screen confirms it.
 W_SPOKEN_DOMAIN = 0.2
 W_LOGO_BASE, W_LOGO_SPAN = 0.45, 0.45  # a logo: 0.45 + 0.45 x its match score
+# A brand's own slogan ("Because you're worth it"): a person names the brand from it, but
+# slogans are quoted, parodied and change hands, so alone it is a fair guess, not a certainty
+W_SLOGAN = 0.5
 FUZZY_FACTOR = 0.7  # a misspelt reading counts this share of an exact one
 WEAK_FACTOR = 0.3  # an everyday word that is also a brand ('Tide', 'Shell') needs support
 # A line naming this many brands is a list ("Marvel, Pixar et Star Wars au même endroit",
@@ -52,6 +56,7 @@ MIN_BRAND_SCORE = 0.25
 @dataclass
 class BrandSource:
     source: str  # end card | on-screen text | web address | speech | spoken web address | logo
+    # | slogan
     text: str  # what was read, heard or seen
     timestamp: float | None
     score: float
@@ -128,6 +133,7 @@ def fuse(evidence: Evidence, text_guess: BrandGuess, catalogue: BrandCatalogue |
     _from_text(pool, evidence.ocr_lines, evidence.duration, text_guess, rejected)
     _from_speech(pool, evidence.speech_lines)
     _from_logos(pool, evidence.logos, logo_min_score)
+    _from_slogans(pool, evidence.ocr_lines, evidence.speech_lines)
     ranked = sorted(pool.by_key.values(), key=lambda c: -c.score)
     weak = [c for c in ranked if c.score < MIN_BRAND_SCORE]
     rejected += [f"'{c.name}': a weak mention ({_kinds(c)}) with nothing to confirm it"
@@ -331,3 +337,24 @@ def _from_logos(pool: _Pool, logos: list[LogoDetection], min_score: float) -> No
         weight = W_LOGO_BASE + W_LOGO_SPAN * max(0.0, min(1.0, det.score))
         pool.add(known.name if known is not None else det.brand,
                  BrandSource("logo", det.brand, det.timestamp, weight), known)
+
+
+# ---- slogans ----------------------------------------------------------------------------------
+
+def _from_slogans(pool: _Pool, ocr: list[OcrLine], speech: list[SpeechLine]) -> None:
+    catalogue = pool.catalogue
+    if catalogue is None:
+        return
+    for line in ocr:
+        for hit in catalogue.find_slogans(line.text):
+            pool.add(hit.brand.name, BrandSource("slogan", hit.matched, line.timestamp,
+                                                 W_SLOGAN * hit.score,
+                                                 f"{hit.brand.name}'s slogan, on screen"),
+                     hit.brand)
+    for sl in speech:
+        trust = 0.5 + 0.5 * max(0.0, min(1.0, sl.confidence))
+        for hit in catalogue.find_slogans(sl.text):
+            pool.add(hit.brand.name, BrandSource("slogan", hit.matched, sl.start,
+                                                 W_SLOGAN * trust * hit.score,
+                                                 f"{hit.brand.name}'s slogan, said"),
+                     hit.brand)

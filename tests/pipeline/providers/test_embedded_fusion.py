@@ -126,3 +126,19 @@ def test_a_copy_line_misread_mid_transition_is_no_brand() -> None:
              OcrLine("Maison Dupré, depuis 1920", 5.0, 0.99, 0.07)]
     fused = fuse(Evidence([], named, 20.0), read_brand(named, 20.0), get_catalogue(None))
     assert fused.brand == "Maison Dupré"
+
+
+def test_a_known_slogan_names_its_brand_with_a_modest_confidence() -> None:
+    # the voice-over's name was misheard ("Hell or Hell Paris"), the slogan was not
+    said = _fused(SpeechLine("Hell or Hell Paris, because you're worth it.", 14.0, 17.0, 0.8,
+                             "en"))
+    assert said.brand == "L'Oréal Paris"
+    assert [s.source for s in said.sources] == ["slogan"]
+    assert "slogan, said" in said.sources[0].detail
+    assert 0.3 < said.score < 0.6
+    # on screen, with the logo's brand: both sources are kept and the answer is surer
+    seen = fuse(Evidence([], [OcrLine("Say yes to the world.", 18.0, 0.99, 0.07)], 20.0),
+                BrandGuess("", 0.0), get_catalogue(None))
+    assert seen.brand == "Lufthansa" and seen.sources[0].source == "slogan"
+    # a line that is no one's slogan names nobody
+    assert _on_screen(("Book your seat", 18.0)).brand == ""
