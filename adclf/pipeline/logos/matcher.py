@@ -151,7 +151,9 @@ class GalleryMatcher:
         grew: list[tuple[Candidate, int]] = []
         for m in near:
             g = grown(lab, by_box[m.box], GROW_STEPS)
-            if g is not None:
+            # two near misses grown into one box are one candidate: the first (best margin)
+            # says which brand it may be, as matches are told apart by box below
+            if g is not None and all(g.box != h.box for h, _ in grew):
                 grew.append((g, m.entry))
         entries = self.gallery.entries
         again = self._matched(work, [g for g, _ in grew], full, scale)
