@@ -93,8 +93,9 @@ class GalleryMatcher:
         full = None
         if scale > 1.2:
             full = cv2.cvtColor(cv2.GaussianBlur(frame.image, (3, 3), 0), cv2.COLOR_RGB2LAB)
-        found = self._matched(work, cands, full, scale)
-        found += self._regrown(work, cands, found, full, scale)
+        seen_lab = colour.to_lab(work)  # once a frame: both rounds of matching judge colour on it
+        found = self._matched(seen_lab, cands, full, scale)
+        found += self._regrown(work, seen_lab, cands, found, full, scale)
         matches = [m for m in found if m.score >= self.threshold]
         matches.sort(key=lambda m: -m.score)
         kept: list[Match] = []
@@ -125,19 +126,20 @@ class GalleryMatcher:
             )
         return out
 
-    def _matched(self, work: np.ndarray, cands: list[Candidate], full: np.ndarray | None,
+    def _matched(self, seen_lab: np.ndarray, cands: list[Candidate], full: np.ndarray | None,
                  scale: float) -> list[Match]:
-        """match() for candidates of `work`, the small ones redrawn from `full` first."""
+        """match() for candidates of the work image (`seen_lab`: it in colour.to_lab), the small
+        ones redrawn from `full` first."""
         if not cands:
             return []
-        seen = colour.seen_colours(colour.to_lab(work), cands)
+        seen = colour.seen_colours(seen_lab, cands)
         if full is not None:
             for c in cands:
                 sharpen(full, c, scale)
         return self.match(cands, seen)
 
-    def _regrown(self, work: np.ndarray, cands: list[Candidate], found: list[Match],
-                 full: np.ndarray | None, scale: float) -> list[Match]:
+    def _regrown(self, work: np.ndarray, seen_lab: np.ndarray, cands: list[Candidate],
+                 found: list[Match], full: np.ndarray | None, scale: float) -> list[Match]:
         """The near misses among `found` grown (segment.grown) and matched again, by margin over
         the generic fit. A grown candidate counts only for the brand it nearly was: growing
         completes a cut stroke, and a shape grown into another brand's is a new candidate that
@@ -156,7 +158,7 @@ class GalleryMatcher:
             if g is not None and all(g.box != h.box for h, _ in grew):
                 grew.append((g, m.entry))
         entries = self.gallery.entries
-        again = self._matched(work, [g for g, _ in grew], full, scale)
+        again = self._matched(seen_lab, [g for g, _ in grew], full, scale)
         wanted = {g.box: entries[entry].brand for g, entry in grew}
         return [m for m in again if entries[m.entry].brand == wanted[m.box]]
 
