@@ -123,8 +123,8 @@ class ModelActor:
             return str(exc)
         return ""
 
-    async def logos(self, frames: list[Frame]) -> list[LogoDetection]:
-        return list(await self._thread(lambda: self.models.logos().detect(frames)))
+    async def logos(self, frames: list[Frame], closer: bool = False) -> list[LogoDetection]:
+        return list(await self._thread(lambda: self.models.logos().detect(frames, closer)))
 
     async def visual(self, frames: list[Frame], top_k: int = 3, max_frames: int = 2
                      ) -> list[tuple[str, float]] | None:

@@ -94,8 +94,8 @@ class LogoProxy:
     def __init__(self, client: ModelClient) -> None:
         self.client = client
 
-    def detect(self, frames: list[Frame]) -> list[LogoDetection]:
-        got: list[LogoDetection] = self.client.call("logos", frames)
+    def detect(self, frames: list[Frame], closer: bool = False) -> list[LogoDetection]:
+        got: list[LogoDetection] = self.client.call("logos", frames, closer)
         return got
 
 

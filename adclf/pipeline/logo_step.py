@@ -42,9 +42,13 @@ def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
                 p.event(f"logos skipped: {exc}")
             seen.logo_note = str(exc)
             return []
+        # the end card, where a logo-only ad shows its mark (often small, in a corner), is also
+        # looked at closer; every frame so would cost ~0.15 s each
+        card = max(frames, key=lambda f: f.timestamp).index
         for frame in todo:
             seen.logos[frame.index] = not_text(
-                matcher.detect([frame]), seen.readings.get(frame.index, []))
+                matcher.detect([frame], closer=frame.index == card),
+                seen.readings.get(frame.index, []))
     found = best_per_brand(det for frame in frames for det in seen.logos.get(frame.index, []))
     if todo:
         p.event(f"{label}logos: " + (", ".join(

@@ -237,7 +237,10 @@ class SpeechRecognizer(Protocol):
 
 
 class LogoMatcher(Protocol):
-    def detect(self, frames: list[Frame]) -> list[LogoDetection]: ...
+    def detect(self, frames: list[Frame], closer: bool = False) -> list[LogoDetection]:
+        """`closer`: also look again, at full size, at small marks nearly matched (an end card's
+        corner logo); ~0.1-0.2 s more a frame."""
+        ...
 
 
 class ClassifierProvider(Protocol):

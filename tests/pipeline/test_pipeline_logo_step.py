@@ -48,6 +48,20 @@ def test_logos_are_found_once_per_frame_and_merged_per_brand(tmp_path: Path) -> 
     assert reporter.stages[-1][:2] == (Stage.LOGOS, "rescue full_video: matching logos in 0 frames")
 
 
+def test_only_the_end_card_is_looked_at_closer(tmp_path: Path) -> None:
+    # Starbucks' siren at a tenth of the width, as logo-only end cards place it in a corner: at
+    # work size it is a near miss, and only the closer look names it. The same picture earlier in
+    # the ad is matched the plain way (the closer look costs ~0.15 s a frame).
+    green, backdrop = (0, 112, 74), synth.plain((244, 243, 240))
+    small, _ = synth.logo_frame(synth.ICONS / "starbucks.svg", 0.1, green, backdrop,
+                                np.random.default_rng(0))
+    frames = [Frame(2.0, small, 0), Frame(5.0, synth.plain(synth.DARK), 1), Frame(6.0, small, 2)]
+    ctx, _ = context(tmp_path)
+    found = find_logos(ctx, frames, "", 60.0, [])
+    assert [(d.brand, d.timestamp) for d in found] == [("Starbucks", 6.0)]
+    assert ctx.seen.logos[0] == [] and ctx.seen.logos[1] == []
+
+
 def test_logos_off_or_not_needed_are_noted(tmp_path: Path) -> None:
     ctx, _ = context(tmp_path, LOGOS_ENABLED=False)
     assert find_logos(ctx, logo_frames(), "", 60.0, []) == []

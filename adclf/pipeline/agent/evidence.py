@@ -131,10 +131,12 @@ class VideoTools:
         frames = self.footage.frames(self.footage.span(start, end, LOGO_FRAMES))
         seen = self.ctx.seen
         with self.ctx.timer("logos"):
+            last = max((f.timestamp for f in frames), default=0.0)
             for frame in frames:
                 if frame.index not in seen.logos:
-                    seen.logos[frame.index] = not_text(matcher.detect([frame]),
-                                                       seen.readings.get(frame.index, []))
+                    seen.logos[frame.index] = not_text(
+                        matcher.detect([frame], closer=frame.timestamp == last),
+                        seen.readings.get(frame.index, []))
                     self.gathered.logos.extend(seen.logos[frame.index])
         found = best_per_brand(d for f in frames for d in seen.logos.get(f.index, []))
         payload = {"range": [round(start, 2), round(end, 2)],

@@ -22,7 +22,7 @@ from adclf.pipeline.logos.files import ARRAYS, DEFAULT_OUT, DEFAULT_SOURCE, META
 from adclf.pipeline.logos.render import generic_shapes, svg_mask
 from adclf.pipeline.logos.shapes import descriptor, normalise
 
-BUILD_VERSION = 5  # bump when shapes.py/render.py change what a gallery entry is
+BUILD_VERSION = 6  # bump when shapes.py/render.py change what a gallery entry is
 
 
 def source_version(source: Path) -> str:

@@ -59,6 +59,14 @@ THRESHOLD = 0.5
 # 0.94, generic fits 0.92 and 0.90) is no cut stroke: grown a pixel, it passed (eval_logos).
 # At most GROWN_MAX per frame, those fitting their brand best against the letters and shapes first.
 NEAR_FIT, GROW_STEPS, GROWN_MAX = 0.55, 3, 4
+# A small mark loses at work size the detail that sets it apart (Starbucks' siren at a tenth of a
+# 720p frame's width: its outline cut a row short, best fit 0.55 to another icon). When the frame
+# is larger than the work image, up to CLOSER_MAX unmatched candidates under CLOSER_BELOW work
+# pixels whose best brand fits at least CLOSER_FIT are looked at again: the full-size frame
+# cropped around them with CLOSER_PAD of their size on each side, segmented and matched anew. A
+# mark found there counts where the candidate was (it holds the candidate's centre).
+CLOSER_FIT, CLOSER_BELOW, CLOSER_MAX, CLOSER_PAD = 0.5, 100, 2, 0.3
+CLOSER_SCORE = 0.75
 
 
 @dataclass
@@ -82,11 +90,12 @@ class GalleryMatcher:
         self.gallery.warm()
         return self
 
-    def detect(self, frames: list[Frame]) -> list[LogoDetection]:
-        return best_per_brand(det for frame in frames for det in self.detect_frame(frame))
+    def detect(self, frames: list[Frame], closer: bool = False) -> list[LogoDetection]:
+        return best_per_brand(det for frame in frames for det in self.detect_frame(frame, closer))
 
-    def detect_frame(self, frame: Frame) -> list[LogoDetection]:
-        """Detections in one frame (non-overlapping, at most one per brand)."""
+    def detect_frame(self, frame: Frame, closer: bool = False) -> list[LogoDetection]:
+        """Detections in one frame (non-overlapping, at most one per brand). `closer`: small
+        near misses are also looked at again in the full-size frame (_closer)."""
         g = self.gallery.warm()
         work, scale = work_image(frame.image)
         cands = candidates(work)
@@ -96,6 +105,8 @@ class GalleryMatcher:
         seen_lab = colour.to_lab(work)  # once a frame: both rounds of matching judge colour on it
         found = self._matched(seen_lab, cands, full, scale)
         found += self._regrown(work, seen_lab, cands, found, full, scale)
+        if closer and scale > 1.2:
+            found += self._closer(frame.image, scale, cands, found)
         matches = [m for m in found if m.score >= self.threshold]
         matches.sort(key=lambda m: -m.score)
         kept: list[Match] = []
@@ -161,6 +172,48 @@ class GalleryMatcher:
         again = self._matched(seen_lab, [g for g, _ in grew], full, scale)
         wanted = {g.box: entries[entry].brand for g, entry in grew}
         return [m for m in again if entries[m.entry].brand == wanted[m.box]]
+
+    def _closer(self, image: np.ndarray, scale: float, cands: list[Candidate],
+                found: list[Match]) -> list[Match]:
+        """Small near misses among `found` matched again in full-size crops of `image` (the
+        frame, `scale` frame pixels per work pixel); boxes in work pixels. A near miss is often a
+        piece of the mark (a siren's crown): the crop is of the largest small candidate holding
+        it, the whole mark when segmentation grouped it."""
+        hits = [m.box for m in found if m.score >= self.threshold]
+        small = [c.box for c in cands
+                 if max(c.box[2] - c.box[0], c.box[3] - c.box[1]) < CLOSER_BELOW]
+        picked: list[tuple[int, int, int, int]] = []
+        for m in sorted(found, key=lambda m: (-m.fit, m.box)):
+            if m.score >= self.threshold or m.fit < CLOSER_FIT:
+                continue
+            holders = [b for b in small if _holds(b, m.box)]
+            if not holders:
+                continue
+            region = max(holders, key=lambda b: ((b[2] - b[0]) * (b[3] - b[1]), b))
+            if any(box_iou(region, b) >= 0.3 for b in hits + picked):
+                continue
+            picked.append(region)
+            if len(picked) == CLOSER_MAX:
+                break
+        h, w = image.shape[:2]
+        out: list[Match] = []
+        for x0, y0, x1, y1 in picked:
+            px, py = CLOSER_PAD * (x1 - x0), CLOSER_PAD * (y1 - y0)
+            fx0, fy0 = max(0, int((x0 - px) * scale)), max(0, int((y0 - py) * scale))
+            fx1 = min(w, math.ceil((x1 + px) * scale))
+            fy1 = min(h, math.ceil((y1 + py) * scale))
+            crop = np.ascontiguousarray(image[fy0:fy1, fx0:fx1])
+            # only what holds the near miss's centre can count for it: the rest is not matched
+            cx, cy = (x0 + x1) / 2 * scale - fx0, (y0 + y1) / 2 * scale - fy0
+            cands = [c for c in candidates(crop)
+                     if c.box[0] <= cx <= c.box[2] and c.box[1] <= cy <= c.box[3]]
+            for a in self._matched(colour.to_lab(crop), cands, None, 1.0):
+                if a.score >= CLOSER_SCORE:
+                    bx0, by0, bx1, by1 = a.box
+                    out.append(Match(a.entry, a.fit, a.generic_fit, a.score, (
+                        round((bx0 + fx0) / scale), round((by0 + fy0) / scale),
+                        round((bx1 + fx0) / scale), round((by1 + fy0) / scale))))
+        return out
 
     def match(self, cands: list[Candidate], seen: np.ndarray | None = None) -> list[Match]:
         """The best brand match of every candidate (scored, not thresholded). `seen`: each
@@ -305,6 +358,11 @@ def _score(fit: float, margin: float, in_colour: bool = False) -> float:
     bar = max(MARGIN_FLOOR, MARGIN_MID - relief)
     z = min(z, (margin - bar) / MARGIN_SCALE)  # both: fit AND distinctness
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def _holds(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:
+    return (outer[0] - 1 <= inner[0] and outer[1] - 1 <= inner[1]
+            and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1)
 
 
 def _hull(c: np.ndarray) -> np.ndarray:

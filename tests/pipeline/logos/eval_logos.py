@@ -160,6 +160,8 @@ def main() -> None:
     ap.add_argument("--neg", type=int, default=126)
     ap.add_argument("--coloured", type=int, default=90)
     ap.add_argument("--dump", type=Path)
+    ap.add_argument("--no-closer", action="store_true",
+                    help="match as a frame before the end card (no closer look at near misses)")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     icons = json.loads((DEFAULT_SOURCE / "data" / "simple-icons.json").read_text())
@@ -171,13 +173,13 @@ def main() -> None:
     for i, icon in enumerate(chosen):
         img, info = positive(icon, rng)
         t = time.perf_counter()
-        dets = matcher.detect([Frame(0.0, img, i)])
+        dets = matcher.detect([Frame(0.0, img, i)], closer=not args.no_closer)
         times.append(time.perf_counter() - t)
         rows.append({**info, "pos": True, "found": [(d.key, d.score) for d in dets]})
     for i in range(args.neg):
         img, info = negative(i, rng)
         t = time.perf_counter()
-        dets = matcher.detect([Frame(0.0, img, i)])
+        dets = matcher.detect([Frame(0.0, img, i)], closer=not args.no_closer)
         times.append(time.perf_counter() - t)
         rows.append({**info, "pos": False, "found": [(d.key, d.score) for d in dets]})
     # a generator of their own: the positives and negatives above stay those of earlier runs
@@ -187,7 +189,7 @@ def main() -> None:
     for i in range(args.coloured):
         img, info = coloured(i, crng, hexes)
         t = time.perf_counter()
-        dets = matcher.detect([Frame(0.0, img, i)])
+        dets = matcher.detect([Frame(0.0, img, i)], closer=not args.no_closer)
         times.append(time.perf_counter() - t)
         rows.append({**info, "pos": False, "found": [(d.key, d.score) for d in dets]})
     pos = [r for r in rows if r["pos"]]
