@@ -180,13 +180,13 @@ class GalleryMatcher:
         piece of the mark (a siren's crown): the crop is of the largest small candidate holding
         it, the whole mark when segmentation grouped it."""
         hits = [m.box for m in found if m.score >= self.threshold]
-        small = [c.box for c in cands
-                 if max(c.box[2] - c.box[0], c.box[3] - c.box[1]) < CLOSER_BELOW]
+        small = [c.box for c in cands if _side(c.box) < CLOSER_BELOW]
         picked: list[tuple[int, int, int, int]] = []
         for m in sorted(found, key=lambda m: (-m.fit, m.box)):
             if m.score >= self.threshold or m.fit < CLOSER_FIT:
                 continue
-            holders = [b for b in small if _holds(b, m.box)]
+            # itself too: a grown near miss (_regrown) is no candidate of `cands`
+            holders = [b for b in small + [m.box] if _holds(b, m.box) and _side(b) < CLOSER_BELOW]
             if not holders:
                 continue
             region = max(holders, key=lambda b: ((b[2] - b[0]) * (b[3] - b[1]), b))
@@ -358,6 +358,10 @@ def _score(fit: float, margin: float, in_colour: bool = False) -> float:
     bar = max(MARGIN_FLOOR, MARGIN_MID - relief)
     z = min(z, (margin - bar) / MARGIN_SCALE)  # both: fit AND distinctness
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def _side(box: tuple[int, int, int, int]) -> int:
+    return max(box[2] - box[0], box[3] - box[1])
 
 
 def _holds(outer: tuple[int, int, int, int], inner: tuple[int, int, int, int]) -> bool:

@@ -243,6 +243,7 @@ def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate]
                 (fx, fy, fx + bw, fy + bh, int(stats[i, 4])),
                 Candidate(crop, (fx, fy, fx + bw, fy + bh)),
             )
+    _nested(cc, stats, ids, out, (ox, oy))
     for r in GROUP_RADII:
         dil = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
         gn, gcc, gstats, _ = cv2.connectedComponentsWithStats(dil, connectivity=8)
@@ -259,6 +260,33 @@ def _regions(m: np.ndarray, out: dict[tuple[int, int, int, int, int], Candidate]
             if key not in out:
                 crop = members[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.uint8)
                 out[key] = Candidate(crop, key[:4])
+
+
+def _nested(cc: np.ndarray, stats: np.ndarray, ids: np.ndarray,
+            out: dict[tuple[int, int, int, int, int], Candidate], origin: tuple[int, int]) -> None:
+    """A region with the parts inside its holes, however far in: a bullseye's dot sits a whole
+    ring's width inside its outer ring (Target white on red: 28 work pixels, past every
+    GROUP_RADII), a letter or a symbol inside a ring badge."""
+    ox, oy = origin
+    sx, sy, sw, sh, sa = (stats[ids, k] for k in range(5))
+    ex, ey = sx + sw, sy + sh
+    big = ids[(np.maximum(sw, sh) >= MIN_SIDE) & (sa >= MIN_AREA)]
+    for i in big:
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        inner = ids[(sx > x) & (sy > y) & (ex < x + bw) & (ey < y + bh)]
+        if len(inner) == 0:
+            continue
+        own = (cc[y : y + bh, x : x + bw] == i).astype(np.uint8)
+        outside = cv2.copyMakeBorder(1 - own, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
+        cv2.floodFill(outside, None, (0, 0), 2)
+        holes = outside[1:-1, 1:-1] == 1
+        crop = cc[y : y + bh, x : x + bw]
+        members = [j for j in inner if holes[crop == j].all()]
+        if not members:
+            continue
+        m = own | np.isin(crop, members).astype(np.uint8)
+        key = (x + ox, y + oy, x + bw + ox, y + bh + oy, int(m.sum()))
+        out.setdefault(key, Candidate(m, key[:4]))
 
 
 def refine(lab: np.ndarray, c: Candidate) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from adclf.pipeline.logos import GalleryMatcher, LogoGallery, best_per_brand
 from adclf.pipeline.logos import matcher as matcher_module
+from adclf.pipeline.logos import segment as segment_module
 from adclf.pipeline.types import Frame, LogoDetection
 from tests.pipeline.logos import synth
 
@@ -355,3 +356,22 @@ def test_a_plain_thick_ring_names_no_brand(matcher: GalleryMatcher, hollow: floa
                round(outer * (1 - hollow)))
     assert [(d.key, d.score) for d in matcher.detect_frame(Frame(0.0, synth.jpeg(img), 0),
                                                           closer=True)] == []
+
+
+def test_a_dot_inside_a_ring_is_one_mark_however_far_in(
+    matcher: GalleryMatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Target white on red over its tagline: the bullseye's dot sits a ring's width inside the
+    # outer ring, past every grouping radius, and the ring groups with the caption under it
+    # first. The region with the parts inside its holes (segment._nested) is the mark.
+    cv2 = pytest.importorskip("cv2")
+    img = synth.plain((204, 0, 0))
+    alpha = synth.logo_alpha(icon("target"), 250)
+    synth.paste(img, alpha, synth.WHITE, 515, 100)
+    cv2.putText(img, "Plus de choix, moins cher.", (330, 100 + alpha.shape[0] + 50),
+                cv2.FONT_HERSHEY_DUPLEX, 1.3, (255, 255, 255), 3, cv2.LINE_AA)
+    img = synth.jpeg(img)
+    d = found(matcher.detect_frame(Frame(0.0, img, 0)), "target")
+    assert d.score >= 0.9 and box_iou(d.box, [515, 100, 765, 350]) > 0.8
+    monkeypatch.setattr(segment_module, "_nested", lambda *args: None)
+    assert [x for x in matcher.detect_frame(Frame(0.0, img, 0)) if x.key == "target"] == []
