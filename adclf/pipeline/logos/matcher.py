@@ -60,11 +60,13 @@ THRESHOLD = 0.5
 # At most GROWN_MAX per frame, those fitting their brand best against the letters and shapes first.
 NEAR_FIT, GROW_STEPS, GROWN_MAX = 0.55, 3, 4
 # A small mark loses at work size the detail that sets it apart (Starbucks' siren at a tenth of a
-# 720p frame's width: its outline cut a row short, best fit 0.55 to another icon). When the frame
-# is larger than the work image, up to CLOSER_MAX unmatched candidates under CLOSER_BELOW work
-# pixels whose best brand fits at least CLOSER_FIT are looked at again: the full-size frame
-# cropped around them with CLOSER_PAD of their size on each side, segmented and matched anew. A
-# mark found there counts where the candidate was (it holds the candidate's centre).
+# 720p frame's width: its outline cut a row short, best fit 0.55 to another icon). On request (the
+# end card: ~0.15 s a frame), when the frame is larger than the work image, up to CLOSER_MAX
+# regions under CLOSER_BELOW work pixels holding a near miss whose best brand fits at least
+# CLOSER_FIT are looked at again: the full-size frame cropped with CLOSER_PAD of their size on
+# each side, segmented and matched anew. A mark found there counts where the near miss was (it
+# holds the region's centre), and only at CLOSER_SCORE: looked at twice, text and textures get a
+# second chance too ("SALE 50%" named Listmonk at 0.62 at the plain threshold, eval_logos).
 CLOSER_FIT, CLOSER_BELOW, CLOSER_MAX, CLOSER_PAD = 0.5, 100, 2, 0.3
 CLOSER_SCORE = 0.75
 
@@ -186,7 +188,8 @@ class GalleryMatcher:
             if m.score >= self.threshold or m.fit < CLOSER_FIT:
                 continue
             # itself too: a grown near miss (_regrown) is no candidate of `cands`
-            holders = [b for b in small + [m.box] if _holds(b, m.box) and _side(b) < CLOSER_BELOW]
+            holders = [b for b in small if _holds(b, m.box)]
+            holders += [m.box] if _side(m.box) < CLOSER_BELOW else []
             if not holders:
                 continue
             region = max(holders, key=lambda b: ((b[2] - b[0]) * (b[3] - b[1]), b))
