@@ -44,10 +44,10 @@ def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
             return []
         # the end card, where a logo-only ad shows its mark (often small, in a corner), is also
         # looked at closer; every frame so would cost ~0.15 s each
-        card = max(frames, key=lambda f: f.timestamp).index
+        card = max(frames, key=lambda f: f.timestamp, default=None)
         for frame in todo:
             seen.logos[frame.index] = not_text(
-                matcher.detect([frame], closer=frame.index == card),
+                matcher.detect([frame], closer=card is not None and frame.index == card.index),
                 seen.readings.get(frame.index, []))
     found = best_per_brand(det for frame in frames for det in seen.logos.get(frame.index, []))
     if todo:

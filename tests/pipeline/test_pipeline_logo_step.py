@@ -60,6 +60,8 @@ def test_only_the_end_card_is_looked_at_closer(tmp_path: Path) -> None:
     found = find_logos(ctx, frames, "", 60.0, [])
     assert [(d.brand, d.timestamp) for d in found] == [("Starbucks", 6.0)]
     assert ctx.seen.logos[0] == [] and ctx.seen.logos[1] == []
+    # an attempt with no lit frame has no end card, and nothing to match
+    assert find_logos(ctx, [], "rescue: ", 70.0, []) == []
 
 
 def test_logos_off_or_not_needed_are_noted(tmp_path: Path) -> None:

@@ -281,8 +281,10 @@ def _nested(cc: np.ndarray, stats: np.ndarray, ids: np.ndarray,
         cv2.floodFill(outside, None, (0, 0), 2)
         holes = outside[1:-1, 1:-1] == 1
         crop = cc[y : y + bh, x : x + bw]
-        members = [j for j in inner if holes[crop == j].all()]
-        if not members:
+        # a part is inside when all its pixels are: counted once over the holes, not per part
+        held, counts = np.unique(crop[holes], return_counts=True)
+        members = held[np.isin(held, inner) & (counts == stats[held, 4])]
+        if len(members) == 0:
             continue
         m = own | np.isin(crop, members).astype(np.uint8)
         key = (x + ox, y + oy, x + bw + ox, y + bh + oy, int(m.sum()))
