@@ -42,12 +42,10 @@ def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
                 p.event(f"logos skipped: {exc}")
             seen.logo_note = str(exc)
             return []
-        # the end card, where a logo-only ad shows its mark (often small, in a corner), is also
-        # looked at closer; every frame so would cost ~0.15 s each
-        card = max(frames, key=lambda f: f.timestamp, default=None)
+        card = end_card(frames)
         for frame in todo:
             seen.logos[frame.index] = not_text(
-                matcher.detect([frame], closer=card is not None and frame.index == card.index),
+                matcher.detect([frame], closer=frame.index == card),
                 seen.readings.get(frame.index, []))
     found = best_per_brand(det for frame in frames for det in seen.logos.get(frame.index, []))
     if todo:
@@ -55,6 +53,14 @@ def find_logos(ctx: JobContext, frames: list[Frame], label: str, at: float,
             f"{d.brand} ({d.score:.2f}) at {d.timestamp:.1f}s" for d in found[:5])
             if found else "none recognised"))
     return found
+
+
+def end_card(frames: list[Frame]) -> int | None:
+    """The index of the latest of `frames`, None when there are none: the end card, where a
+    logo-only ad shows its mark (often small, in a corner). Only it is looked at closer
+    (LogoMatcher.detect's `closer`): every frame so would cost ~0.15 s each."""
+    last = max(frames, key=lambda f: f.timestamp, default=None)
+    return None if last is None else last.index
 
 
 # OCR reads a symbol as a letter or two ("00" off Audi's rings, "O" off Target's bullseye, "A"

@@ -13,7 +13,7 @@ from adclf.pipeline import evidence_models
 from adclf.pipeline.agent.footage import Footage
 from adclf.pipeline.agent.results import ToolFailure, ToolResult
 from adclf.pipeline.context import JobContext
-from adclf.pipeline.logo_step import not_text
+from adclf.pipeline.logo_step import end_card, not_text
 from adclf.pipeline.logos import best_per_brand
 from adclf.pipeline.ocr import get_ocr_engine, merge_lines
 from adclf.pipeline.providers.images import encode_jpeg
@@ -131,11 +131,11 @@ class VideoTools:
         frames = self.footage.frames(self.footage.span(start, end, LOGO_FRAMES))
         seen = self.ctx.seen
         with self.ctx.timer("logos"):
-            last = max((f.timestamp for f in frames), default=0.0)
+            card = end_card(frames)
             for frame in frames:
                 if frame.index not in seen.logos:
                     seen.logos[frame.index] = not_text(
-                        matcher.detect([frame], closer=frame.timestamp == last),
+                        matcher.detect([frame], closer=frame.index == card),
                         seen.readings.get(frame.index, []))
                     self.gathered.logos.extend(seen.logos[frame.index])
         found = best_per_brand(d for f in frames for d in seen.logos.get(f.index, []))
